@@ -1,0 +1,85 @@
+package dev.echoid.identity;
+
+import dev.echoid.identity.config.Database;
+import dev.echoid.identity.config.IdentitySettings;
+import dev.echoid.identity.config.SettingsSource;
+import dev.echoid.identity.security.PasswordHasher;
+import dev.echoid.identity.store.Client;
+import dev.echoid.identity.store.User;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.annotation.WebListener;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.util.UUID;
+
+/**
+ * Starts the provider with the web application: reads and validates the settings, opens and migrates the database,
+ * loads (or creates) the signing key, creates the bootstrap user and client when configured and absent.
+ * A bad setting stops the deployment with a message that names it.
+ */
+@WebListener
+public class Bootstrap implements ServletContextListener {
+
+    private static final Logger LOG = System.getLogger(Bootstrap.class.getName());
+
+    private Database database;
+
+    @Override
+    public void contextInitialized(ServletContextEvent event) {
+        ServletContext context = event.getServletContext();
+        SettingsSource source = SettingsSource.standard(context::getInitParameter);
+        try {
+            IdentitySettings settings = IdentitySettings.from(source);
+            database = Database.open(source);
+            database.migrate();
+            IdentityProvider provider = new IdentityProvider(settings, database, PasswordHasher.owaspDefault(),
+                    Clock.systemUTC());
+            seed(provider, settings.bootstrap());
+            if (!settings.devMode()) {
+                context.getSessionCookieConfig().setSecure(true);
+            }
+            provider.attachTo(context);
+            LOG.log(Level.INFO, "Identity provider started: issuer {0}", settings.issuer());
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "Identity provider failed to start: " + e.getMessage(), e);
+            if (database != null) {
+                database.close();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void contextDestroyed(ServletContextEvent event) {
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    private static void seed(IdentityProvider provider, IdentitySettings.Bootstrap bootstrap) {
+        PasswordHasher hasher = provider.passwordHasher();
+        bootstrap.username().ifPresent(username -> {
+            if (provider.users().findByUsername(username).isEmpty()) {
+                boolean created = provider.users().createIfAbsent(new User(UUID.randomUUID(), username,
+                        hasher.hash(bootstrap.password().orElseThrow()), "Demo User", username + "@example.com",
+                        false, true));
+                if (created) {
+                    LOG.log(Level.INFO, "Created bootstrap user {0}", username);
+                }
+            }
+        });
+        bootstrap.clientId().ifPresent(clientId -> {
+            if (provider.clients().find(clientId).isEmpty()) {
+                String secretHash = bootstrap.clientSecret().map(hasher::hash).orElse(null);
+                if (provider.clients().createIfAbsent(new Client(clientId, clientId, secretHash,
+                        bootstrap.redirectUris(), true))) {
+                    LOG.log(Level.INFO, "Created bootstrap client {0} ({1})", clientId,
+                            secretHash == null ? "public" : "confidential");
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,86 @@
+package dev.echoid.identity.config;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The provider's PostgreSQL database: the container's JNDI data source {@code java:comp/env/jdbc/identity} when
+ * one is defined (Tomcat {@code context.xml}, WildFly), else a HikariCP pool from {@code IDENTITY_DB_URL},
+ * {@code IDENTITY_DB_USER}, {@code IDENTITY_DB_PASSWORD}. The schema is migrated by Flyway from
+ * {@code db/migrations/}.
+ */
+public final class Database {
+
+    public static final String JNDI_NAME = "java:comp/env/jdbc/identity";
+    public static final String URL = "IDENTITY_DB_URL";
+    public static final String USER = "IDENTITY_DB_USER";
+    public static final String PASSWORD = "IDENTITY_DB_PASSWORD";
+    public static final String POOL_SIZE = "IDENTITY_DB_POOL_SIZE";
+
+    private static final Logger LOG = System.getLogger(Database.class.getName());
+
+    private final DataSource dataSource;
+    private final boolean owned;
+
+    private Database(DataSource dataSource, boolean owned) {
+        this.dataSource = dataSource;
+        this.owned = owned;
+    }
+
+    public static Database open(SettingsSource source) {
+        DataSource container = containerDataSource();
+        if (container != null) {
+            LOG.log(Level.INFO, "Using the container data source {0}", JNDI_NAME);
+            return new Database(container, false);
+        }
+        String url = source.get(URL).orElseThrow(() -> new InvalidSettingException(URL,
+                "is required when the container defines no data source " + JNDI_NAME
+                        + " (for example jdbc:postgresql://localhost:5432/identity)"));
+        if (!url.startsWith("jdbc:postgresql:")) {
+            throw new InvalidSettingException(URL, "must be a jdbc:postgresql: URL");
+        }
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("identity");
+        config.setDriverClassName("org.postgresql.Driver");
+        config.setJdbcUrl(url);
+        source.get(USER).ifPresent(config::setUsername);
+        source.get(PASSWORD).ifPresent(config::setPassword);
+        config.setMaximumPoolSize(source.get(POOL_SIZE).map(Integer::parseInt).orElse(10));
+        config.setInitializationFailTimeout(30_000);
+        LOG.log(Level.INFO, "Using a connection pool to {0}", url.replaceAll("password=[^&]*", "password=***"));
+        return new Database(new HikariDataSource(config), true);
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** Applies the pending migrations; safe to run from several nodes at once (Flyway locks). */
+    public void migrate() {
+        Flyway.configure(Database.class.getClassLoader())
+                .dataSource(dataSource)
+                .locations("classpath:db/migrations")
+                .load()
+                .migrate();
+    }
+
+    public void close() {
+        if (owned && dataSource instanceof HikariDataSource pool) {
+            pool.close();
+        }
+    }
+
+    private static DataSource containerDataSource() {
+        try {
+            return (DataSource) new InitialContext().lookup(JNDI_NAME);
+        } catch (NamingException | RuntimeException notDefined) {
+            return null;
+        }
+    }
+}

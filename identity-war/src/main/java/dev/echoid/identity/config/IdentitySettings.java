@@ -1,0 +1,145 @@
+package dev.echoid.identity.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The provider's settings, read once at start-up and validated; discovery advertises from the same object.
+ *
+ * @param issuer           the issuer identifier: https (http only in dev mode), no query or fragment
+ *                         (OpenID Connect Discovery 1.0 §3)
+ * @param devMode          relaxes transport rules for a developer's machine (plain http, non-Secure cookies)
+ * @param idTokenTtl       lifetime of ID tokens
+ * @param accessTokenTtl   lifetime of access tokens
+ * @param codeTtl          lifetime of authorization codes
+ * @param keyEncryptionKey AES-256 key that encrypts signing keys at rest, when set
+ * @param bootstrap        a user and a client to create at start-up when absent (first deployment, dev)
+ */
+public record IdentitySettings(
+        URI issuer,
+        boolean devMode,
+        Duration idTokenTtl,
+        Duration accessTokenTtl,
+        Duration codeTtl,
+        Optional<byte[]> keyEncryptionKey,
+        Bootstrap bootstrap) {
+
+    public static final String ISSUER = "IDENTITY_ISSUER";
+    public static final String DEV_MODE = "IDENTITY_DEV_MODE";
+    public static final String ID_TOKEN_TTL = "IDENTITY_ID_TOKEN_TTL_SECONDS";
+    public static final String ACCESS_TOKEN_TTL = "IDENTITY_ACCESS_TOKEN_TTL_SECONDS";
+    public static final String KEY_ENCRYPTION_KEY = "IDENTITY_KEY_ENCRYPTION_KEY";
+
+    public IdentitySettings {
+        requirePositive(idTokenTtl, ID_TOKEN_TTL);
+        requirePositive(accessTokenTtl, ACCESS_TOKEN_TTL);
+        requirePositive(codeTtl, "code lifetime");
+        String scheme = issuer.getScheme();
+        if (!"https".equals(scheme) && !(devMode && "http".equals(scheme))) {
+            throw new InvalidSettingException(ISSUER, "must be an https URL (http is allowed only with "
+                    + DEV_MODE + "=true)");
+        }
+        if (issuer.getHost() == null || issuer.getRawQuery() != null || issuer.getRawFragment() != null) {
+            throw new InvalidSettingException(ISSUER, "must be an absolute URL with a host and no query or fragment");
+        }
+        if (issuer.getPath().endsWith("/")) {
+            throw new InvalidSettingException(ISSUER, "must not end with '/'");
+        }
+        keyEncryptionKey.ifPresent(key -> {
+            if (key.length != 32) {
+                throw new InvalidSettingException(KEY_ENCRYPTION_KEY, "must be 32 bytes, base64-encoded");
+            }
+        });
+    }
+
+    public static IdentitySettings from(SettingsSource source) {
+        URI issuer = source.get(ISSUER)
+                .map(value -> parseUri(ISSUER, value))
+                .orElseThrow(() -> new InvalidSettingException(ISSUER,
+                        "is required (for example https://login.example.com/identity)"));
+        return new IdentitySettings(
+                issuer,
+                source.get(DEV_MODE).map(Boolean::parseBoolean).orElse(false),
+                seconds(source, ID_TOKEN_TTL, Duration.ofMinutes(15)),
+                seconds(source, ACCESS_TOKEN_TTL, Duration.ofMinutes(10)),
+                Duration.ofSeconds(60),
+                source.get(KEY_ENCRYPTION_KEY).map(IdentitySettings::decodeKey),
+                Bootstrap.from(source));
+    }
+
+    /** The endpoint URL under the issuer, e.g. {@code endpoint("token")}. */
+    public URI endpoint(String path) {
+        return URI.create(issuer + "/" + path);
+    }
+
+    private static Duration seconds(SettingsSource source, String name, Duration fallback) {
+        return source.get(name).map(value -> {
+            try {
+                return Duration.ofSeconds(Long.parseLong(value));
+            } catch (NumberFormatException e) {
+                throw new InvalidSettingException(name, "must be a whole number of seconds");
+            }
+        }).orElse(fallback);
+    }
+
+    private static URI parseUri(String name, String value) {
+        try {
+            return new URI(value);
+        } catch (Exception e) {
+            throw new InvalidSettingException(name, "is not a valid URL");
+        }
+    }
+
+    private static byte[] decodeKey(String value) {
+        try {
+            return Base64.getDecoder().decode(value);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException(KEY_ENCRYPTION_KEY, "must be base64");
+        }
+    }
+
+    private static void requirePositive(Duration value, String name) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new InvalidSettingException(name, "must be positive");
+        }
+    }
+
+    /** A first user and client, created only when absent (never updated). */
+    public record Bootstrap(
+            Optional<String> username,
+            Optional<String> password,
+            Optional<String> clientId,
+            Optional<String> clientSecret,
+            List<URI> redirectUris) {
+
+        public static final String USER = "IDENTITY_BOOTSTRAP_USER";
+        public static final String PASSWORD = "IDENTITY_BOOTSTRAP_PASSWORD";
+        public static final String CLIENT_ID = "IDENTITY_BOOTSTRAP_CLIENT_ID";
+        public static final String CLIENT_SECRET = "IDENTITY_BOOTSTRAP_CLIENT_SECRET";
+        public static final String REDIRECT_URIS = "IDENTITY_BOOTSTRAP_REDIRECT_URIS";
+
+        public Bootstrap {
+            if (username.isPresent() != password.isPresent()) {
+                throw new InvalidSettingException(USER, "and " + PASSWORD + " must be set together");
+            }
+            if (clientId.isPresent() && redirectUris.isEmpty()) {
+                throw new InvalidSettingException(REDIRECT_URIS, "is required with " + CLIENT_ID);
+            }
+            redirectUris = List.copyOf(redirectUris);
+        }
+
+        static Bootstrap from(SettingsSource source) {
+            List<URI> uris = new ArrayList<>();
+            source.get(REDIRECT_URIS).ifPresent(value -> Arrays.stream(value.split("[\\s,]+"))
+                    .filter(s -> !s.isBlank())
+                    .forEach(s -> uris.add(parseUri(REDIRECT_URIS, s))));
+            return new Bootstrap(source.get(USER), source.get(PASSWORD), source.get(CLIENT_ID),
+                    source.get(CLIENT_SECRET), uris);
+        }
+    }
+}

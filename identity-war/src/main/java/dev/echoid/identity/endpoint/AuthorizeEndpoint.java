@@ -1,0 +1,88 @@
+package dev.echoid.identity.endpoint;
+
+import dev.echoid.identity.IdentityProvider;
+import dev.echoid.identity.login.PendingAuthorizations;
+import dev.echoid.identity.protocol.AuthorizationRequest;
+import dev.echoid.identity.protocol.AuthorizationRequest.TrustedRedirect;
+import dev.echoid.identity.protocol.AuthorizationRequest.UntrustedRequestException;
+import dev.echoid.identity.protocol.AuthorizationResponse;
+import dev.echoid.identity.protocol.OAuthError;
+import dev.echoid.identity.protocol.OAuthException;
+import dev.echoid.identity.protocol.Parameters;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.net.URI;
+
+/**
+ * The authorization endpoint: checks the request, keeps it while the person signs in, and sends the browser to the
+ * login page.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-3.1">RFC 6749 §3.1</a>
+ * @see <a href="https://openid.net/specs/openid-connect-core-1_0.html#AuthorizationEndpoint">OIDC Core §3.1.2</a>
+ */
+@Path("authorize")
+public class AuthorizeEndpoint {
+
+    @Context
+    private ServletContext servletContext;
+    @Context
+    private HttpServletRequest request;
+
+    @GET
+    public Response get(@Context UriInfo uri) {
+        return authorize(uri.getQueryParameters());
+    }
+
+    /** OIDC Core §3.1.2.1: "Authorization Servers MUST support the use of the HTTP GET and POST methods". */
+    @POST
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response post(MultivaluedMap<String, String> form) {
+        return authorize(form);
+    }
+
+    private Response authorize(MultivaluedMap<String, String> values) {
+        IdentityProvider provider = IdentityProvider.from(servletContext);
+        Parameters params = Parameters.of(values);
+        TrustedRedirect trusted;
+        try {
+            trusted = AuthorizationRequest.trustedRedirect(params, provider.clients()::find);
+        } catch (UntrustedRequestException e) {
+            return ErrorPage.response(400, "This sign-in request is not valid", e.getMessage()
+                    + " Go back to the application and try again; if this persists, its configuration is wrong.");
+        }
+        String state = stateOf(params);
+        URI issuer = provider.settings().issuer();
+        try {
+            AuthorizationRequest authorization = AuthorizationRequest.parse(params, trusted);
+            if ("none".equals(authorization.prompt())) {
+                // OIDC Core §3.1.2.1: with prompt=none the server MUST NOT display a login page
+                throw new OAuthException(OAuthError.LOGIN_REQUIRED, "The user is not signed in");
+            }
+            String id = PendingAuthorizations.of(request.getSession()).add(authorization);
+            return Endpoints.noStore(Response.status(Response.Status.FOUND))
+                    .location(URI.create(issuer + "/login.xhtml?request=" + id))
+                    .build();
+        } catch (OAuthException e) {
+            return Response.status(Response.Status.FOUND)
+                    .location(AuthorizationResponse.error(trusted.redirectUri(), e, state, issuer))
+                    .build();
+        }
+    }
+
+    private static String stateOf(Parameters params) {
+        try {
+            return params.optional("state").orElse(null);
+        } catch (OAuthException duplicated) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.echoid.identity.endpoint;
+
+import dev.echoid.identity.IdentityProvider;
+import dev.echoid.identity.config.IdentitySettings;
+import dev.echoid.identity.protocol.Pkce;
+import dev.echoid.identity.protocol.Scope;
+import dev.echoid.identity.token.SigningKeys;
+import jakarta.servlet.ServletContext;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.CacheControl;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Provider metadata: lists exactly what this provider supports, nothing more.
+ *
+ * @see <a href="https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderMetadata">OIDC Discovery §3</a>
+ */
+@Path(".well-known/openid-configuration")
+public class DiscoveryEndpoint {
+
+    @Context
+    private ServletContext servletContext;
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response metadata() {
+        IdentityProvider provider = IdentityProvider.from(servletContext);
+        IdentitySettings settings = provider.settings();
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        // OIDC Discovery §4.3: issuer MUST be identical to the issuer the configuration was retrieved for
+        metadata.put("issuer", settings.issuer().toString());
+        metadata.put("authorization_endpoint", settings.endpoint("authorize").toString());
+        metadata.put("token_endpoint", settings.endpoint("token").toString());
+        metadata.put("userinfo_endpoint", settings.endpoint("userinfo").toString());
+        metadata.put("jwks_uri", settings.endpoint("jwks").toString());
+        metadata.put("scopes_supported", List.of(Scope.OPENID, Scope.PROFILE, Scope.EMAIL));
+        metadata.put("response_types_supported", List.of("code"));
+        metadata.put("response_modes_supported", List.of("query"));
+        metadata.put("grant_types_supported", provider.grants().supported().stream().sorted().toList());
+        metadata.put("subject_types_supported", List.of("public"));
+        metadata.put("id_token_signing_alg_values_supported", List.of(SigningKeys.RS256));
+        metadata.put("token_endpoint_auth_methods_supported",
+                List.of("client_secret_basic", "client_secret_post", "none"));
+        metadata.put("code_challenge_methods_supported", List.of(Pkce.S256));
+        metadata.put("claims_supported", List.of("sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "azp",
+                "name", "preferred_username", "email", "email_verified"));
+        metadata.put("prompt_values_supported", List.of("none", "login", "consent", "select_account"));
+        metadata.put("authorization_response_iss_parameter_supported", true);
+        metadata.put("claims_parameter_supported", false);
+        metadata.put("request_parameter_supported", false);
+        metadata.put("request_uri_parameter_supported", false);
+        CacheControl cache = new CacheControl();
+        cache.setMaxAge(300);
+        return Response.ok(metadata, MediaType.APPLICATION_JSON_TYPE).cacheControl(cache).build();
+    }
+}

@@ -1,0 +1,42 @@
+package dev.echoid.identity.endpoint;
+
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/** A plain, readable HTML page for a person, every value escaped. */
+final class ErrorPage {
+
+    private ErrorPage() {
+    }
+
+    static Response response(int status, String title, String message) {
+        String html = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"UTF-8\">"
+                + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                + "<title>" + escape(title) + " · EchoID</title>"
+                + "<link rel=\"stylesheet\" href=\"resources/css/login.css\"></head>"
+                + "<body><main class=\"card\"><h1 class=\"brand\">EchoID</h1><h2>" + escape(title) + "</h2>"
+                + "<p>" + escape(message) + "</p></main></body></html>\n";
+        return Endpoints.noStore(Response.status(status))
+                .type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
+                .entity(html)
+                .build();
+    }
+
+    static String escape(String value) {
+        if (value == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(value.length() + 16);
+        for (char c : value.toCharArray()) {
+            switch (c) {
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '&' -> out.append("&amp;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,144 @@
+package dev.echoid.identity.grant;
+
+import dev.echoid.identity.protocol.AuthorizationRequest;
+import dev.echoid.identity.protocol.OAuthException;
+import dev.echoid.identity.protocol.Parameters;
+import dev.echoid.identity.protocol.Pkce;
+import dev.echoid.identity.protocol.Scope;
+import dev.echoid.identity.security.Hashes;
+import dev.echoid.identity.security.RandomTokens;
+import dev.echoid.identity.store.AuditEvent;
+import dev.echoid.identity.store.AuditLog;
+import dev.echoid.identity.store.AuthorizationCodes;
+import dev.echoid.identity.store.IssuedCode;
+import dev.echoid.identity.store.RevokedTokens;
+import dev.echoid.identity.store.User;
+import dev.echoid.identity.store.Users;
+import dev.echoid.identity.token.TokenIssuer;
+import dev.echoid.identity.token.TokenIssuer.IssuedTokens;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The authorization code grant: issues one-time codes after sign-in and redeems them at the token endpoint.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-4.1">RFC 6749 §4.1</a>
+ */
+public final class AuthorizationCodeGrant implements GrantHandler {
+
+    private final AuthorizationCodes codes;
+    private final Users users;
+    private final RevokedTokens revoked;
+    private final TokenIssuer tokens;
+    private final AuditLog audit;
+    private final Duration codeTtl;
+    private final Clock clock;
+
+    public AuthorizationCodeGrant(AuthorizationCodes codes, Users users, RevokedTokens revoked, TokenIssuer tokens,
+            AuditLog audit, Duration codeTtl, Clock clock) {
+        this.codes = codes;
+        this.users = users;
+        this.revoked = revoked;
+        this.tokens = tokens;
+        this.audit = audit;
+        this.codeTtl = codeTtl;
+        this.clock = clock;
+    }
+
+    @Override
+    public String grantType() {
+        return "authorization_code";
+    }
+
+    /** A new code for a signed-in user: 256 random bits, only its SHA-256 stored. */
+    public String issue(AuthorizationRequest request, User user, Instant authTime, String remoteAddress) {
+        String code = RandomTokens.base64Url(32);
+        Instant now = clock.instant();
+        codes.save(new IssuedCode(Hashes.sha256Base64Url(code), request.clientId(), user.id(),
+                request.redirectUri(), request.scope().toString(), request.nonce(), request.codeChallenge(),
+                request.codeChallenge() == null ? null : Pkce.S256, authTime, now, now.plus(codeTtl), null, null));
+        audit.record(AuditEvent.success(AuditEvent.Type.CODE_ISSUED, request.clientId(), user.id(), user.username(),
+                remoteAddress, null));
+        return code;
+    }
+
+    @Override
+    public Map<String, Object> handle(TokenRequest request) {
+        Parameters params = request.parameters();
+        String code = params.required("code");
+        // RFC 6749 §4.1.3: redirect_uri is REQUIRED when it was in the authorization request (it always is here)
+        String redirectUri = params.required("redirect_uri");
+        String verifier = params.optional("code_verifier").orElse(null);
+        String clientId = request.client().clientId();
+        String codeHash = Hashes.sha256Base64Url(code);
+        String accessTokenId = RandomTokens.base64Url(16);
+
+        IssuedCode issued = codes.redeem(codeHash, accessTokenId).orElseThrow(() -> {
+            codes.find(codeHash).ifPresent(replayed -> revokeReplayed(replayed, request));
+            return OAuthException.invalidGrant("The authorization code is invalid, expired or already used");
+        });
+        if (issued.expiresAt().isBefore(clock.instant())) {
+            throw rejected(issued, request, "expired", "The authorization code has expired");
+        }
+        // RFC 6749 §4.1.3: ensure the code was issued to the authenticated client
+        if (!issued.clientId().equals(clientId)) {
+            throw rejected(issued, request, "issued to another client",
+                    "The authorization code was not issued to this client");
+        }
+        // RFC 6749 §4.1.3: redirect_uri values MUST be identical
+        if (!issued.redirectUri().toString().equals(redirectUri)) {
+            throw rejected(issued, request, "redirect_uri mismatch",
+                    "redirect_uri does not match the authorization request");
+        }
+        if (issued.codeChallenge() != null) {
+            if (verifier == null) {
+                throw rejected(issued, request, "no code_verifier", "code_verifier is required (PKCE)");
+            }
+            // RFC 7636 §4.6: the verifier MUST match the challenge, else invalid_grant
+            if (!Pkce.matches(verifier, issued.codeChallenge())) {
+                throw rejected(issued, request, "PKCE mismatch", "code_verifier does not match the code_challenge");
+            }
+        } else if (verifier != null) {
+            // RFC 9700 §2.1.1: reject a code_verifier when the request had no code_challenge (PKCE downgrade)
+            throw rejected(issued, request, "unexpected code_verifier",
+                    "code_verifier sent for a code issued without code_challenge");
+        }
+        User user = users.find(issued.userId()).filter(User::enabled)
+                .orElseThrow(() -> rejected(issued, request, "user gone or disabled",
+                        "The authorization grant is no longer valid"));
+
+        IssuedTokens issuedTokens = tokens.issue(user, clientId, Scope.parse(issued.scope()), issued.nonce(),
+                issued.authTime(), accessTokenId);
+        audit.record(AuditEvent.success(AuditEvent.Type.CODE_REDEEMED, clientId, user.id(), user.username(),
+                request.remoteAddress(), null));
+
+        Map<String, Object> response = new LinkedHashMap<>();
+        response.put("access_token", issuedTokens.accessToken());
+        response.put("token_type", "Bearer");
+        response.put("expires_in", issuedTokens.expiresIn());
+        response.put("scope", issuedTokens.scope().toString());
+        response.put("id_token", issuedTokens.idToken());
+        return response;
+    }
+
+    /**
+     * RFC 6749 §4.1.2: "If an authorization code is used more than once, the authorization server MUST deny the
+     * request and SHOULD revoke (when possible) all tokens previously issued based on that authorization code."
+     */
+    private void revokeReplayed(IssuedCode replayed, TokenRequest request) {
+        if (replayed.accessTokenId() != null) {
+            revoked.revoke(replayed.accessTokenId(), clock.instant().plus(Duration.ofDays(1)), "code replayed");
+        }
+        audit.record(AuditEvent.failure(AuditEvent.Type.CODE_REUSED, request.client().clientId(), replayed.userId(),
+                null, request.remoteAddress(), "code issued to " + replayed.clientId() + " presented again"));
+    }
+
+    private OAuthException rejected(IssuedCode code, TokenRequest request, String why, String description) {
+        audit.record(AuditEvent.failure(AuditEvent.Type.TOKEN_REQUEST_FAILED, request.client().clientId(),
+                code.userId(), null, request.remoteAddress(), why));
+        return OAuthException.invalidGrant(description);
+    }
+}

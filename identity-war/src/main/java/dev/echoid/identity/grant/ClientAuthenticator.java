@@ -1,0 +1,96 @@
+package dev.echoid.identity.grant;
+
+import dev.echoid.identity.protocol.OAuthError;
+import dev.echoid.identity.protocol.OAuthException;
+import dev.echoid.identity.protocol.Parameters;
+import dev.echoid.identity.security.PasswordHasher;
+import dev.echoid.identity.store.AuditEvent;
+import dev.echoid.identity.store.AuditLog;
+import dev.echoid.identity.store.Client;
+import dev.echoid.identity.store.Clients;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Optional;
+
+/**
+ * Client authentication at the token endpoint: {@code client_secret_basic}, {@code client_secret_post}, and
+ * {@code none} for public clients (which then must prove PKCE).
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1">RFC 6749 §2.3.1</a>
+ */
+public final class ClientAuthenticator {
+
+    private final Clients clients;
+    private final PasswordHasher hasher;
+    private final AuditLog audit;
+
+    public ClientAuthenticator(Clients clients, PasswordHasher hasher, AuditLog audit) {
+        this.clients = clients;
+        this.hasher = hasher;
+        this.audit = audit;
+    }
+
+    public Client authenticate(String authorizationHeader, Parameters params, String remoteAddress) {
+        Optional<String[]> basic = basicCredentials(authorizationHeader);
+        Optional<String> formSecret = params.optional("client_secret");
+        Optional<String> formId = params.optional("client_id");
+        // RFC 6749 §2.3: "The client MUST NOT use more than one authentication method in each request."
+        if (basic.isPresent() && formSecret.isPresent()) {
+            throw OAuthException.invalidRequest("More than one client authentication method was used");
+        }
+        String clientId;
+        Optional<String> secret;
+        if (basic.isPresent()) {
+            clientId = basic.get()[0];
+            secret = Optional.of(basic.get()[1]);
+            if (formId.isPresent() && !formId.get().equals(clientId)) {
+                throw OAuthException.invalidRequest("client_id does not match the authenticated client");
+            }
+        } else {
+            clientId = formId.orElseThrow(() -> failed(null, remoteAddress, "no client credentials"));
+            secret = formSecret;
+        }
+        Client client = clients.find(clientId).filter(Client::enabled).orElse(null);
+        if (client == null) {
+            hasher.verifyDummy(secret.orElse(""));
+            throw failed(clientId, remoteAddress, "unknown or disabled client");
+        }
+        if (client.isPublic()) {
+            if (secret.isPresent()) {
+                throw failed(clientId, remoteAddress, "public client sent a secret");
+            }
+            return client;
+        }
+        if (secret.isEmpty() || !hasher.verify(secret.get(), client.secretHash())) {
+            throw failed(clientId, remoteAddress, secret.isEmpty() ? "no secret" : "wrong secret");
+        }
+        return client;
+    }
+
+    private OAuthException failed(String clientId, String remoteAddress, String why) {
+        audit.record(AuditEvent.failure(AuditEvent.Type.CLIENT_AUTHENTICATION_FAILED, clientId, null, null,
+                remoteAddress, why));
+        return new OAuthException(OAuthError.INVALID_CLIENT, "Client authentication failed");
+    }
+
+    /** RFC 6749 §2.3.1: id and secret are form-urlencoded, then joined by ':' and base64-encoded. */
+    private static Optional<String[]> basicCredentials(String header) {
+        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return Optional.empty();
+        }
+        try {
+            String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()),
+                    StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            if (colon < 0) {
+                throw new OAuthException(OAuthError.INVALID_CLIENT, "Malformed Basic credentials");
+            }
+            return Optional.of(new String[] {
+                URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8),
+                URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8)});
+        } catch (IllegalArgumentException e) {
+            throw new OAuthException(OAuthError.INVALID_CLIENT, "Malformed Basic credentials");
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.echoid.identity.login;
+
+import dev.echoid.identity.security.PasswordHasher;
+import dev.echoid.identity.store.AuditEvent;
+import dev.echoid.identity.store.AuditLog;
+import dev.echoid.identity.store.User;
+import dev.echoid.identity.store.Users;
+import java.util.Optional;
+
+/**
+ * Checks a user name and password. An unknown user costs the same hashing work as a wrong password, and both give
+ * the same answer, so the login page does not reveal which accounts exist.
+ */
+public final class Authenticator {
+
+    private final Users users;
+    private final PasswordHasher hasher;
+    private final AuditLog audit;
+
+    public Authenticator(Users users, PasswordHasher hasher, AuditLog audit) {
+        this.users = users;
+        this.hasher = hasher;
+        this.audit = audit;
+    }
+
+    public Optional<User> authenticate(String username, String password, String clientId, String remoteAddress) {
+        String name = username == null ? "" : username.trim();
+        String secret = password == null ? "" : password;
+        if (name.isEmpty() || name.length() > 200 || secret.length() > PasswordHasher.MAX_LENGTH) {
+            hasher.verifyDummy(secret.length() > PasswordHasher.MAX_LENGTH ? "" : secret);
+            return failed(name, clientId, remoteAddress, null, "malformed credentials");
+        }
+        Optional<User> user = users.findByUsername(name);
+        if (user.isEmpty()) {
+            hasher.verifyDummy(secret);
+            return failed(name, clientId, remoteAddress, null, "unknown user");
+        }
+        boolean matches = hasher.verify(secret, user.get().passwordHash());
+        if (!matches) {
+            return failed(name, clientId, remoteAddress, user.get(), "wrong password");
+        }
+        if (!user.get().enabled()) {
+            return failed(name, clientId, remoteAddress, user.get(), "account disabled");
+        }
+        audit.record(AuditEvent.success(AuditEvent.Type.LOGIN_SUCCEEDED, clientId, user.get().id(), name,
+                remoteAddress, null));
+        return user;
+    }
+
+    private Optional<User> failed(String username, String clientId, String remoteAddress, User user, String why) {
+        audit.record(AuditEvent.failure(AuditEvent.Type.LOGIN_FAILED, clientId, user == null ? null : user.id(),
+                username, remoteAddress, why));
+        return Optional.empty();
+    }
+}

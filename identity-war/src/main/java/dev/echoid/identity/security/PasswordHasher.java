@@ -1,0 +1,85 @@
+package dev.echoid.identity.security;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
+import org.bouncycastle.crypto.params.Argon2Parameters;
+
+/**
+ * Argon2id password (and client secret) hashing with BouncyCastle, in the PHC string format so that the algorithm
+ * and its parameters are stored beside each hash: {@code $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>}.
+ * The default cost is OWASP's current minimum for Argon2id (m = 19 MiB, t = 2, p = 1).
+ */
+public final class PasswordHasher {
+
+    /** Bounds the work one request can cause; longer inputs are rejected before hashing. */
+    public static final int MAX_LENGTH = 1024;
+
+    private static final Pattern PHC = Pattern.compile(
+            "\\$argon2id\\$v=19\\$m=(\\d+),t=(\\d+),p=(\\d+)\\$([A-Za-z0-9+/]+)\\$([A-Za-z0-9+/]+)");
+    private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
+    private static final Base64.Decoder B64D = Base64.getDecoder();
+
+    private final int memoryKib;
+    private final int iterations;
+    private final int parallelism;
+    private final String dummyHash;
+
+    public PasswordHasher(int memoryKib, int iterations, int parallelism) {
+        this.memoryKib = memoryKib;
+        this.iterations = iterations;
+        this.parallelism = parallelism;
+        this.dummyHash = hash("not a real password: equalises timing for unknown users");
+    }
+
+    public static PasswordHasher owaspDefault() {
+        return new PasswordHasher(19 * 1024, 2, 1);
+    }
+
+    public String hash(String password) {
+        byte[] salt = RandomTokens.bytes(16);
+        byte[] hash = derive(password, salt, memoryKib, iterations, parallelism, 32);
+        return "$argon2id$v=19$m=" + memoryKib + ",t=" + iterations + ",p=" + parallelism
+                + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(hash);
+    }
+
+    /** Constant-time check of a password against a stored PHC string; false for anything malformed or too long. */
+    public boolean verify(String password, String stored) {
+        if (password == null || stored == null || password.length() > MAX_LENGTH) {
+            return false;
+        }
+        Matcher m = PHC.matcher(stored);
+        if (!m.matches()) {
+            return false;
+        }
+        byte[] salt = B64D.decode(m.group(4));
+        byte[] expected = B64D.decode(m.group(5));
+        byte[] actual = derive(password, salt, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
+                Integer.parseInt(m.group(3)), expected.length);
+        return MessageDigest.isEqual(expected, actual);
+    }
+
+    /** Spends the same time as a real verification, for an account that does not exist. */
+    public void verifyDummy(String password) {
+        verify(password == null ? "" : password, dummyHash);
+    }
+
+    private static byte[] derive(String password, byte[] salt, int memoryKib, int iterations, int parallelism,
+            int length) {
+        Argon2Parameters parameters = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+                .withVersion(Argon2Parameters.ARGON2_VERSION_13)
+                .withMemoryAsKB(memoryKib)
+                .withIterations(iterations)
+                .withParallelism(parallelism)
+                .withSalt(salt)
+                .build();
+        Argon2BytesGenerator generator = new Argon2BytesGenerator();
+        generator.init(parameters);
+        byte[] out = new byte[length];
+        generator.generateBytes(password.getBytes(StandardCharsets.UTF_8), out);
+        return out;
+    }
+}

@@ -1,0 +1,33 @@
+package dev.echoid.identity.store;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** One security-relevant event. Never holds a password, a secret, a code or a token. */
+public record AuditEvent(
+        Instant occurredAt,
+        Type type,
+        Outcome outcome,
+        String clientId,
+        UUID userId,
+        String username,
+        String remoteAddress,
+        String detail) {
+
+    public enum Type {
+        LOGIN_SUCCEEDED, LOGIN_FAILED, CODE_ISSUED, CODE_REDEEMED, CODE_REUSED, CLIENT_AUTHENTICATION_FAILED,
+        TOKEN_REQUEST_FAILED
+    }
+
+    public enum Outcome { SUCCESS, FAILURE }
+
+    public static AuditEvent success(Type type, String clientId, UUID userId, String username, String remoteAddress,
+            String detail) {
+        return new AuditEvent(Instant.now(), type, Outcome.SUCCESS, clientId, userId, username, remoteAddress, detail);
+    }
+
+    public static AuditEvent failure(Type type, String clientId, UUID userId, String username, String remoteAddress,
+            String detail) {
+        return new AuditEvent(Instant.now(), type, Outcome.FAILURE, clientId, userId, username, remoteAddress, detail);
+    }
+}

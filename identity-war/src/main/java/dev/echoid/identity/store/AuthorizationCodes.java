@@ -1,0 +1,26 @@
+package dev.echoid.identity.store;
+
+import java.util.Optional;
+
+/**
+ * One-time authorization codes, kept under the SHA-256 of the code.
+ *
+ * <p>Contract: {@link #redeem} succeeds at most once per code, however many callers race for it.
+ */
+public interface AuthorizationCodes {
+
+    void save(IssuedCode code);
+
+    /**
+     * Marks the code redeemed and records the access token issued for it, in one atomic statement.
+     *
+     * @return the code as it was, or empty when it is unknown or was already redeemed
+     */
+    Optional<IssuedCode> redeem(String codeHash, String accessTokenId);
+
+    /** The code's row, redeemed or not (to tell a replay from an unknown code). */
+    Optional<IssuedCode> find(String codeHash);
+
+    /** Removes codes that expired before the cut-off; returns how many. */
+    int deleteExpired(java.time.Instant cutoff);
+}

@@ -1,0 +1,11 @@
+package dev.echoid.identity.store;
+
+import java.util.Optional;
+
+public interface Clients {
+
+    Optional<Client> find(String clientId);
+
+    /** Inserts the client unless one with its id exists; true when inserted. */
+    boolean createIfAbsent(Client client);
+}

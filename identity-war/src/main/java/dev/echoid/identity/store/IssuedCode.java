@@ -1,0 +1,22 @@
+package dev.echoid.identity.store;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.UUID;
+
+/** What an authorization code stands for, as stored under the code's hash. */
+public record IssuedCode(
+        String codeHash,
+        String clientId,
+        UUID userId,
+        URI redirectUri,
+        String scope,
+        String nonce,
+        String codeChallenge,
+        String codeChallengeMethod,
+        Instant authTime,
+        Instant issuedAt,
+        Instant expiresAt,
+        Instant redeemedAt,
+        String accessTokenId) {
+}

@@ -1,0 +1,52 @@
+package dev.echoid.identity.store;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+public final class JdbcUsers implements Users {
+
+    private static final String COLUMNS = "id, username, password_hash, name, email, email_verified, enabled";
+    private static final String FIND_BY_USERNAME =
+            "SELECT " + COLUMNS + " FROM app_user WHERE lower(username) = lower(?)";
+    private static final String FIND = "SELECT " + COLUMNS + " FROM app_user WHERE id = ?";
+    private static final String INSERT = "INSERT INTO app_user (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?) "
+            + "ON CONFLICT DO NOTHING";
+
+    private final Sql sql;
+
+    public JdbcUsers(DataSource dataSource) {
+        this.sql = new Sql(dataSource);
+    }
+
+    @Override
+    public Optional<User> findByUsername(String username) {
+        return sql.queryOne(FIND_BY_USERNAME, s -> s.setString(1, username), JdbcUsers::map);
+    }
+
+    @Override
+    public Optional<User> find(UUID id) {
+        return sql.queryOne(FIND, s -> s.setObject(1, id), JdbcUsers::map);
+    }
+
+    @Override
+    public boolean createIfAbsent(User user) {
+        return sql.update(INSERT, s -> {
+            s.setObject(1, user.id());
+            s.setString(2, user.username());
+            s.setString(3, user.passwordHash());
+            s.setString(4, user.name());
+            s.setString(5, user.email());
+            s.setBoolean(6, user.emailVerified());
+            s.setBoolean(7, user.enabled());
+        }) == 1;
+    }
+
+    private static User map(ResultSet row) throws SQLException {
+        return new User(row.getObject("id", UUID.class), row.getString("username"), row.getString("password_hash"),
+                row.getString("name"), row.getString("email"), row.getBoolean("email_verified"),
+                row.getBoolean("enabled"));
+    }
+}

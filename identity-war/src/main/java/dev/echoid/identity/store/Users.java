@@ -1,0 +1,15 @@
+package dev.echoid.identity.store;
+
+import java.util.Optional;
+import java.util.UUID;
+
+public interface Users {
+
+    /** By user name, case-insensitively. */
+    Optional<User> findByUsername(String username);
+
+    Optional<User> find(UUID id);
+
+    /** Inserts the user unless the user name is taken; true when inserted. */
+    boolean createIfAbsent(User user);
+}

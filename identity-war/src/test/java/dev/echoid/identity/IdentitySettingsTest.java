@@ -1,0 +1,62 @@
+package dev.echoid.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.echoid.identity.config.IdentitySettings;
+import dev.echoid.identity.config.InvalidSettingException;
+import dev.echoid.identity.config.SettingsSource;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class IdentitySettingsTest {
+
+    @Test
+    void fromWhenIssuerMissingThenErrorNamesTheVariable() {
+        assertThatThrownBy(() -> IdentitySettings.from(SettingsSource.of(Map.of())))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("IDENTITY_ISSUER is required");
+    }
+
+    @Test
+    void fromWhenHttpIssuerOutsideDevModeThenRejected() {
+        assertThatThrownBy(() -> IdentitySettings.from(SettingsSource.of(Map.of(
+                "IDENTITY_ISSUER", "http://localhost:9000/identity"))))
+                .hasMessageContaining("https");
+        assertThat(IdentitySettings.from(SettingsSource.of(Map.of(
+                "IDENTITY_ISSUER", "http://localhost:9000/identity", "IDENTITY_DEV_MODE", "true"))).devMode())
+                .isTrue();
+    }
+
+    @Test
+    void fromWhenIssuerHasQueryOrTrailingSlashThenRejected() {
+        assertThatThrownBy(() -> IdentitySettings.from(SettingsSource.of(Map.of(
+                "IDENTITY_ISSUER", "https://id.example/identity?x=1")))).hasMessageContaining("no query");
+        assertThatThrownBy(() -> IdentitySettings.from(SettingsSource.of(Map.of(
+                "IDENTITY_ISSUER", "https://id.example/")))).hasMessageContaining("must not end with '/'");
+    }
+
+    @Test
+    void fromWhenTtlNotPositiveThenRejected() {
+        assertThatThrownBy(() -> IdentitySettings.from(SettingsSource.of(Map.of(
+                "IDENTITY_ISSUER", "https://id.example", "IDENTITY_ID_TOKEN_TTL_SECONDS", "0"))))
+                .hasMessageContaining("IDENTITY_ID_TOKEN_TTL_SECONDS must be positive");
+    }
+
+    @Test
+    void fromWhenDefaultsThenFifteenMinuteIdTokensAndSixtySecondCodes() {
+        IdentitySettings settings = IdentitySettings.from(SettingsSource.of(Map.of(
+                "IDENTITY_ISSUER", "https://id.example/identity")));
+        assertThat(settings.idTokenTtl()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(settings.codeTtl()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(settings.endpoint("token").toString()).isEqualTo("https://id.example/identity/token");
+    }
+
+    @Test
+    void fromWhenBootstrapClientWithoutRedirectUrisThenRejected() {
+        assertThatThrownBy(() -> IdentitySettings.from(SettingsSource.of(Map.of(
+                "IDENTITY_ISSUER", "https://id.example", "IDENTITY_BOOTSTRAP_CLIENT_ID", "echo"))))
+                .hasMessageContaining("IDENTITY_BOOTSTRAP_REDIRECT_URIS");
+    }
+}

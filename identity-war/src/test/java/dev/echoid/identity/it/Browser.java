@@ -1,0 +1,113 @@
+package dev.echoid.identity.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.CookieManager;
+import java.net.CookiePolicy;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+
+/** Real HTTP with a cookie jar; redirects are never followed, so each hop can be asserted. */
+public final class Browser {
+
+    private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
+    private final HttpClient http = HttpClient.newBuilder()
+            .cookieHandler(cookies)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
+
+    public HttpResponse<String> get(URI uri, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().timeout(Duration.ofSeconds(30));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return send(request.build());
+    }
+
+    public HttpResponse<String> postForm(URI uri, Map<String, String> form, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(formEncode(form)));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return send(request.build());
+    }
+
+    public HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public CookieManager cookies() {
+        return cookies;
+    }
+
+    /** Fills and submits the form with the given id, as a person would (hidden fields included). */
+    public HttpResponse<String> submit(HttpResponse<String> page, String formId, Map<String, String> fields,
+            String button) {
+        Document document = Jsoup.parse(page.body(), page.uri().toString());
+        Element form = document.getElementById(formId);
+        if (form == null) {
+            throw new AssertionError("No form #" + formId + " in:\n" + page.body());
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        for (Element input : form.select("input[type=hidden]")) {
+            values.put(input.attr("name"), input.attr("value"));
+        }
+        values.putAll(fields);
+        Element submit = form.selectFirst("[name=\"" + button + "\"]");
+        if (submit == null) {
+            throw new AssertionError("No button " + button + " in form #" + formId);
+        }
+        values.put(submit.attr("name"), submit.attr("value"));
+        return postForm(URI.create(form.absUrl("action")), values);
+    }
+
+    public static URI location(HttpResponse<?> response) {
+        String location = response.headers().firstValue("Location")
+                .orElseThrow(() -> new AssertionError("No Location header; status " + response.statusCode()));
+        return response.uri().resolve(location);
+    }
+
+    public static Map<String, String> query(URI uri) {
+        Map<String, String> params = new LinkedHashMap<>();
+        String raw = uri.getRawQuery();
+        if (raw == null) {
+            return params;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String name = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            params.put(name, value);
+        }
+        return params;
+    }
+
+    public static String formEncode(Map<String, String> form) {
+        return form.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+    }
+}

@@ -1,0 +1,64 @@
+package dev.echoid.identity.it;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A real PostgreSQL (embedded binaries, started once per test JVM) and the provider's settings as system
+ * properties, which the WAR deployed in the same JVM reads at start-up. Register it before ArquillianExtension.
+ */
+public class PostgresExtension implements BeforeAllCallback {
+
+    public static final String DEMO_USER = "ada";
+    public static final String DEMO_PASSWORD = "correct horse battery staple";
+    public static final String CLIENT_ID = "echo";
+    public static final String CLIENT_SECRET = "echo-secret-for-tests-only";
+    public static final String REDIRECT_URI = "https://echo.example/callback";
+
+    private static EmbeddedPostgres postgres;
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        start();
+    }
+
+    public static synchronized DataSource dataSource() {
+        return start().getPostgresDatabase();
+    }
+
+    public static String issuer() {
+        return "http://localhost:" + System.getProperty("identity.it.port", "18080") + "/identity";
+    }
+
+    private static synchronized EmbeddedPostgres start() {
+        if (postgres == null) {
+            try {
+                postgres = EmbeddedPostgres.builder().start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    postgres.close();
+                } catch (IOException ignored) {
+                    // the JVM is exiting
+                }
+            }));
+            System.setProperty("IDENTITY_DB_URL", postgres.getJdbcUrl("postgres", "postgres"));
+            System.setProperty("IDENTITY_DB_USER", "postgres");
+            System.setProperty("IDENTITY_DB_PASSWORD", "postgres");
+            System.setProperty("IDENTITY_ISSUER", issuer());
+            System.setProperty("IDENTITY_DEV_MODE", "true");
+            System.setProperty("IDENTITY_BOOTSTRAP_USER", DEMO_USER);
+            System.setProperty("IDENTITY_BOOTSTRAP_PASSWORD", DEMO_PASSWORD);
+            System.setProperty("IDENTITY_BOOTSTRAP_CLIENT_ID", CLIENT_ID);
+            System.setProperty("IDENTITY_BOOTSTRAP_CLIENT_SECRET", CLIENT_SECRET);
+            System.setProperty("IDENTITY_BOOTSTRAP_REDIRECT_URIS", REDIRECT_URI);
+        }
+        return postgres;
+    }
+}
