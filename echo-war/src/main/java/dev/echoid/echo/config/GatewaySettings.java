@@ -1,0 +1,243 @@
+package dev.echoid.echo.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The gateway's settings: immutable, validated once at startup. Read with {@link #from(SettingSource)} or built
+ * with {@link #builder()}; either way a bad value is rejected with the setting's name.
+ */
+public final class GatewaySettings {
+
+    public static final String ISSUER = "ECHO_ISSUER";
+    public static final String CLIENT_ID = "ECHO_CLIENT_ID";
+    public static final String CLIENT_SECRET = "ECHO_CLIENT_SECRET";
+    public static final String REDIRECT_URI = "ECHO_REDIRECT_URI";
+    public static final String SCOPES = "ECHO_SCOPES";
+    public static final String DEV_MODE = "ECHO_DEV_MODE";
+    public static final String CLOCK_SKEW_SECONDS = "ECHO_CLOCK_SKEW_SECONDS";
+
+    public static final String DEFAULT_SCOPES = "openid profile email";
+    public static final int DEFAULT_CLOCK_SKEW_SECONDS = 60;
+    public static final int MAX_CLOCK_SKEW_SECONDS = 300;
+
+    private static final Set<String> LOOPBACK_HOSTS = Set.of("localhost", "127.0.0.1", "[::1]", "::1");
+
+    private final String issuer;
+    private final String clientId;
+    private final String clientSecret;
+    private final URI redirectUri;
+    private final List<String> scopes;
+    private final boolean devMode;
+    private final Duration clockSkew;
+
+    private GatewaySettings(Builder b) {
+        this.issuer = b.issuer;
+        this.clientId = b.clientId;
+        this.clientSecret = b.clientSecret;
+        this.redirectUri = URI.create(b.redirectUri);
+        this.scopes = List.copyOf(Arrays.asList(b.scopes.trim().split("\\s+")));
+        this.devMode = b.devMode;
+        this.clockSkew = Duration.ofSeconds(b.clockSkewSeconds);
+    }
+
+    /** Reads every setting from {@code source}, applying defaults; all problems are reported at once. */
+    public static GatewaySettings from(SettingSource source) {
+        Builder builder = builder();
+        List<String> problems = new ArrayList<>();
+        source.lookup(ISSUER).ifPresent(builder::issuer);
+        source.lookup(CLIENT_ID).ifPresent(builder::clientId);
+        source.lookup(CLIENT_SECRET).ifPresent(builder::clientSecret);
+        source.lookup(REDIRECT_URI).ifPresent(builder::redirectUri);
+        source.lookup(SCOPES).ifPresent(builder::scopes);
+        source.lookup(DEV_MODE).ifPresent(v -> {
+            String normalized = v.trim().toLowerCase(Locale.ROOT);
+            if (normalized.equals("true") || normalized.equals("false")) {
+                builder.devMode(Boolean.parseBoolean(normalized));
+            } else {
+                problems.add(DEV_MODE + " must be true or false, was '" + v + "'");
+            }
+        });
+        source.lookup(CLOCK_SKEW_SECONDS).ifPresent(v -> {
+            try {
+                builder.clockSkewSeconds(Integer.parseInt(v.trim()));
+            } catch (NumberFormatException e) {
+                problems.add(CLOCK_SKEW_SECONDS + " must be a whole number of seconds, was '" + v + "'");
+            }
+        });
+        return builder.build(problems);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The issuer exactly as configured; discovery and every ID token must name this exact string. */
+    public String issuer() {
+        return issuer;
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    /** Never log this. */
+    public String clientSecret() {
+        return clientSecret;
+    }
+
+    public URI redirectUri() {
+        return redirectUri;
+    }
+
+    public List<String> scopes() {
+        return scopes;
+    }
+
+    public String scope() {
+        return String.join(" ", scopes);
+    }
+
+    public boolean devMode() {
+        return devMode;
+    }
+
+    public Duration clockSkew() {
+        return clockSkew;
+    }
+
+    @Override
+    public String toString() {
+        return "GatewaySettings[issuer=" + issuer + ", clientId=" + clientId + ", clientSecret=****"
+                + ", redirectUri=" + redirectUri + ", scopes=" + scope() + ", devMode=" + devMode
+                + ", clockSkew=" + clockSkew.toSeconds() + "s]";
+    }
+
+    /** Sets defaults and rejects bad values, naming the setting. */
+    public static final class Builder {
+        private String issuer;
+        private String clientId;
+        private String clientSecret;
+        private String redirectUri;
+        private String scopes = DEFAULT_SCOPES;
+        private boolean devMode;
+        private int clockSkewSeconds = DEFAULT_CLOCK_SKEW_SECONDS;
+
+        private Builder() {
+        }
+
+        public Builder issuer(String issuer) {
+            this.issuer = issuer;
+            return this;
+        }
+
+        public Builder clientId(String clientId) {
+            this.clientId = clientId;
+            return this;
+        }
+
+        public Builder clientSecret(String clientSecret) {
+            this.clientSecret = clientSecret;
+            return this;
+        }
+
+        public Builder redirectUri(String redirectUri) {
+            this.redirectUri = redirectUri;
+            return this;
+        }
+
+        public Builder scopes(String scopes) {
+            this.scopes = scopes;
+            return this;
+        }
+
+        public Builder devMode(boolean devMode) {
+            this.devMode = devMode;
+            return this;
+        }
+
+        public Builder clockSkewSeconds(int clockSkewSeconds) {
+            this.clockSkewSeconds = clockSkewSeconds;
+            return this;
+        }
+
+        public GatewaySettings build() {
+            return build(new ArrayList<>());
+        }
+
+        private GatewaySettings build(List<String> problems) {
+            List<String> missing = new ArrayList<>();
+            requirePresent(ISSUER, issuer, missing);
+            requirePresent(CLIENT_ID, clientId, missing);
+            requirePresent(CLIENT_SECRET, clientSecret, missing);
+            requirePresent(REDIRECT_URI, redirectUri, missing);
+            if (!missing.isEmpty()) {
+                problems.add(0, "missing required setting(s): " + String.join(", ", missing));
+            }
+            if (issuer != null && !issuer.isBlank()) {
+                // OpenID Connect Discovery 1.0 §2: the issuer is an https URL with no query or fragment.
+                checkUrl(ISSUER, issuer, problems).ifPresent(uri -> {
+                    if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                        problems.add(ISSUER + " must not have a query or fragment");
+                    }
+                });
+            }
+            if (redirectUri != null && !redirectUri.isBlank()) {
+                checkUrl(REDIRECT_URI, redirectUri, problems).ifPresent(uri -> {
+                    // RFC 6749 §3.1.2: the redirection endpoint URI MUST NOT include a fragment component.
+                    if (uri.getRawFragment() != null) {
+                        problems.add(REDIRECT_URI + " must not have a fragment");
+                    }
+                });
+            }
+            if (scopes == null || Arrays.stream(scopes.trim().split("\\s+")).noneMatch("openid"::equals)) {
+                problems.add(SCOPES + " must include 'openid', was '" + scopes + "'");
+            } else if (!scopes.trim().matches("[\\x21\\x23-\\x5B\\x5D-\\x7E]+(\\s+[\\x21\\x23-\\x5B\\x5D-\\x7E]+)*")) {
+                problems.add(SCOPES + " has a character RFC 6749 §3.3 does not allow in a scope token");
+            }
+            if (clockSkewSeconds < 0 || clockSkewSeconds > MAX_CLOCK_SKEW_SECONDS) {
+                problems.add(CLOCK_SKEW_SECONDS + " must be between 0 and " + MAX_CLOCK_SKEW_SECONDS
+                        + ", was " + clockSkewSeconds);
+            }
+            if (!problems.isEmpty()) {
+                throw new InvalidSettingsException(problems);
+            }
+            return new GatewaySettings(this);
+        }
+
+        private static void requirePresent(String name, String value, List<String> missing) {
+            if (value == null || value.isBlank()) {
+                missing.add(name);
+            }
+        }
+
+        private Optional<URI> checkUrl(String name, String value, List<String> problems) {
+            URI uri;
+            try {
+                uri = new URI(value);
+            } catch (URISyntaxException e) {
+                problems.add(name + " is not a valid URL: '" + value + "'");
+                return Optional.empty();
+            }
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!uri.isAbsolute() || uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
+                problems.add(name + " must be an absolute http(s) URL, was '" + value + "'");
+                return Optional.empty();
+            }
+            // Plain http is for development only: allowed in dev mode, or on the loopback interface.
+            if (scheme.equals("http") && !devMode && !LOOPBACK_HOSTS.contains(uri.getHost().toLowerCase(Locale.ROOT))) {
+                problems.add(name + " must use https outside dev mode (set " + DEV_MODE + "=true for plain http), was '"
+                        + value + "'");
+                return Optional.empty();
+            }
+            return Optional.of(uri);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.echoid.echo.web;
+
+import dev.echoid.echo.config.ContainerSettingSources;
+import dev.echoid.echo.config.GatewaySettings;
+import dev.echoid.echo.config.InvalidSettingsException;
+import dev.echoid.echo.oidc.RelyingParty;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+
+/**
+ * Reads and validates the settings once, assembles the {@link RelyingParty} and secures the session cookie. With
+ * a bad configuration the application still deploys, logs what is wrong naming each setting, and answers every
+ * request with 503, so users get a readable page instead of a container error.
+ */
+public final class GatewayStartup implements ServletContextListener {
+
+    private static final System.Logger LOG = System.getLogger(GatewayStartup.class.getName());
+
+    @Override
+    public void contextInitialized(ServletContextEvent event) {
+        ServletContext context = event.getServletContext();
+        GatewaySettings settings;
+        try {
+            settings = GatewaySettings.from(ContainerSettingSources.standard(context));
+        } catch (InvalidSettingsException e) {
+            LOG.log(System.Logger.Level.ERROR, "Echo gateway NOT started: " + e.getMessage()
+                    + ". Every request will answer 503 until this is fixed and the application redeployed.");
+            return;
+        }
+        if (!settings.devMode()) {
+            // Outside dev mode the session cookie only travels over TLS.
+            context.getSessionCookieConfig().setSecure(true);
+        }
+        context.setAttribute(RelyingParty.CONTEXT_ATTRIBUTE, RelyingParty.create(settings));
+        LOG.log(System.Logger.Level.INFO, "Echo gateway started at context path ''{0}'' with {1}",
+                context.getContextPath(), settings);
+    }
+
+    @Override
+    public void contextDestroyed(ServletContextEvent event) {
+        Object relyingParty = event.getServletContext().getAttribute(RelyingParty.CONTEXT_ATTRIBUTE);
+        event.getServletContext().removeAttribute(RelyingParty.CONTEXT_ATTRIBUTE);
+        if (relyingParty instanceof RelyingParty) {
+            ((RelyingParty) relyingParty).close();
+        }
+    }
+
+    static void notConfigured(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Responses.failure(request, response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "temporarily_unavailable",
+                "Not configured", "This gateway is not configured yet. The administrator can find the details in "
+                        + "the server log.");
+    }
+
+    static RelyingParty relyingParty(ServletContext context) {
+        RelyingParty relyingParty = (RelyingParty) context.getAttribute(RelyingParty.CONTEXT_ATTRIBUTE);
+        if (relyingParty == null) {
+            throw new IllegalStateException("the gateway is not configured");
+        }
+        return relyingParty;
+    }
+}

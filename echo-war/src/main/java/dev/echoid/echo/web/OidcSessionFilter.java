@@ -1,0 +1,79 @@
+package dev.echoid.echo.web;
+
+import dev.echoid.echo.oidc.IdTokenException;
+import dev.echoid.echo.oidc.ProviderException;
+import dev.echoid.echo.oidc.RelyingParty;
+import dev.echoid.echo.oidc.SessionTokens;
+import dev.echoid.echo.oidc.VerifiedIdentity;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The gateway's guard on {@code /*}: public paths pass; every other request must belong to a session whose ID token
+ * still verifies (signature, {@code iss}, {@code aud}, {@code exp}), checked anew on every request. Also the last
+ * line against stack traces: anything thrown below becomes a generic 500.
+ */
+public final class OidcSessionFilter extends HttpFilter {
+
+    private static final long serialVersionUID = 1L;
+    private static final System.Logger LOG = System.getLogger(OidcSessionFilter.class.getName());
+    private static final Set<String> PUBLIC_PATHS = Set.of("/login", "/callback", "/logout", "/favicon.ico");
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain) {
+        try {
+            RelyingParty relyingParty = (RelyingParty) getServletContext().getAttribute(RelyingParty.CONTEXT_ATTRIBUTE);
+            if (relyingParty == null) {
+                GatewayStartup.notConfigured(request, response);
+                return;
+            }
+            if (isPublic(RequestPaths.withinApp(request))) {
+                chain.doFilter(request, response);
+                return;
+            }
+            Optional<VerifiedIdentity> identity = sessionIdentity(request, relyingParty);
+            if (identity.isEmpty()) {
+                LoginRequired.respond(request, response);
+                return;
+            }
+            request.setAttribute(VerifiedIdentity.REQUEST_ATTRIBUTE, identity.get());
+            chain.doFilter(request, response);
+        } catch (ProviderException e) {
+            try {
+                Responses.providerUnavailable(request, response, e);
+            } catch (Exception writeFailed) {
+                Responses.unexpected(request, response, writeFailed);
+            }
+        } catch (Exception e) {
+            Responses.unexpected(request, response, e);
+        }
+    }
+
+    static boolean isPublic(String path) {
+        return PUBLIC_PATHS.contains(path) || path.equals("/health") || path.startsWith("/health/");
+    }
+
+    private static Optional<VerifiedIdentity> sessionIdentity(HttpServletRequest request, RelyingParty relyingParty) {
+        HttpSession session = request.getSession(false);
+        if (session == null) {
+            return Optional.empty();
+        }
+        Object tokens = session.getAttribute(SessionTokens.SESSION_ATTRIBUTE);
+        if (!(tokens instanceof SessionTokens)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(relyingParty.idTokenVerifier().verify(((SessionTokens) tokens).idToken()));
+        } catch (IdTokenException e) {
+            // An expired (or no longer verifiable) token is dropped, so the user signs in again.
+            LOG.log(System.Logger.Level.INFO, "Session ID token no longer accepted: {0}", e.getMessage());
+            session.removeAttribute(SessionTokens.SESSION_ATTRIBUTE);
+            return Optional.empty();
+        }
+    }
+}

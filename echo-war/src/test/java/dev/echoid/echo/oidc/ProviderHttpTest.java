@@ -1,0 +1,113 @@
+package dev.echoid.echo.oidc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** ProviderHttp and TokenEndpointClient over real HTTP, against an in-process server on 127.0.0.1. */
+class ProviderHttpTest {
+
+    private static final String VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+
+    private HttpServer server;
+    private ProviderHttp http;
+    private final AtomicReference<String> tokenRequestBody = new AtomicReference<>();
+    private final AtomicReference<String> tokenAuthorization = new AtomicReference<>();
+
+    @BeforeEach
+    void start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/ok", e -> answer(e, 200, "{\"issuer\":\"x\"}"));
+        server.createContext("/missing", e -> answer(e, 404, "{}"));
+        server.createContext("/array", e -> answer(e, 200, "[1,2]"));
+        server.createContext("/moved", e -> {
+            e.getResponseHeaders().add("Location", "/ok");
+            e.sendResponseHeaders(302, -1);
+            e.close();
+        });
+        server.createContext("/token-ok", e -> {
+            tokenAuthorization.set(e.getRequestHeaders().getFirst("Authorization"));
+            tokenRequestBody.set(new String(e.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            answer(e, 200, "{\"id_token\":\"a.b.c\",\"access_token\":\"at\",\"token_type\":\"Bearer\",\"expires_in\":60}");
+        });
+        server.createContext("/token-refused", e -> answer(e, 400,
+                "{\"error\":\"invalid_grant\",\"error_description\":\"code already used\"}"));
+        server.createContext("/token-html", e -> answer(e, 500, "<html>oops</html>"));
+        server.start();
+        http = new ProviderHttp();
+    }
+
+    @AfterEach
+    void stop() {
+        http.close();
+        server.stop(0);
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
+    }
+
+    @Test
+    void fetchWhenJsonObjectThenParsed() {
+        assertThat(http.fetch(uri("/ok")).path("issuer").asText()).isEqualTo("x");
+    }
+
+    @Test
+    void fetchWhenNotFoundOrNotObjectOrRedirectThenProviderException() {
+        assertThatThrownBy(() -> http.fetch(uri("/missing"))).isInstanceOf(ProviderException.class).hasMessageContaining("404");
+        assertThatThrownBy(() -> http.fetch(uri("/array"))).isInstanceOf(ProviderException.class);
+        assertThatThrownBy(() -> http.fetch(uri("/moved"))).isInstanceOf(ProviderException.class).hasMessageContaining("302");
+    }
+
+    @Test
+    void exchangeWhenSuccessThenFormAndBasicAuthSentAndTokensParsed() {
+        TokenEndpointClient client = new TokenEndpointClient(http, "echo", "p@ss word",
+                URI.create("http://localhost:5000/callback"));
+
+        TokenResponse tokens = client.exchange(uri("/token-ok"), "c0de/+", new CodeVerifier(VERIFIER));
+
+        assertThat(tokens.idToken()).isEqualTo("a.b.c");
+        assertThat(tokens.accessToken()).isEqualTo("at");
+        assertThat(tokenRequestBody.get()).isEqualTo("grant_type=authorization_code&code=c0de%2F%2B"
+                + "&redirect_uri=http%3A%2F%2Flocalhost%3A5000%2Fcallback&code_verifier=" + VERIFIER);
+        assertThat(tokenAuthorization.get()).isEqualTo(TokenEndpointClient.basicAuthorization("echo", "p@ss word"));
+    }
+
+    @Test
+    void exchangeWhenProviderAnswersErrorThenTokenEndpointExceptionWithCode() {
+        TokenEndpointClient client = new TokenEndpointClient(http, "echo", "s", URI.create("http://localhost/cb"));
+
+        assertThatThrownBy(() -> client.exchange(uri("/token-refused"), "c", new CodeVerifier(VERIFIER)))
+                .isInstanceOfSatisfying(TokenEndpointException.class, e -> assertThat(e.error()).isEqualTo("invalid_grant"));
+        assertThatThrownBy(() -> client.exchange(uri("/token-html"), "c", new CodeVerifier(VERIFIER)))
+                .isInstanceOf(ProviderException.class).hasMessageContaining("500");
+    }
+
+    @Test
+    void fetchWhenNothingListensThenProviderException() {
+        URI closed = uri("/ok");
+        server.stop(0);
+
+        assertThatThrownBy(() -> http.fetch(closed)).isInstanceOf(ProviderException.class);
+    }
+
+    private static void answer(com.sun.net.httpserver.HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+}
