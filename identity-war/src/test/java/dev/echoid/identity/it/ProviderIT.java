@@ -1,5 +1,6 @@
 package dev.echoid.identity.it;
 
+import dev.echoid.testkit.Browser;
 import static dev.echoid.identity.it.PostgresExtension.CLIENT_ID;
 import static dev.echoid.identity.it.PostgresExtension.CLIENT_SECRET;
 import static dev.echoid.identity.it.PostgresExtension.DEMO_PASSWORD;

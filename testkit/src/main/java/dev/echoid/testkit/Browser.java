@@ -1,4 +1,4 @@
-package dev.echoid.identity.it;
+package dev.echoid.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

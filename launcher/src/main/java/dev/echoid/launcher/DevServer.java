@@ -1,0 +1,254 @@
+package dev.echoid.launcher;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.LifecycleState;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.core.StandardEngine;
+import org.apache.catalina.core.StandardHost;
+import org.apache.catalina.core.StandardService;
+import org.apache.catalina.startup.Tomcat;
+
+/**
+ * The whole system on a developer's machine: an embedded PostgreSQL (or the one {@code IDENTITY_DB_URL} names) and
+ * embedded Tomcat serving identity-war at {@code :9000/identity} and echo-war at {@code :5000/}, each configured
+ * through its context parameters exactly as a Tomcat {@code context.xml} would.
+ *
+ * <p>Development only: it prints the demo credentials and runs with {@code *_DEV_MODE=true} (plain HTTP).
+ */
+public final class DevServer implements AutoCloseable {
+
+    public static final String DEMO_USER = "demo";
+    public static final String DEMO_PASSWORD = "demo-password";
+    public static final String CLIENT_ID = "echo";
+
+    /** Where and how to run; {@link #fromEnvironment()} gives the documented defaults. */
+    public record Options(String host, int identityPort, int echoPort, Path dataDirectory, Path webapps,
+            Optional<String> databaseUrl, Optional<String> databaseUser, Optional<String> databasePassword) {
+
+        public static Options fromEnvironment() {
+            return new Options(
+                    setting("ECHOID_HOST").orElse("localhost"),
+                    setting("IDENTITY_PORT").map(Integer::parseInt).orElse(9000),
+                    setting("ECHO_PORT").map(Integer::parseInt).orElse(5000),
+                    Paths.get(setting("ECHOID_DATA_DIR").orElse(".echoid-dev")).toAbsolutePath(),
+                    Paths.get(setting("echoid.webapps").orElse("launcher/target/webapps")).toAbsolutePath(),
+                    setting("IDENTITY_DB_URL"),
+                    setting("IDENTITY_DB_USER"),
+                    setting("IDENTITY_DB_PASSWORD"));
+        }
+
+        public String issuer() {
+            return "http://" + host + ":" + identityPort + "/identity";
+        }
+
+        public String gateway() {
+            return "http://" + host + ":" + echoPort;
+        }
+
+        private static Optional<String> setting(String name) {
+            String value = System.getProperty(name, System.getenv(name));
+            return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+        }
+    }
+
+    private final Options options;
+    private EmbeddedPostgres postgres;
+    private Tomcat tomcat;
+    private String clientSecret;
+
+    private DevServer(Options options) {
+        this.options = options;
+    }
+
+    public static DevServer start(Options options) {
+        DevServer server = new DevServer(options);
+        try {
+            server.startAll();
+            return server;
+        } catch (RuntimeException | IOException | LifecycleException e) {
+            server.close();
+            throw new IllegalStateException("The dev server did not start: " + e.getMessage(), e);
+        }
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    /** The gateway's client secret (generated once and kept in the data directory). */
+    public String clientSecret() {
+        return clientSecret;
+    }
+
+    private void startAll() throws IOException, LifecycleException {
+        Files.createDirectories(options.dataDirectory());
+        clientSecret = readOrCreateSecret(options.dataDirectory().resolve("echo-client-secret"));
+
+        Map<String, String> database = new LinkedHashMap<>();
+        if (options.databaseUrl().isPresent()) {
+            database.put("IDENTITY_DB_URL", options.databaseUrl().get());
+            options.databaseUser().ifPresent(user -> database.put("IDENTITY_DB_USER", user));
+            options.databasePassword().ifPresent(password -> database.put("IDENTITY_DB_PASSWORD", password));
+        } else {
+            postgres = EmbeddedPostgres.builder()
+                    .setDataDirectory(options.dataDirectory().resolve("pgdata"))
+                    .setCleanDataDirectory(false)
+                    .start();
+            database.put("IDENTITY_DB_URL", postgres.getJdbcUrl("postgres", "postgres"));
+            database.put("IDENTITY_DB_USER", "postgres");
+            database.put("IDENTITY_DB_PASSWORD", "postgres");
+        }
+
+        Path base = Files.createDirectories(options.dataDirectory().resolve("tomcat"));
+        tomcat = new Tomcat();
+        tomcat.setBaseDir(base.toString());
+        tomcat.getServer().setPort(-1); // no shutdown port: Ctrl-C (the shutdown hook) stops it
+        tomcat.setHostname(options.host());
+        tomcat.setPort(options.identityPort());
+        tomcat.getConnector();
+        Files.createDirectories(base.resolve("webapps"));
+
+        Context identity = tomcat.addWebapp("/identity", war("identity.war"));
+        Map<String, String> identitySettings = new LinkedHashMap<>(database);
+        identitySettings.put("IDENTITY_ISSUER", options.issuer());
+        identitySettings.put("IDENTITY_DEV_MODE", "true");
+        identitySettings.put("IDENTITY_BOOTSTRAP_USER", DEMO_USER);
+        identitySettings.put("IDENTITY_BOOTSTRAP_PASSWORD", DEMO_PASSWORD);
+        identitySettings.put("IDENTITY_BOOTSTRAP_CLIENT_ID", CLIENT_ID);
+        identitySettings.put("IDENTITY_BOOTSTRAP_CLIENT_SECRET", clientSecret);
+        identitySettings.put("IDENTITY_BOOTSTRAP_REDIRECT_URIS", options.gateway() + "/callback");
+        identitySettings.forEach(identity::addParameter);
+
+        StandardHost echoHost = addGatewayService(base);
+        Context echo = tomcat.addWebapp(echoHost, "", war("echo.war"));
+        Map<String, String> echoSettings = new LinkedHashMap<>();
+        echoSettings.put("ECHO_ISSUER", options.issuer());
+        echoSettings.put("ECHO_CLIENT_ID", CLIENT_ID);
+        echoSettings.put("ECHO_CLIENT_SECRET", clientSecret);
+        echoSettings.put("ECHO_REDIRECT_URI", options.gateway() + "/callback");
+        echoSettings.put("ECHO_DEV_MODE", "true");
+        echoSettings.forEach(echo::addParameter);
+
+        tomcat.start();
+        for (Context context : new Context[] {identity, echo}) {
+            if (context.getState() != LifecycleState.STARTED) {
+                throw new IllegalStateException("Web application '" + context.getName()
+                        + "' failed to start; the log above says why");
+            }
+        }
+    }
+
+    /** A second service, engine and host, so the gateway has its own port as it would in production. */
+    private StandardHost addGatewayService(Path base) throws IOException {
+        StandardService service = new StandardService();
+        service.setName("echo");
+        Connector connector = new Connector();
+        connector.setPort(options.echoPort());
+        service.addConnector(connector);
+        StandardEngine engine = new StandardEngine();
+        engine.setName("echo");
+        engine.setDefaultHost(options.host());
+        StandardHost host = new StandardHost();
+        host.setName(options.host());
+        host.setAppBase(Files.createDirectories(base.resolve("webapps-echo")).toString());
+        engine.addChild(host);
+        service.setContainer(engine);
+        tomcat.getServer().addService(service);
+        return host;
+    }
+
+    private String war(String name) {
+        Path war = options.webapps().resolve(name);
+        if (!Files.isRegularFile(war)) {
+            throw new IllegalStateException(war + " is missing: build first (see README: the run command)");
+        }
+        return war.toString();
+    }
+
+    private static String readOrCreateSecret(Path file) throws IOException {
+        if (Files.exists(file)) {
+            return Files.readString(file, StandardCharsets.US_ASCII).trim();
+        }
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        Files.writeString(file, secret, StandardCharsets.US_ASCII);
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException notPosix) {
+            // Windows: the file stays readable by its owner's account only by default
+        }
+        return secret;
+    }
+
+    @Override
+    public void close() {
+        if (tomcat != null) {
+            try {
+                tomcat.stop();
+                tomcat.destroy();
+            } catch (LifecycleException e) {
+                System.err.println("Tomcat did not stop cleanly: " + e.getMessage());
+            }
+            tomcat = null;
+        }
+        if (postgres != null) {
+            try {
+                postgres.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            postgres = null;
+        }
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        Options options = Options.fromEnvironment();
+        DevServer server = start(options);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("\nStopping EchoID...");
+            server.close();
+            stopped.countDown();
+        }, "echoid-shutdown"));
+        System.out.println(banner(options));
+        stopped.await();
+    }
+
+    private static String banner(Options options) {
+        return """
+
+                ==================================================================
+                 EchoID is running (development mode: plain HTTP, demo data)
+
+                 Gateway (Echo API):  %s/
+                 Echo API (JSON):     %s/api/echo
+                 Identity provider:   %s
+                 Discovery:           %s/.well-known/openid-configuration
+
+                 Demo user:           %s / %s
+                 Gateway client:      %s (secret in %s)
+                 Database:            %s
+                 Press Ctrl-C to stop.
+                ==================================================================
+                """.formatted(options.gateway(), options.gateway(), options.issuer(), options.issuer(),
+                DEMO_USER, DEMO_PASSWORD, CLIENT_ID, options.dataDirectory().resolve("echo-client-secret"),
+                options.databaseUrl().map(url -> "external, " + url)
+                        .orElse("embedded PostgreSQL, data in " + options.dataDirectory().resolve("pgdata")));
+    }
+}
