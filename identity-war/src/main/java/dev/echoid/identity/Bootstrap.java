@@ -75,7 +75,8 @@ public class Bootstrap implements ServletContextListener {
             if (provider.clients().find(clientId).isEmpty()) {
                 String secretHash = bootstrap.clientSecret().map(hasher::hash).orElse(null);
                 if (provider.clients().createIfAbsent(new Client(clientId, clientId, secretHash,
-                        bootstrap.redirectUris(), true))) {
+                        bootstrap.redirectUris(), true, bootstrap.grantTypes(), bootstrap.postLogoutRedirectUris(),
+                        bootstrap.backchannelLogoutUri().orElse(null), "RS256"))) {
                     LOG.log(Level.INFO, "Created bootstrap client {0} ({1})", clientId,
                             secretHash == null ? "public" : "confidential");
                 }

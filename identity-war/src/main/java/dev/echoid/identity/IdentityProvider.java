@@ -4,18 +4,25 @@ import dev.echoid.identity.config.Database;
 import dev.echoid.identity.config.IdentitySettings;
 import dev.echoid.identity.grant.AuthorizationCodeGrant;
 import dev.echoid.identity.grant.ClientAuthenticator;
+import dev.echoid.identity.grant.ClientCredentialsGrant;
 import dev.echoid.identity.grant.GrantHandlers;
+import dev.echoid.identity.grant.RefreshTokenGrant;
+import dev.echoid.identity.grant.TokenResponseIssuer;
 import dev.echoid.identity.login.Authenticator;
 import dev.echoid.identity.security.PasswordHasher;
+import dev.echoid.identity.store.AccessTokens;
 import dev.echoid.identity.store.AuditLog;
 import dev.echoid.identity.store.Clients;
+import dev.echoid.identity.store.Grants;
+import dev.echoid.identity.store.JdbcAccessTokens;
 import dev.echoid.identity.store.JdbcAuditLog;
 import dev.echoid.identity.store.JdbcAuthorizationCodes;
 import dev.echoid.identity.store.JdbcClients;
-import dev.echoid.identity.store.JdbcRevokedTokens;
+import dev.echoid.identity.store.JdbcGrants;
+import dev.echoid.identity.store.JdbcRefreshTokens;
 import dev.echoid.identity.store.JdbcSigningKeyStore;
 import dev.echoid.identity.store.JdbcUsers;
-import dev.echoid.identity.store.RevokedTokens;
+import dev.echoid.identity.store.RefreshTokens;
 import dev.echoid.identity.store.Users;
 import dev.echoid.identity.token.AccessTokenVerifier;
 import dev.echoid.identity.token.SigningKeys;
@@ -38,10 +45,13 @@ public final class IdentityProvider {
     private final AuditLog audit;
     private final SigningKeys signingKeys;
     private final PasswordHasher hasher;
+    private final Grants grants;
+    private final RefreshTokens refreshTokens;
+    private final AccessTokens accessTokens;
     private final AuthorizationCodeGrant codeGrant;
-    private final GrantHandlers grants;
+    private final GrantHandlers grantHandlers;
     private final ClientAuthenticator clientAuthenticator;
-    private final AccessTokenVerifier accessTokens;
+    private final AccessTokenVerifier accessTokenVerifier;
     private final Authenticator authenticator;
 
     public IdentityProvider(IdentitySettings settings, Database database, PasswordHasher hasher, Clock clock) {
@@ -51,15 +61,22 @@ public final class IdentityProvider {
         this.clients = new JdbcClients(dataSource);
         this.users = new JdbcUsers(dataSource);
         this.audit = new JdbcAuditLog(dataSource);
-        RevokedTokens revoked = new JdbcRevokedTokens(dataSource);
+        this.grants = new JdbcGrants(dataSource);
+        this.refreshTokens = new JdbcRefreshTokens(dataSource);
+        this.accessTokens = new JdbcAccessTokens(dataSource);
         this.signingKeys = new SigningKeys(new JdbcSigningKeyStore(dataSource), settings.keyEncryptionKey())
                 .initialize();
         TokenIssuer issuer = new TokenIssuer(settings, signingKeys, clock);
-        this.codeGrant = new AuthorizationCodeGrant(new JdbcAuthorizationCodes(dataSource), users, revoked, issuer,
-                audit, settings.codeTtl(), clock);
-        this.grants = new GrantHandlers(List.of(codeGrant));
+        TokenResponseIssuer responses = new TokenResponseIssuer(issuer, accessTokens, refreshTokens,
+                settings.refreshIdleTtl(), clock);
+        this.codeGrant = new AuthorizationCodeGrant(new JdbcAuthorizationCodes(dataSource), users, grants, responses,
+                audit, settings.codeTtl(), settings.refreshAbsoluteTtl(), clock);
+        this.grantHandlers = new GrantHandlers(List.of(
+                codeGrant,
+                new RefreshTokenGrant(refreshTokens, grants, users, responses, audit, clock),
+                new ClientCredentialsGrant(grants, responses, audit, settings.accessTokenTtl(), clock)));
         this.clientAuthenticator = new ClientAuthenticator(clients, hasher, audit);
-        this.accessTokens = new AccessTokenVerifier(settings, signingKeys, revoked);
+        this.accessTokenVerifier = new AccessTokenVerifier(settings, signingKeys, accessTokens);
         this.authenticator = new Authenticator(users, hasher, audit);
     }
 
@@ -99,20 +116,32 @@ public final class IdentityProvider {
         return hasher;
     }
 
+    public Grants grants() {
+        return grants;
+    }
+
+    public RefreshTokens refreshTokens() {
+        return refreshTokens;
+    }
+
+    public AccessTokens accessTokens() {
+        return accessTokens;
+    }
+
     public AuthorizationCodeGrant codeGrant() {
         return codeGrant;
     }
 
-    public GrantHandlers grants() {
-        return grants;
+    public GrantHandlers grantHandlers() {
+        return grantHandlers;
     }
 
     public ClientAuthenticator clientAuthenticator() {
         return clientAuthenticator;
     }
 
-    public AccessTokenVerifier accessTokens() {
-        return accessTokens;
+    public AccessTokenVerifier accessTokenVerifier() {
+        return accessTokenVerifier;
     }
 
     public Authenticator authenticator() {

@@ -2,7 +2,6 @@ package dev.echoid.identity.config;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -17,6 +16,8 @@ import java.util.Optional;
  * @param idTokenTtl       lifetime of ID tokens
  * @param accessTokenTtl   lifetime of access tokens
  * @param codeTtl          lifetime of authorization codes
+ * @param refreshIdleTtl   a refresh token unused this long expires (each use gives a new one)
+ * @param refreshAbsoluteTtl the refresh tokens of one grant end this long after sign-in, however used
  * @param keyEncryptionKey AES-256 key that encrypts signing keys at rest, when set
  * @param bootstrap        a user and a client to create at start-up when absent (first deployment, dev)
  */
@@ -26,6 +27,8 @@ public record IdentitySettings(
         Duration idTokenTtl,
         Duration accessTokenTtl,
         Duration codeTtl,
+        Duration refreshIdleTtl,
+        Duration refreshAbsoluteTtl,
         Optional<byte[]> keyEncryptionKey,
         Bootstrap bootstrap) {
 
@@ -34,11 +37,15 @@ public record IdentitySettings(
     public static final String ID_TOKEN_TTL = "IDENTITY_ID_TOKEN_TTL_SECONDS";
     public static final String ACCESS_TOKEN_TTL = "IDENTITY_ACCESS_TOKEN_TTL_SECONDS";
     public static final String KEY_ENCRYPTION_KEY = "IDENTITY_KEY_ENCRYPTION_KEY";
+    public static final String REFRESH_IDLE_TTL = "IDENTITY_REFRESH_IDLE_TTL_SECONDS";
+    public static final String REFRESH_ABSOLUTE_TTL = "IDENTITY_REFRESH_ABSOLUTE_TTL_SECONDS";
 
     public IdentitySettings {
         requirePositive(idTokenTtl, ID_TOKEN_TTL);
         requirePositive(accessTokenTtl, ACCESS_TOKEN_TTL);
         requirePositive(codeTtl, "code lifetime");
+        requirePositive(refreshIdleTtl, REFRESH_IDLE_TTL);
+        requirePositive(refreshAbsoluteTtl, REFRESH_ABSOLUTE_TTL);
         String scheme = issuer.getScheme();
         if (!"https".equals(scheme) && !(devMode && "http".equals(scheme))) {
             throw new InvalidSettingException(ISSUER, "must be an https URL (http is allowed only with "
@@ -68,6 +75,8 @@ public record IdentitySettings(
                 seconds(source, ID_TOKEN_TTL, Duration.ofMinutes(15)),
                 seconds(source, ACCESS_TOKEN_TTL, Duration.ofMinutes(10)),
                 Duration.ofSeconds(60),
+                seconds(source, REFRESH_IDLE_TTL, Duration.ofDays(1)),
+                seconds(source, REFRESH_ABSOLUTE_TTL, Duration.ofDays(30)),
                 source.get(KEY_ENCRYPTION_KEY).map(IdentitySettings::decodeKey),
                 Bootstrap.from(source));
     }
@@ -115,13 +124,21 @@ public record IdentitySettings(
             Optional<String> password,
             Optional<String> clientId,
             Optional<String> clientSecret,
-            List<URI> redirectUris) {
+            List<URI> redirectUris,
+            java.util.Set<String> grantTypes,
+            List<URI> postLogoutRedirectUris,
+            Optional<URI> backchannelLogoutUri) {
 
         public static final String USER = "IDENTITY_BOOTSTRAP_USER";
         public static final String PASSWORD = "IDENTITY_BOOTSTRAP_PASSWORD";
         public static final String CLIENT_ID = "IDENTITY_BOOTSTRAP_CLIENT_ID";
         public static final String CLIENT_SECRET = "IDENTITY_BOOTSTRAP_CLIENT_SECRET";
         public static final String REDIRECT_URIS = "IDENTITY_BOOTSTRAP_REDIRECT_URIS";
+        public static final String GRANT_TYPES = "IDENTITY_BOOTSTRAP_GRANT_TYPES";
+        public static final String POST_LOGOUT_REDIRECT_URIS = "IDENTITY_BOOTSTRAP_POST_LOGOUT_REDIRECT_URIS";
+        public static final String BACKCHANNEL_LOGOUT_URI = "IDENTITY_BOOTSTRAP_BACKCHANNEL_LOGOUT_URI";
+        private static final java.util.Set<String> GRANT_TYPE_NAMES =
+                java.util.Set.of("authorization_code", "refresh_token", "client_credentials");
 
         public Bootstrap {
             if (username.isPresent() != password.isPresent()) {
@@ -131,15 +148,32 @@ public record IdentitySettings(
                 throw new InvalidSettingException(REDIRECT_URIS, "is required with " + CLIENT_ID);
             }
             redirectUris = List.copyOf(redirectUris);
+            grantTypes = java.util.Set.copyOf(grantTypes);
+            postLogoutRedirectUris = List.copyOf(postLogoutRedirectUris);
+            for (String grantType : grantTypes) {
+                if (!GRANT_TYPE_NAMES.contains(grantType)) {
+                    throw new InvalidSettingException(GRANT_TYPES, "has an unknown grant type: " + grantType);
+                }
+            }
         }
 
         static Bootstrap from(SettingsSource source) {
-            List<URI> uris = new ArrayList<>();
-            source.get(REDIRECT_URIS).ifPresent(value -> Arrays.stream(value.split("[\\s,]+"))
-                    .filter(s -> !s.isBlank())
-                    .forEach(s -> uris.add(parseUri(REDIRECT_URIS, s))));
             return new Bootstrap(source.get(USER), source.get(PASSWORD), source.get(CLIENT_ID),
-                    source.get(CLIENT_SECRET), uris);
+                    source.get(CLIENT_SECRET), uris(source, REDIRECT_URIS),
+                    java.util.Set.copyOf(words(source, GRANT_TYPES).orElse(
+                            List.of("authorization_code", "refresh_token"))),
+                    uris(source, POST_LOGOUT_REDIRECT_URIS),
+                    source.get(BACKCHANNEL_LOGOUT_URI).map(value -> parseUri(BACKCHANNEL_LOGOUT_URI, value)));
+        }
+
+        private static List<URI> uris(SettingsSource source, String name) {
+            return words(source, name).orElse(List.of()).stream().map(s -> parseUri(name, s)).toList();
+        }
+
+        /** A space- or comma-separated list. */
+        private static Optional<List<String>> words(SettingsSource source, String name) {
+            return source.get(name).map(value -> Arrays.stream(value.split("[\\s,]+"))
+                    .filter(s -> !s.isBlank()).toList());
         }
     }
 }

@@ -40,14 +40,20 @@ public class DiscoveryEndpoint {
         metadata.put("token_endpoint", settings.endpoint("token").toString());
         metadata.put("userinfo_endpoint", settings.endpoint("userinfo").toString());
         metadata.put("jwks_uri", settings.endpoint("jwks").toString());
-        metadata.put("scopes_supported", List.of(Scope.OPENID, Scope.PROFILE, Scope.EMAIL));
+        metadata.put("revocation_endpoint", settings.endpoint("revoke").toString());
+        metadata.put("introspection_endpoint", settings.endpoint("introspect").toString());
+        metadata.put("scopes_supported", List.of(Scope.OPENID, Scope.PROFILE, Scope.EMAIL, Scope.OFFLINE_ACCESS));
         metadata.put("response_types_supported", List.of("code"));
         metadata.put("response_modes_supported", List.of("query"));
-        metadata.put("grant_types_supported", provider.grants().supported().stream().sorted().toList());
+        metadata.put("grant_types_supported", provider.grantHandlers().supported().stream().sorted().toList());
         metadata.put("subject_types_supported", List.of("public"));
         metadata.put("id_token_signing_alg_values_supported", List.of(SigningKeys.RS256));
         metadata.put("token_endpoint_auth_methods_supported",
                 List.of("client_secret_basic", "client_secret_post", "none"));
+        metadata.put("revocation_endpoint_auth_methods_supported",
+                List.of("client_secret_basic", "client_secret_post"));
+        metadata.put("introspection_endpoint_auth_methods_supported",
+                List.of("client_secret_basic", "client_secret_post"));
         metadata.put("code_challenge_methods_supported", List.of(Pkce.S256));
         metadata.put("claims_supported", List.of("sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "azp",
                 "name", "preferred_username", "email", "email_verified"));

@@ -14,6 +14,8 @@ public class ProtocolApplication extends ResourceConfig {
         register(AuthorizeEndpoint.class);
         register(TokenEndpoint.class);
         register(UserInfoEndpoint.class);
+        register(RevocationEndpoint.class);
+        register(IntrospectionEndpoint.class);
         register(HealthEndpoint.class);
         register(OAuthExceptionMapper.class);
         register(WebApplicationExceptionMapper.class);

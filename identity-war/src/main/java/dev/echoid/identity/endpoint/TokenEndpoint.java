@@ -1,7 +1,10 @@
 package dev.echoid.identity.endpoint;
 
 import dev.echoid.identity.IdentityProvider;
+import dev.echoid.identity.grant.GrantHandler;
 import dev.echoid.identity.grant.TokenRequest;
+import dev.echoid.identity.protocol.OAuthError;
+import dev.echoid.identity.protocol.OAuthException;
 import dev.echoid.identity.protocol.Parameters;
 import dev.echoid.identity.store.Client;
 import jakarta.servlet.ServletContext;
@@ -42,8 +45,12 @@ public class TokenEndpoint {
         String remote = request.getRemoteAddr();
         Client client = provider.clientAuthenticator().authenticate(authorization, params, remote);
         String grantType = params.required("grant_type");
-        Map<String, Object> body = provider.grants().forType(grantType)
-                .handle(new TokenRequest(grantType, params, client, remote));
+        GrantHandler handler = provider.grantHandlers().forType(grantType);
+        // RFC 6749 §5.2: unauthorized_client when the client may not use this grant type
+        if (!client.allows(grantType)) {
+            throw new OAuthException(OAuthError.UNAUTHORIZED_CLIENT, "The client may not use this grant type");
+        }
+        Map<String, Object> body = handler.handle(new TokenRequest(grantType, params, client, remote));
         return Endpoints.noStore(Response.ok(body, MediaType.APPLICATION_JSON_TYPE)).build();
     }
 }

@@ -52,15 +52,24 @@ public class UserInfoEndpoint {
                     .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"" + provider.settings().issuer() + "\"")
                     .build();
         }
-        VerifiedAccessToken token = provider.accessTokens().verify(authorization.substring(7).trim());
+        VerifiedAccessToken token = provider.accessTokenVerifier().verify(authorization.substring(7).trim());
         if (!token.scope().contains(Scope.OPENID)) {
             throw new OAuthException(OAuthError.INVALID_TOKEN, "The access token was not issued for OpenID Connect");
         }
-        User user = provider.users().find(token.subject()).filter(User::enabled)
+        User user = userId(token).flatMap(provider.users()::find).filter(User::enabled)
                 .orElseThrow(() -> new OAuthException(OAuthError.INVALID_TOKEN, "The user no longer exists"));
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("sub", user.id().toString());
         claims.putAll(UserClaims.of(user, token.scope()));
         return Endpoints.noStore(Response.ok(claims, MediaType.APPLICATION_JSON_TYPE)).build();
+    }
+
+    /** A client_credentials token's subject is a client, not a user. */
+    private static java.util.Optional<java.util.UUID> userId(VerifiedAccessToken token) {
+        try {
+            return java.util.Optional.of(java.util.UUID.fromString(token.subject()));
+        } catch (IllegalArgumentException notAUser) {
+            return java.util.Optional.empty();
+        }
     }
 }

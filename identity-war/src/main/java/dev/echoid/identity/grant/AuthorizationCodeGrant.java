@@ -11,16 +11,16 @@ import dev.echoid.identity.store.AuditEvent;
 import dev.echoid.identity.store.AuditLog;
 import dev.echoid.identity.store.AuthorizationCodes;
 import dev.echoid.identity.store.IssuedCode;
-import dev.echoid.identity.store.RevokedTokens;
+import dev.echoid.identity.store.Client;
+import dev.echoid.identity.store.Grant;
+import dev.echoid.identity.store.Grants;
 import dev.echoid.identity.store.User;
 import dev.echoid.identity.store.Users;
-import dev.echoid.identity.token.TokenIssuer;
-import dev.echoid.identity.token.TokenIssuer.IssuedTokens;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * The authorization code grant: issues one-time codes after sign-in and redeems them at the token endpoint.
@@ -31,35 +31,43 @@ public final class AuthorizationCodeGrant implements GrantHandler {
 
     private final AuthorizationCodes codes;
     private final Users users;
-    private final RevokedTokens revoked;
-    private final TokenIssuer tokens;
+    private final Grants grants;
+    private final TokenResponseIssuer responses;
     private final AuditLog audit;
     private final Duration codeTtl;
+    private final Duration grantTtl;
     private final Clock clock;
 
-    public AuthorizationCodeGrant(AuthorizationCodes codes, Users users, RevokedTokens revoked, TokenIssuer tokens,
-            AuditLog audit, Duration codeTtl, Clock clock) {
+    public AuthorizationCodeGrant(AuthorizationCodes codes, Users users, Grants grants, TokenResponseIssuer responses,
+            AuditLog audit, Duration codeTtl, Duration grantTtl, Clock clock) {
         this.codes = codes;
         this.users = users;
-        this.revoked = revoked;
-        this.tokens = tokens;
+        this.grants = grants;
+        this.responses = responses;
         this.audit = audit;
         this.codeTtl = codeTtl;
+        this.grantTtl = grantTtl;
         this.clock = clock;
     }
 
     @Override
     public String grantType() {
-        return "authorization_code";
+        return Client.AUTHORIZATION_CODE;
     }
 
-    /** A new code for a signed-in user: 256 random bits, only its SHA-256 stored. */
-    public String issue(AuthorizationRequest request, User user, Instant authTime, String remoteAddress) {
+    /**
+     * A new code for a signed-in user: 256 random bits, only its SHA-256 stored.
+     *
+     * @param ssoSessionId the provider sign-on session the user is in, or null
+     */
+    public String issue(AuthorizationRequest request, User user, Instant authTime, UUID ssoSessionId,
+            String remoteAddress) {
         String code = RandomTokens.base64Url(32);
         Instant now = clock.instant();
         codes.save(new IssuedCode(Hashes.sha256Base64Url(code), request.clientId(), user.id(),
                 request.redirectUri(), request.scope().toString(), request.nonce(), request.codeChallenge(),
-                request.codeChallenge() == null ? null : Pkce.S256, authTime, now, now.plus(codeTtl), null, null));
+                request.codeChallenge() == null ? null : Pkce.S256, authTime, now, now.plus(codeTtl), null, null,
+                ssoSessionId));
         audit.record(AuditEvent.success(AuditEvent.Type.CODE_ISSUED, request.clientId(), user.id(), user.username(),
                 remoteAddress, null));
         return code;
@@ -72,11 +80,11 @@ public final class AuthorizationCodeGrant implements GrantHandler {
         // RFC 6749 §4.1.3: redirect_uri is REQUIRED when it was in the authorization request (it always is here)
         String redirectUri = params.required("redirect_uri");
         String verifier = params.optional("code_verifier").orElse(null);
-        String clientId = request.client().clientId();
+        Client client = request.client();
         String codeHash = Hashes.sha256Base64Url(code);
-        String accessTokenId = RandomTokens.base64Url(16);
+        UUID grantId = UUID.randomUUID();
 
-        IssuedCode issued = codes.redeem(codeHash, accessTokenId).orElseThrow(() -> {
+        IssuedCode issued = codes.redeem(codeHash, grantId).orElseThrow(() -> {
             codes.find(codeHash).ifPresent(replayed -> revokeReplayed(replayed, request));
             return OAuthException.invalidGrant("The authorization code is invalid, expired or already used");
         });
@@ -84,7 +92,7 @@ public final class AuthorizationCodeGrant implements GrantHandler {
             throw rejected(issued, request, "expired", "The authorization code has expired");
         }
         // RFC 6749 §4.1.3: ensure the code was issued to the authenticated client
-        if (!issued.clientId().equals(clientId)) {
+        if (!issued.clientId().equals(client.clientId())) {
             throw rejected(issued, request, "issued to another client",
                     "The authorization code was not issued to this client");
         }
@@ -110,17 +118,14 @@ public final class AuthorizationCodeGrant implements GrantHandler {
                 .orElseThrow(() -> rejected(issued, request, "user gone or disabled",
                         "The authorization grant is no longer valid"));
 
-        IssuedTokens issuedTokens = tokens.issue(user, clientId, Scope.parse(issued.scope()), issued.nonce(),
-                issued.authTime(), accessTokenId);
-        audit.record(AuditEvent.success(AuditEvent.Type.CODE_REDEEMED, clientId, user.id(), user.username(),
-                request.remoteAddress(), null));
-
-        Map<String, Object> response = new LinkedHashMap<>();
-        response.put("access_token", issuedTokens.accessToken());
-        response.put("token_type", "Bearer");
-        response.put("expires_in", issuedTokens.expiresIn());
-        response.put("scope", issuedTokens.scope().toString());
-        response.put("id_token", issuedTokens.idToken());
+        Instant now = clock.instant();
+        Grant grant = new Grant(grantId, client.clientId(), user.id(), issued.ssoSessionId(), issued.scope(),
+                issued.authTime(), now, now.plus(grantTtl), null);
+        grants.create(grant);
+        Map<String, Object> response = responses.issue(grant, client, user, Scope.parse(issued.scope()),
+                issued.nonce());
+        audit.record(AuditEvent.success(AuditEvent.Type.CODE_REDEEMED, client.clientId(), user.id(),
+                user.username(), request.remoteAddress(), null));
         return response;
     }
 
@@ -129,8 +134,8 @@ public final class AuthorizationCodeGrant implements GrantHandler {
      * request and SHOULD revoke (when possible) all tokens previously issued based on that authorization code."
      */
     private void revokeReplayed(IssuedCode replayed, TokenRequest request) {
-        if (replayed.accessTokenId() != null) {
-            revoked.revoke(replayed.accessTokenId(), clock.instant().plus(Duration.ofDays(1)), "code replayed");
+        if (replayed.grantId() != null) {
+            grants.revoke(replayed.grantId(), "authorization code replayed");
         }
         audit.record(AuditEvent.failure(AuditEvent.Type.CODE_REUSED, request.client().clientId(), replayed.userId(),
                 null, request.remoteAddress(), "code issued to " + replayed.clientId() + " presented again"));

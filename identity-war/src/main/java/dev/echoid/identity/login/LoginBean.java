@@ -69,7 +69,7 @@ public class LoginBean implements Serializable {
         http.changeSessionId();
         AuthorizationRequest authorization = taken.get();
         String code = provider.codeGrant().issue(authorization, user.get(),
-                Instant.now().truncatedTo(ChronoUnit.SECONDS), http.getRemoteAddr());
+                Instant.now().truncatedTo(ChronoUnit.SECONDS), null, http.getRemoteAddr());
         URI redirect = AuthorizationResponse.success(authorization.redirectUri(), code, authorization.state(),
                 provider.settings().issuer());
         external.redirect(redirect.toString());

@@ -80,6 +80,10 @@ public record AuthorizationRequest(
         if (params.has("request_uri")) {
             throw new OAuthException(OAuthError.REQUEST_URI_NOT_SUPPORTED, "request_uri is not supported");
         }
+        if (!trusted.client().allows(Client.AUTHORIZATION_CODE)) {
+            throw new OAuthException(OAuthError.UNAUTHORIZED_CLIENT,
+                    "The client may not use the authorization code flow");
+        }
         String responseType = params.required("response_type");
         if (!"code".equals(responseType)) {
             throw new OAuthException(OAuthError.UNSUPPORTED_RESPONSE_TYPE,

@@ -12,7 +12,8 @@ public record Scope(Set<String> values) implements java.io.Serializable {
     public static final String OPENID = "openid";
     public static final String PROFILE = "profile";
     public static final String EMAIL = "email";
-    public static final Set<String> SUPPORTED = Set.of(OPENID, PROFILE, EMAIL);
+    public static final String OFFLINE_ACCESS = "offline_access";
+    public static final Set<String> SUPPORTED = Set.of(OPENID, PROFILE, EMAIL, OFFLINE_ACCESS);
 
     // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
     private static final Pattern TOKEN = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]+");

@@ -12,11 +12,11 @@ public interface AuthorizationCodes {
     void save(IssuedCode code);
 
     /**
-     * Marks the code redeemed and records the access token issued for it, in one atomic statement.
+     * Marks the code redeemed and records the grant created for it, in one atomic statement.
      *
      * @return the code as it was, or empty when it is unknown or was already redeemed
      */
-    Optional<IssuedCode> redeem(String codeHash, String accessTokenId);
+    Optional<IssuedCode> redeem(String codeHash, java.util.UUID grantId);
 
     /** The code's row, redeemed or not (to tell a replay from an unknown code). */
     Optional<IssuedCode> find(String codeHash);

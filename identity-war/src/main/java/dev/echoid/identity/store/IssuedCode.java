@@ -4,7 +4,12 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.UUID;
 
-/** What an authorization code stands for, as stored under the code's hash. */
+/**
+ * What an authorization code stands for, as stored under the code's hash.
+ *
+ * @param grantId      the grant created when the code was redeemed (null until then); a replay revokes it
+ * @param ssoSessionId the provider's sign-on session the code was issued in (its {@code sid})
+ */
 public record IssuedCode(
         String codeHash,
         String clientId,
@@ -18,5 +23,6 @@ public record IssuedCode(
         Instant issuedAt,
         Instant expiresAt,
         Instant redeemedAt,
-        String accessTokenId) {
+        UUID grantId,
+        UUID ssoSessionId) {
 }

@@ -14,11 +14,11 @@ import javax.sql.DataSource;
 public final class JdbcAuthorizationCodes implements AuthorizationCodes {
 
     private static final String COLUMNS = "code_hash, client_id, user_id, redirect_uri, scope, nonce, code_challenge, "
-            + "code_challenge_method, auth_time, issued_at, expires_at, redeemed_at, access_token_id";
+            + "code_challenge_method, auth_time, issued_at, expires_at, redeemed_at, grant_id, sso_session_id";
     private static final String INSERT = "INSERT INTO authorization_code (" + COLUMNS + ") "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)";
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?)";
     // One statement: of any number of concurrent redemptions, exactly one sees redeemed_at IS NULL.
-    private static final String REDEEM = "UPDATE authorization_code SET redeemed_at = now(), access_token_id = ? "
+    private static final String REDEEM = "UPDATE authorization_code SET redeemed_at = now(), grant_id = ? "
             + "WHERE code_hash = ? AND redeemed_at IS NULL RETURNING " + COLUMNS;
     private static final String FIND = "SELECT " + COLUMNS + " FROM authorization_code WHERE code_hash = ?";
     private static final String DELETE_EXPIRED = "DELETE FROM authorization_code WHERE expires_at < ?";
@@ -43,13 +43,14 @@ public final class JdbcAuthorizationCodes implements AuthorizationCodes {
             s.setTimestamp(9, timestamp(code.authTime()));
             s.setTimestamp(10, timestamp(code.issuedAt()));
             s.setTimestamp(11, timestamp(code.expiresAt()));
+            s.setObject(12, code.ssoSessionId());
         });
     }
 
     @Override
-    public Optional<IssuedCode> redeem(String codeHash, String accessTokenId) {
+    public Optional<IssuedCode> redeem(String codeHash, UUID grantId) {
         return sql.queryOne(REDEEM, s -> {
-            s.setString(1, accessTokenId);
+            s.setObject(1, grantId);
             s.setString(2, codeHash);
         }, JdbcAuthorizationCodes::map);
     }
@@ -78,6 +79,7 @@ public final class JdbcAuthorizationCodes implements AuthorizationCodes {
                 instant(row, "issued_at"),
                 instant(row, "expires_at"),
                 instant(row, "redeemed_at"),
-                row.getString("access_token_id"));
+                row.getObject("grant_id", UUID.class),
+                row.getObject("sso_session_id", UUID.class));
     }
 }

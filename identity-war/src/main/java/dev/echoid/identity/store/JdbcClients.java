@@ -2,20 +2,22 @@ package dev.echoid.identity.store;
 
 import java.net.URI;
 import java.sql.Array;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
 
 public final class JdbcClients implements Clients {
 
-    private static final String FIND =
-            "SELECT client_id, name, secret_hash, redirect_uris, enabled FROM client WHERE client_id = ?";
-    private static final String INSERT =
-            "INSERT INTO client (client_id, name, secret_hash, redirect_uris, enabled) VALUES (?, ?, ?, ?, ?) "
-                    + "ON CONFLICT (client_id) DO NOTHING";
+    private static final String COLUMNS = "client_id, name, secret_hash, redirect_uris, enabled, grant_types, "
+            + "post_logout_redirect_uris, backchannel_logout_uri, id_token_signed_response_alg";
+    private static final String FIND = "SELECT " + COLUMNS + " FROM client WHERE client_id = ?";
+    private static final String INSERT = "INSERT INTO client (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            + "ON CONFLICT (client_id) DO NOTHING";
 
     private final Sql sql;
 
@@ -34,16 +36,33 @@ public final class JdbcClients implements Clients {
             s.setString(1, client.clientId());
             s.setString(2, client.name());
             s.setString(3, client.secretHash());
-            s.setArray(4, s.getConnection().createArrayOf("text",
-                    client.redirectUris().stream().map(URI::toString).toArray()));
+            s.setArray(4, textArray(s, client.redirectUris().stream().map(URI::toString).toArray()));
             s.setBoolean(5, client.enabled());
+            s.setArray(6, textArray(s, client.grantTypes().stream().sorted().toArray()));
+            s.setArray(7, textArray(s, client.postLogoutRedirectUris().stream().map(URI::toString).toArray()));
+            s.setString(8, client.backchannelLogoutUri() == null ? null : client.backchannelLogoutUri().toString());
+            s.setString(9, client.idTokenSigningAlgorithm());
         }) == 1;
     }
 
+    private static Array textArray(PreparedStatement statement, Object[] values) throws SQLException {
+        return statement.getConnection().createArrayOf("text", values);
+    }
+
+    private static List<URI> uris(ResultSet row, String column) throws SQLException {
+        return Arrays.stream(strings(row, column)).map(URI::create).toList();
+    }
+
+    private static String[] strings(ResultSet row, String column) throws SQLException {
+        Array array = row.getArray(column);
+        return array == null ? new String[0] : (String[]) array.getArray();
+    }
+
     private static Client map(ResultSet row) throws SQLException {
-        Array uris = row.getArray("redirect_uris");
-        List<URI> redirectUris = Arrays.stream((String[]) uris.getArray()).map(URI::create).toList();
+        String backchannel = row.getString("backchannel_logout_uri");
         return new Client(row.getString("client_id"), row.getString("name"), row.getString("secret_hash"),
-                redirectUris, row.getBoolean("enabled"));
+                uris(row, "redirect_uris"), row.getBoolean("enabled"), Set.of(strings(row, "grant_types")),
+                uris(row, "post_logout_redirect_uris"), backchannel == null ? null : URI.create(backchannel),
+                row.getString("id_token_signed_response_alg"));
     }
 }

@@ -7,27 +7,29 @@ import dev.echoid.identity.config.IdentitySettings;
 import dev.echoid.identity.protocol.OAuthError;
 import dev.echoid.identity.protocol.OAuthException;
 import dev.echoid.identity.protocol.Scope;
-import dev.echoid.identity.store.RevokedTokens;
-import java.util.UUID;
+import dev.echoid.identity.store.AccessTokens;
+import java.time.Instant;
 
-/** Checks an access token this provider issued: signature, issuer, type, expiry, not revoked. */
+/** Checks an access token this provider issued: signature, issuer, type, expiry, and that it is still active. */
 public final class AccessTokenVerifier {
 
-    /** The verified contents of an access token. */
-    public record VerifiedAccessToken(UUID subject, String clientId, Scope scope) {
+    /** The verified contents of an access token; {@code subject} is a user id, or a client id (client_credentials). */
+    public record VerifiedAccessToken(String subject, String clientId, Scope scope, String jti, Instant issuedAt,
+            Instant expiresAt, String audience) {
     }
 
     private final IdentitySettings settings;
     private final SigningKeys keys;
-    private final RevokedTokens revoked;
+    private final AccessTokens accessTokens;
 
-    public AccessTokenVerifier(IdentitySettings settings, SigningKeys keys, RevokedTokens revoked) {
+    public AccessTokenVerifier(IdentitySettings settings, SigningKeys keys, AccessTokens accessTokens) {
         this.settings = settings;
         this.keys = keys;
-        this.revoked = revoked;
+        this.accessTokens = accessTokens;
     }
 
-    public VerifiedAccessToken verify(String token) {
+    /** The token's contents when its signature is ours, whatever its state (for revocation). */
+    public VerifiedAccessToken verifySignature(String token) {
         try {
             DecodedJWT unverified = JWT.decode(token);
             if (!"at+jwt".equals(unverified.getType()) || unverified.getKeyId() == null) {
@@ -38,17 +40,27 @@ public final class AccessTokenVerifier {
                     .withIssuer(settings.issuer().toString())
                     .withClaimPresence("jti")
                     .withClaimPresence("client_id")
+                    .acceptExpiresAt(Long.MAX_VALUE / 1000)
                     .build()
                     .verify(unverified);
-            if (revoked.isRevoked(jwt.getId())) {
-                throw invalid();
-            }
             String scope = jwt.getClaim("scope").asString();
-            return new VerifiedAccessToken(UUID.fromString(jwt.getSubject()), jwt.getClaim("client_id").asString(),
-                    Scope.parse(scope == null ? "" : scope));
-        } catch (JWTVerificationException | IllegalArgumentException e) {
+            return new VerifiedAccessToken(jwt.getSubject(), jwt.getClaim("client_id").asString(),
+                    scope == null || scope.isBlank() ? Scope.of() : Scope.parse(scope), jwt.getId(),
+                    jwt.getIssuedAtAsInstant(), jwt.getExpiresAtAsInstant(),
+                    jwt.getAudience() == null || jwt.getAudience().isEmpty() ? null : jwt.getAudience().get(0));
+        } catch (JWTVerificationException | IllegalArgumentException | ArithmeticException e) {
             throw invalid();
         }
+    }
+
+    /** A token that may be used now: signed by us, not expired, not revoked (nor its grant). */
+    public VerifiedAccessToken verify(String token) {
+        VerifiedAccessToken verified = verifySignature(token);
+        if (verified.expiresAt() == null || !verified.expiresAt().isAfter(Instant.now())
+                || !accessTokens.isActive(verified.jti())) {
+            throw invalid();
+        }
+        return verified;
     }
 
     private static OAuthException invalid() {

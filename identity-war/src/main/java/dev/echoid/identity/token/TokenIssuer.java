@@ -4,17 +4,19 @@ import com.auth0.jwt.JWT;
 import com.auth0.jwt.JWTCreator;
 import dev.echoid.identity.config.IdentitySettings;
 import dev.echoid.identity.protocol.Scope;
+import dev.echoid.identity.security.RandomTokens;
 import dev.echoid.identity.store.User;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import java.util.UUID;
 
 /** Builds and signs the provider's tokens; nothing else in the provider touches JOSE. */
 public final class TokenIssuer {
 
-    /** The tokens of one successful token request. */
-    public record IssuedTokens(String idToken, String accessToken, String accessTokenId, Instant accessTokenExpiry,
-            long expiresIn, Scope scope) {
+    /** A signed RFC 9068 access token and what was recorded about it. */
+    public record SignedAccessToken(String value, String jti, Instant issuedAt, Instant expiresAt) {
     }
 
     private final IdentitySettings settings;
@@ -28,14 +30,12 @@ public final class TokenIssuer {
     }
 
     /**
-     * An ID token (OIDC Core §2) and an RFC 9068 access token for {@code user}, the access token with the given
-     * {@code jti}.
+     * An ID token (OIDC Core §2) for {@code user}; {@code nonce} and {@code sid} only when not null.
+     * After a refresh, pass the original {@code authTime} and no nonce (OIDC Core §12.2).
      */
-    public IssuedTokens issue(User user, String clientId, Scope scope, String nonce, Instant authTime,
-            String accessTokenId) {
-        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    public String idToken(User user, String clientId, Scope scope, String nonce, Instant authTime, UUID sid) {
+        Instant now = now();
         SigningKey key = keys.signingKey();
-
         JWTCreator.Builder id = JWT.create()
                 .withKeyId(key.kid())
                 .withIssuer(settings.issuer().toString())
@@ -48,26 +48,42 @@ public final class TokenIssuer {
         if (nonce != null) {
             id.withClaim("nonce", nonce);
         }
+        if (sid != null) {
+            id.withClaim("sid", sid.toString());
+        }
         UserClaims.of(user, scope).forEach((name, value) -> putClaim(id, name, value));
+        return id.sign(key.jwtAlgorithm());
+    }
 
-        Instant accessExpiry = now.plus(settings.accessTokenTtl());
-        String access = JWT.create()
+    /**
+     * An RFC 9068 access token: {@code sub} is the user, or the client itself for client_credentials; {@code authTime}
+     * is null when no user signed in.
+     */
+    public SignedAccessToken accessToken(String subject, String clientId, Scope scope, Instant authTime) {
+        Instant now = now();
+        Instant expiresAt = now.plus(settings.accessTokenTtl());
+        String jti = RandomTokens.base64Url(16);
+        SigningKey key = keys.signingKey();
+        JWTCreator.Builder access = JWT.create()
                 // RFC 9068 §2.1: typ "at+jwt"
                 .withHeader(Map.of("typ", "at+jwt"))
                 .withKeyId(key.kid())
                 .withIssuer(settings.issuer().toString())
-                .withSubject(user.id().toString())
+                .withSubject(subject)
                 .withAudience(settings.endpoint("userinfo").toString())
                 .withClaim("client_id", clientId)
                 .withClaim("scope", scope.toString())
                 .withIssuedAt(now)
-                .withExpiresAt(accessExpiry)
-                .withClaim("auth_time", authTime.getEpochSecond())
-                .withJWTId(accessTokenId)
-                .sign(key.jwtAlgorithm());
+                .withExpiresAt(expiresAt)
+                .withJWTId(jti);
+        if (authTime != null) {
+            access.withClaim("auth_time", authTime.getEpochSecond());
+        }
+        return new SignedAccessToken(access.sign(key.jwtAlgorithm()), jti, now, expiresAt);
+    }
 
-        return new IssuedTokens(id.sign(key.jwtAlgorithm()), access, accessTokenId, accessExpiry,
-                settings.accessTokenTtl().toSeconds(), scope);
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.SECONDS);
     }
 
     private static void putClaim(JWTCreator.Builder builder, String name, Object value) {

@@ -1,6 +1,12 @@
 package dev.echoid.identity.it;
 
-import dev.echoid.testkit.Browser;
+import static dev.echoid.identity.it.Flows.assertOAuthError;
+import static dev.echoid.identity.it.Flows.authorize;
+import static dev.echoid.identity.it.Flows.basic;
+import static dev.echoid.identity.it.Flows.challenge;
+import static dev.echoid.identity.it.Flows.signIn;
+import static dev.echoid.identity.it.Flows.userinfo;
+import static dev.echoid.identity.it.Flows.verifier;
 import static dev.echoid.identity.it.PostgresExtension.CLIENT_ID;
 import static dev.echoid.identity.it.PostgresExtension.CLIENT_SECRET;
 import static dev.echoid.identity.it.PostgresExtension.DEMO_PASSWORD;
@@ -16,15 +22,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.echoid.identity.security.PasswordHasher;
 import dev.echoid.identity.store.Client;
 import dev.echoid.identity.store.JdbcClients;
+import dev.echoid.testkit.Browser;
 import java.io.File;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.security.KeyFactory;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.RSAPublicKeySpec;
 import java.sql.Connection;
@@ -32,10 +36,8 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -63,8 +65,7 @@ class ProviderIT {
     private static final String PUBLIC_REDIRECT = "https://spa.example/cb";
     private static final String OTHER_CLIENT = "other";
     private static final String OTHER_SECRET = "other-secret";
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final ObjectMapper JSON = Flows.JSON;
 
     private final URI issuer = URI.create(PostgresExtension.issuer());
 
@@ -78,11 +79,10 @@ class ProviderIT {
     @BeforeAll
     static void registerMoreClients() {
         JdbcClients clients = new JdbcClients(PostgresExtension.dataSource());
-        clients.createIfAbsent(new Client(PUBLIC_CLIENT, "Single-page app", null,
-                List.of(URI.create(PUBLIC_REDIRECT)), true));
-        clients.createIfAbsent(new Client(OTHER_CLIENT, "Other app",
-                PasswordHasher.owaspDefault().hash(OTHER_SECRET), List.of(URI.create("https://other.example/cb")),
-                true));
+        clients.createIfAbsent(Client.codeFlow(PUBLIC_CLIENT, "Single-page app", null,
+                List.of(URI.create(PUBLIC_REDIRECT))));
+        clients.createIfAbsent(Client.codeFlow(OTHER_CLIENT, "Other app",
+                PasswordHasher.owaspDefault().hash(OTHER_SECRET), List.of(URI.create("https://other.example/cb"))));
     }
 
     // --- discovery and keys ---
@@ -99,7 +99,8 @@ class ProviderIT {
         assertThat(metadata.get("userinfo_endpoint").asText()).isEqualTo(issuer + "/userinfo");
         assertThat(texts(metadata.get("response_types_supported"))).containsExactly("code");
         assertThat(texts(metadata.get("code_challenge_methods_supported"))).containsExactly("S256");
-        assertThat(texts(metadata.get("grant_types_supported"))).containsExactly("authorization_code");
+        assertThat(texts(metadata.get("grant_types_supported")))
+                .containsExactly("authorization_code", "client_credentials", "refresh_token");
         assertThat(metadata.get("authorization_response_iss_parameter_supported").asBoolean()).isTrue();
     }
 
@@ -453,38 +454,8 @@ class ProviderIT {
 
     // --- helpers ---
 
-    private URI authorize(Map<String, String> overrides) {
-        Map<String, String> params = new LinkedHashMap<>();
-        params.put("response_type", "code");
-        params.put("client_id", CLIENT_ID);
-        params.put("redirect_uri", REDIRECT_URI);
-        params.put("scope", "openid profile email");
-        params.put("state", "st-1");
-        params.putAll(overrides);
-        return URI.create(issuer + "/authorize?" + Browser.formEncode(params));
-    }
-
-    /** Authorize, sign in as the demo user, and return the parameters of the redirect back to the client. */
-    private Map<String, String> signIn(Map<String, String> overrides) {
-        Browser browser = new Browser();
-        HttpResponse<String> toLogin = browser.get(authorize(overrides));
-        assertThat(toLogin.statusCode()).as("authorize -> login page").isEqualTo(302);
-        HttpResponse<String> page = browser.get(Browser.location(toLogin));
-        assertThat(page.statusCode()).isEqualTo(200);
-        HttpResponse<String> back = browser.submit(page, "login", Map.of(
-                "login:username", DEMO_USER, "login:password", DEMO_PASSWORD), "login:submit");
-        assertThat(back.statusCode()).as("login -> client").isEqualTo(302);
-        return Browser.query(Browser.location(back));
-    }
-
     private HttpResponse<String> token(String authorization, Map<String, String> form) {
-        return authorization == null
-                ? new Browser().postForm(URI.create(issuer + "/token"), form)
-                : new Browser().postForm(URI.create(issuer + "/token"), form, "Authorization", authorization);
-    }
-
-    private HttpResponse<String> userinfo(String accessToken) {
-        return new Browser().get(URI.create(issuer + "/userinfo"), "Authorization", "Bearer " + accessToken);
+        return Flows.post("token", authorization, form);
     }
 
     private DecodedJWT verifyWithJwks(String jwt) throws Exception {
@@ -501,14 +472,6 @@ class ProviderIT {
         throw new AssertionError("kid " + decoded.getKeyId() + " not in the JWKS");
     }
 
-    private static void assertOAuthError(HttpResponse<String> response, int status, String error) throws Exception {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).startsWith("application/json"));
-        assertThat(JSON.readTree(response.body()).get("error").asText()).isEqualTo(error);
-        assertThat(response.headers().firstValue("Cache-Control")).hasValue("no-store");
-    }
-
     private static List<String> auditTypes() throws Exception {
         List<String> types = new ArrayList<>();
         try (Connection connection = PostgresExtension.dataSource().getConnection();
@@ -521,26 +484,6 @@ class ProviderIT {
         return types;
     }
 
-    private static String basic(String id, String secret) {
-        return "Basic " + Base64.getEncoder().encodeToString(
-                (enc(id) + ":" + enc(secret)).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String enc(String value) {
-        return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8);
-    }
-
-    private static String verifier() {
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    private static String challenge(String verifier) throws Exception {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(
-                MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
-    }
-
     private static BigInteger unsigned(String base64Url) {
         return new BigInteger(1, Base64.getUrlDecoder().decode(base64Url));
     }
@@ -550,5 +493,4 @@ class ProviderIT {
         array.forEach(node -> values.add(node.asText()));
         return values;
     }
-
 }

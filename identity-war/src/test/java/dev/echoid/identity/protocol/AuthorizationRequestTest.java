@@ -17,10 +17,10 @@ import org.junit.jupiter.api.Test;
 
 class AuthorizationRequestTest {
 
-    private static final Client CONFIDENTIAL = new Client("echo", "Echo", "$argon2id$...",
-            List.of(URI.create("https://echo.example/callback")), true);
-    private static final Client PUBLIC = new Client("spa", "SPA", null,
-            List.of(URI.create("https://spa.example/cb?tenant=1")), true);
+    private static final Client CONFIDENTIAL = Client.codeFlow("echo", "Echo", "$argon2id$...",
+            List.of(URI.create("https://echo.example/callback")));
+    private static final Client PUBLIC = Client.codeFlow("spa", "SPA", null,
+            List.of(URI.create("https://spa.example/cb?tenant=1")));
     private static final Map<String, Client> CLIENTS = Map.of("echo", CONFIDENTIAL, "spa", PUBLIC);
     private static final String CHALLENGE = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 

@@ -10,7 +10,7 @@ import dev.echoid.identity.config.IdentitySettings;
 import dev.echoid.identity.config.SettingsSource;
 import dev.echoid.identity.protocol.OAuthException;
 import dev.echoid.identity.protocol.Scope;
-import dev.echoid.identity.store.RevokedTokens;
+import dev.echoid.identity.store.AccessTokens;
 import dev.echoid.identity.store.User;
 import java.time.Clock;
 import java.time.Instant;
@@ -33,13 +33,14 @@ class TokenIssuerTest {
             true);
 
     @Test
-    void issueWhenCodeRedeemedThenIdTokenHasRequiredClaimsAndKid() {
-        TokenIssuer.IssuedTokens tokens = issuer.issue(user, "echo", Scope.of("openid", "profile", "email"), "n-1",
-                NOW.minusSeconds(30), "jti-1");
+    void idTokenWhenCodeRedeemedThenRequiredClaimsSidAndKid() {
+        UUID sid = UUID.randomUUID();
+        String token = issuer.idToken(user, "echo", Scope.of("openid", "profile", "email"), "n-1",
+                NOW.minusSeconds(30), sid);
         DecodedJWT id = ((com.auth0.jwt.JWTVerifier.BaseVerification) JWT.require(
                 Algorithm.RSA256(keys.signingKey().publicKey(), null)))
                 .build(Clock.fixed(NOW, ZoneOffset.UTC)) // verified at the issuer's (fixed) time
-                .verify(tokens.idToken());
+                .verify(token);
         assertThat(id.getAlgorithm()).isEqualTo("RS256");
         assertThat(id.getKeyId()).isEqualTo(keys.signingKey().kid());
         assertThat(id.getIssuer()).isEqualTo("https://id.example/identity");
@@ -49,49 +50,61 @@ class TokenIssuerTest {
         assertThat(id.getExpiresAtAsInstant()).isEqualTo(NOW.plusSeconds(900));
         assertThat(id.getClaim("auth_time").asLong()).isEqualTo(NOW.minusSeconds(30).getEpochSecond());
         assertThat(id.getClaim("nonce").asString()).isEqualTo("n-1");
+        assertThat(id.getClaim("sid").asString()).isEqualTo(sid.toString());
         assertThat(id.getClaim("name").asString()).isEqualTo("Ada Lovelace");
         assertThat(id.getClaim("email").asString()).isEqualTo("ada@example.com");
     }
 
     @Test
-    void issueWhenOnlyOpenidScopeThenNoProfileOrEmailClaims() {
-        DecodedJWT id = JWT.decode(issuer.issue(user, "echo", Scope.of("openid"), null, NOW, "j").idToken());
-        assertThat(id.getClaims()).doesNotContainKeys("name", "email", "preferred_username", "nonce");
+    void idTokenWhenOnlyOpenidScopeAndNoNonceThenNoProfileEmailOrNonceClaims() {
+        DecodedJWT id = JWT.decode(issuer.idToken(user, "echo", Scope.of("openid"), null, NOW, null));
+        assertThat(id.getClaims()).doesNotContainKeys("name", "email", "preferred_username", "nonce", "sid");
     }
 
     @Test
-    void issueThenAccessTokenIsRfc9068JwtThatTheVerifierAccepts() {
-        TokenIssuer.IssuedTokens tokens = issuer.issue(user, "echo", Scope.of("openid"), null, NOW, "jti-2");
-        DecodedJWT access = JWT.decode(tokens.accessToken());
+    void accessTokenThenRfc9068JwtThatTheVerifierAcceptsUntilRevoked() {
+        TokenIssuer.SignedAccessToken fixed = issuer.accessToken(user.id().toString(), "echo", Scope.of("openid"),
+                NOW);
+        DecodedJWT access = JWT.decode(fixed.value());
         assertThat(access.getType()).isEqualTo("at+jwt");
-        assertThat(access.getId()).isEqualTo("jti-2");
+        assertThat(access.getId()).isEqualTo(fixed.jti());
         assertThat(access.getClaim("client_id").asString()).isEqualTo("echo");
         assertThat(access.getClaim("scope").asString()).isEqualTo("openid");
-        assertThat(tokens.expiresIn()).isEqualTo(600);
+        assertThat(fixed.expiresAt()).isEqualTo(NOW.plusSeconds(600));
 
-        Set<String> revokedIds = new HashSet<>();
-        RevokedTokens revoked = new RevokedTokens() {
+        Set<String> active = new HashSet<>();
+        AccessTokens store = new AccessTokens() {
             @Override
-            public void revoke(String jti, Instant expiresAt, String reason) {
-                revokedIds.add(jti);
+            public void record(String jti, UUID grantId, String clientId, Instant issuedAt, Instant expiresAt) {
+                active.add(jti);
             }
 
             @Override
-            public boolean isRevoked(String jti) {
-                return revokedIds.contains(jti);
+            public boolean isActive(String jti) {
+                return active.contains(jti);
+            }
+
+            @Override
+            public boolean revoke(String jti, String clientId) {
+                return active.remove(jti);
             }
         };
-        // a live token, issued now by the real clock
         TokenIssuer live = new TokenIssuer(settings, keys, Clock.systemUTC());
-        String token = live.issue(user, "echo", Scope.of("openid"), null, Instant.now(), "jti-3").accessToken();
-        AccessTokenVerifier verifier = new AccessTokenVerifier(settings, keys, revoked);
-        assertThat(verifier.verify(token).subject()).isEqualTo(user.id());
+        TokenIssuer.SignedAccessToken token = live.accessToken(user.id().toString(), "echo", Scope.of("openid"),
+                Instant.now());
+        store.record(token.jti(), UUID.randomUUID(), "echo", token.issuedAt(), token.expiresAt());
+        AccessTokenVerifier verifier = new AccessTokenVerifier(settings, keys, store);
+        assertThat(verifier.verify(token.value()).subject()).isEqualTo(user.id().toString());
 
-        revoked.revoke("jti-3", Instant.now(), "test");
-        assertThatThrownBy(() -> verifier.verify(token)).isInstanceOf(OAuthException.class);
-        assertThatThrownBy(() -> verifier.verify(tokens.accessToken())).isInstanceOf(OAuthException.class);
-        String idTokenAsAccessToken = live.issue(user, "echo", Scope.of("openid"), null, Instant.now(), "j4")
-                .idToken();
-        assertThatThrownBy(() -> verifier.verify(idTokenAsAccessToken)).isInstanceOf(OAuthException.class);
+        store.revoke(token.jti(), "echo");
+        assertThatThrownBy(() -> verifier.verify(token.value())).isInstanceOf(OAuthException.class);
+        // signature still ours: revocation can find it
+        assertThat(verifier.verifySignature(token.value()).jti()).isEqualTo(token.jti());
+        // expired (issued at the fixed past time)
+        store.record(fixed.jti(), UUID.randomUUID(), "echo", fixed.issuedAt(), fixed.expiresAt());
+        assertThatThrownBy(() -> verifier.verify(fixed.value())).isInstanceOf(OAuthException.class);
+        // an ID token is not an access token
+        String idToken = live.idToken(user, "echo", Scope.of("openid"), null, Instant.now(), null);
+        assertThatThrownBy(() -> verifier.verify(idToken)).isInstanceOf(OAuthException.class);
     }
 }

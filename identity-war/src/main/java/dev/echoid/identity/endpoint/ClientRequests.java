@@ -1,0 +1,23 @@
+package dev.echoid.identity.endpoint;
+
+import dev.echoid.identity.IdentityProvider;
+import dev.echoid.identity.protocol.OAuthError;
+import dev.echoid.identity.protocol.OAuthException;
+import dev.echoid.identity.protocol.Parameters;
+import dev.echoid.identity.store.Client;
+
+/** Client authentication for the endpoints beside /token that only confidential clients may call. */
+final class ClientRequests {
+
+    private ClientRequests() {
+    }
+
+    static Client confidentialClient(IdentityProvider provider, String authorization, Parameters params,
+            String remoteAddress) {
+        Client client = provider.clientAuthenticator().authenticate(authorization, params, remoteAddress);
+        if (client.isPublic()) {
+            throw new OAuthException(OAuthError.INVALID_CLIENT, "Client authentication required");
+        }
+        return client;
+    }
+}

@@ -1,0 +1,78 @@
+package dev.echoid.identity.endpoint;
+
+import dev.echoid.identity.IdentityProvider;
+import dev.echoid.identity.protocol.OAuthException;
+import dev.echoid.identity.protocol.Parameters;
+import dev.echoid.identity.security.Hashes;
+import dev.echoid.identity.store.AuditEvent;
+import dev.echoid.identity.store.Client;
+import dev.echoid.identity.token.AccessTokenVerifier.VerifiedAccessToken;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+import java.util.Optional;
+
+/**
+ * Token revocation: a client revokes one of its refresh tokens (which ends the whole grant, RFC 7009 §2.1) or access
+ * tokens.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc7009">RFC 7009</a>
+ */
+@Path("revoke")
+public class RevocationEndpoint {
+
+    @Context
+    private ServletContext servletContext;
+    @Context
+    private HttpServletRequest request;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response revoke(MultivaluedMap<String, String> form,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        IdentityProvider provider = IdentityProvider.from(servletContext);
+        Parameters params = Parameters.of(form);
+        Client client = ClientRequests.confidentialClient(provider, authorization, params, request.getRemoteAddr());
+        String token = params.required("token");
+        String hint = params.optional("token_type_hint").orElse("refresh_token");
+        // RFC 7009 §2.1: the hint only speeds up the lookup; a token of either type is found whatever the hint says
+        boolean revoked = "access_token".equals(hint)
+                ? revokeAccessToken(provider, client, token) || revokeRefreshToken(provider, client, token)
+                : revokeRefreshToken(provider, client, token) || revokeAccessToken(provider, client, token);
+        if (revoked) {
+            provider.audit().record(AuditEvent.success(AuditEvent.Type.TOKEN_REVOKED, client.clientId(), null, null,
+                    request.getRemoteAddr(), null));
+        }
+        // RFC 7009 §2.2: 200 whether or not the token was valid, so the answer tells an attacker nothing
+        return Endpoints.noStore(Response.ok()).build();
+    }
+
+    private static boolean revokeRefreshToken(IdentityProvider provider, Client client, String token) {
+        return provider.refreshTokens().find(Hashes.sha256Base64Url(token))
+                .flatMap(stored -> provider.grants().find(stored.grantId()))
+                .filter(grant -> grant.clientId().equals(client.clientId()))
+                .map(grant -> {
+                    provider.grants().revoke(grant.id(), "refresh token revoked by the client");
+                    return true;
+                })
+                .orElse(false);
+    }
+
+    private static boolean revokeAccessToken(IdentityProvider provider, Client client, String token) {
+        Optional<VerifiedAccessToken> verified;
+        try {
+            verified = Optional.of(provider.accessTokenVerifier().verifySignature(token));
+        } catch (OAuthException notOurs) {
+            return false;
+        }
+        return verified.map(t -> provider.accessTokens().revoke(t.jti(), client.clientId())).orElse(false);
+    }
+}

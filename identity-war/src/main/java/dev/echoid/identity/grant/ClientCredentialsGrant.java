@@ -1,0 +1,67 @@
+package dev.echoid.identity.grant;
+
+import dev.echoid.identity.protocol.OAuthError;
+import dev.echoid.identity.protocol.OAuthException;
+import dev.echoid.identity.protocol.Scope;
+import dev.echoid.identity.store.AuditEvent;
+import dev.echoid.identity.store.AuditLog;
+import dev.echoid.identity.store.Client;
+import dev.echoid.identity.store.Grant;
+import dev.echoid.identity.store.Grants;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The client credentials grant: a confidential client gets an access token for itself. No ID token and no refresh
+ * token (RFC 6749 §4.4.3: "A refresh token SHOULD NOT be included").
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-4.4">RFC 6749 §4.4</a>
+ */
+public final class ClientCredentialsGrant implements GrantHandler {
+
+    private final Grants grants;
+    private final TokenResponseIssuer responses;
+    private final AuditLog audit;
+    private final Duration accessTokenTtl;
+    private final Clock clock;
+
+    public ClientCredentialsGrant(Grants grants, TokenResponseIssuer responses, AuditLog audit,
+            Duration accessTokenTtl, Clock clock) {
+        this.grants = grants;
+        this.responses = responses;
+        this.audit = audit;
+        this.accessTokenTtl = accessTokenTtl;
+        this.clock = clock;
+    }
+
+    @Override
+    public String grantType() {
+        return Client.CLIENT_CREDENTIALS;
+    }
+
+    @Override
+    public Map<String, Object> handle(TokenRequest request) {
+        Client client = request.client();
+        // RFC 6749 §4.4: "The client credentials grant type MUST only be used by confidential clients."
+        if (client.isPublic()) {
+            throw new OAuthException(OAuthError.UNAUTHORIZED_CLIENT,
+                    "Public clients cannot use the client_credentials grant");
+        }
+        if (request.parameters().optional("scope").isPresent()) {
+            // the user scopes (openid, profile, ...) mean nothing without a user; no API scopes are defined yet
+            throw new OAuthException(OAuthError.INVALID_SCOPE, "No scopes are available to client_credentials");
+        }
+        Instant now = clock.instant();
+        Grant grant = new Grant(UUID.randomUUID(), client.clientId(), null, null, "", null, now,
+                now.plus(accessTokenTtl), null);
+        grants.create(grant);
+        Map<String, Object> response = responses.issue(grant, client, null, Scope.of(), null);
+        response.remove("scope");
+        audit.record(AuditEvent.success(AuditEvent.Type.CLIENT_CREDENTIALS_ISSUED, client.clientId(), null, null,
+                request.remoteAddress(), null));
+        return response;
+    }
+}

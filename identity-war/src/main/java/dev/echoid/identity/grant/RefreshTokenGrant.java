@@ -1,0 +1,100 @@
+package dev.echoid.identity.grant;
+
+import dev.echoid.identity.protocol.OAuthError;
+import dev.echoid.identity.protocol.OAuthException;
+import dev.echoid.identity.protocol.Scope;
+import dev.echoid.identity.security.Hashes;
+import dev.echoid.identity.store.AuditEvent;
+import dev.echoid.identity.store.AuditLog;
+import dev.echoid.identity.store.Client;
+import dev.echoid.identity.store.Grant;
+import dev.echoid.identity.store.Grants;
+import dev.echoid.identity.store.RefreshTokens;
+import dev.echoid.identity.store.RefreshTokens.StoredRefreshToken;
+import dev.echoid.identity.store.User;
+import dev.echoid.identity.store.Users;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * The refresh token grant. Refresh tokens are rotated on every use; presenting one that was already used means it
+ * leaked, and the whole grant is revoked.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-6">RFC 6749 §6</a>
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc9700#section-4.14.2">RFC 9700 §4.14.2</a>
+ */
+public final class RefreshTokenGrant implements GrantHandler {
+
+    private final RefreshTokens refreshTokens;
+    private final Grants grants;
+    private final Users users;
+    private final TokenResponseIssuer responses;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    public RefreshTokenGrant(RefreshTokens refreshTokens, Grants grants, Users users, TokenResponseIssuer responses,
+            AuditLog audit, Clock clock) {
+        this.refreshTokens = refreshTokens;
+        this.grants = grants;
+        this.users = users;
+        this.responses = responses;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    @Override
+    public String grantType() {
+        return Client.REFRESH_TOKEN;
+    }
+
+    @Override
+    public Map<String, Object> handle(TokenRequest request) {
+        String token = request.parameters().required("refresh_token");
+        Client client = request.client();
+        String hash = Hashes.sha256Base64Url(token);
+        Instant now = clock.instant();
+
+        StoredRefreshToken stored = refreshTokens.find(hash).orElseThrow(RefreshTokenGrant::invalid);
+        Grant grant = grants.find(stored.grantId()).orElseThrow(RefreshTokenGrant::invalid);
+        // RFC 6749 §6: "validate the refresh token and ensure that it was issued to the authenticated client"
+        if (!grant.clientId().equals(client.clientId())) {
+            audit(request, grant, "refresh token of another client");
+            throw invalid();
+        }
+        if (!grant.isActive(now) || stored.expiresAt().isBefore(now)) {
+            audit(request, grant, grant.revokedAt() != null ? "grant revoked" : "refresh token expired");
+            throw invalid();
+        }
+        if (refreshTokens.rotate(hash).isEmpty()) {
+            // RFC 9700 §4.14.2: a rotated refresh token used again: revoke the grant and all its tokens
+            grants.revoke(grant.id(), "refresh token reused");
+            audit.record(AuditEvent.failure(AuditEvent.Type.REFRESH_TOKEN_REUSED, client.clientId(), grant.userId(),
+                    null, request.remoteAddress(), "grant " + grant.id() + " revoked"));
+            throw invalid();
+        }
+        Scope granted = Scope.parse(grant.scope());
+        Scope scope = request.parameters().optional("scope").map(Scope::parse).orElse(granted);
+        // RFC 6749 §6: the requested scope MUST NOT include any scope not originally granted
+        if (!granted.values().containsAll(scope.values())) {
+            throw new OAuthException(OAuthError.INVALID_SCOPE, "The scope exceeds what was originally granted");
+        }
+        User user = users.find(grant.userId()).filter(User::enabled).orElseThrow(() -> {
+            grants.revoke(grant.id(), "user gone or disabled");
+            return invalid();
+        });
+        Map<String, Object> response = responses.issue(grant, client, user, scope, null);
+        audit.record(AuditEvent.success(AuditEvent.Type.TOKEN_REFRESHED, client.clientId(), user.id(),
+                user.username(), request.remoteAddress(), null));
+        return response;
+    }
+
+    private void audit(TokenRequest request, Grant grant, String why) {
+        audit.record(AuditEvent.failure(AuditEvent.Type.TOKEN_REQUEST_FAILED, request.client().clientId(),
+                grant.userId(), null, request.remoteAddress(), why));
+    }
+
+    private static OAuthException invalid() {
+        return OAuthException.invalidGrant("The refresh token is invalid, expired or revoked");
+    }
+}

@@ -1,0 +1,71 @@
+package dev.echoid.identity.grant;
+
+import dev.echoid.identity.protocol.Scope;
+import dev.echoid.identity.security.Hashes;
+import dev.echoid.identity.security.RandomTokens;
+import dev.echoid.identity.store.AccessTokens;
+import dev.echoid.identity.store.Client;
+import dev.echoid.identity.store.Grant;
+import dev.echoid.identity.store.RefreshTokens;
+import dev.echoid.identity.store.User;
+import dev.echoid.identity.token.TokenIssuer;
+import dev.echoid.identity.token.TokenIssuer.SignedAccessToken;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Issues the tokens of a successful token response (RFC 6749 §5.1) from a grant: an access token (recorded, so it
+ * can be revoked with the grant), an ID token when a user signed in with {@code openid}, and a refresh token when
+ * the client may use them.
+ */
+public final class TokenResponseIssuer {
+
+    private final TokenIssuer tokens;
+    private final AccessTokens accessTokens;
+    private final RefreshTokens refreshTokens;
+    private final Duration refreshIdleTtl;
+    private final Clock clock;
+
+    public TokenResponseIssuer(TokenIssuer tokens, AccessTokens accessTokens, RefreshTokens refreshTokens,
+            Duration refreshIdleTtl, Clock clock) {
+        this.tokens = tokens;
+        this.accessTokens = accessTokens;
+        this.refreshTokens = refreshTokens;
+        this.refreshIdleTtl = refreshIdleTtl;
+        this.clock = clock;
+    }
+
+    /**
+     * @param user  the signed-in user, or null for client_credentials
+     * @param scope the scope of these tokens (the grant's, or a narrower one asked for at refresh)
+     * @param nonce the authorization request's nonce, only for the first ID token of a code grant
+     */
+    public Map<String, Object> issue(Grant grant, Client client, User user, Scope scope, String nonce) {
+        String subject = user == null ? client.clientId() : user.id().toString();
+        SignedAccessToken access = tokens.accessToken(subject, client.clientId(), scope, grant.authTime());
+        accessTokens.record(access.jti(), grant.id(), client.clientId(), access.issuedAt(), access.expiresAt());
+
+        Map<String, Object> response = new LinkedHashMap<>();
+        response.put("access_token", access.value());
+        response.put("token_type", "Bearer");
+        response.put("expires_in", Duration.between(access.issuedAt(), access.expiresAt()).toSeconds());
+        response.put("scope", scope.toString());
+        if (user != null && client.allows(Client.REFRESH_TOKEN)) {
+            // >= 256 bits, opaque; only its hash is stored
+            String refresh = RandomTokens.base64Url(32);
+            Instant now = clock.instant();
+            Instant idleEnd = now.plus(refreshIdleTtl);
+            refreshTokens.save(Hashes.sha256Base64Url(refresh), grant.id(), now,
+                    idleEnd.isBefore(grant.expiresAt()) ? idleEnd : grant.expiresAt());
+            response.put("refresh_token", refresh);
+        }
+        if (user != null && scope.contains(Scope.OPENID)) {
+            response.put("id_token", tokens.idToken(user, client.clientId(), scope, nonce, grant.authTime(),
+                    grant.ssoSessionId()));
+        }
+        return response;
+    }
+}

@@ -1,0 +1,45 @@
+package dev.echoid.identity.store;
+
+import java.time.Instant;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+public final class JdbcAccessTokens implements AccessTokens {
+
+    private static final String INSERT = "INSERT INTO access_token (jti, grant_id, client_id, issued_at, expires_at) "
+            + "VALUES (?, ?, ?, ?, ?)";
+    private static final String ACTIVE = "SELECT 1 FROM access_token a JOIN authorization_grant g ON g.id = a.grant_id "
+            + "WHERE a.jti = ? AND a.revoked_at IS NULL AND g.revoked_at IS NULL AND a.expires_at > now()";
+    private static final String REVOKE = "UPDATE access_token SET revoked_at = now() "
+            + "WHERE jti = ? AND client_id = ? AND revoked_at IS NULL";
+
+    private final Sql sql;
+
+    public JdbcAccessTokens(DataSource dataSource) {
+        this.sql = new Sql(dataSource);
+    }
+
+    @Override
+    public void record(String jti, UUID grantId, String clientId, Instant issuedAt, Instant expiresAt) {
+        sql.update(INSERT, s -> {
+            s.setString(1, jti);
+            s.setObject(2, grantId);
+            s.setString(3, clientId);
+            s.setTimestamp(4, Sql.timestamp(issuedAt));
+            s.setTimestamp(5, Sql.timestamp(expiresAt));
+        });
+    }
+
+    @Override
+    public boolean isActive(String jti) {
+        return sql.queryOne(ACTIVE, s -> s.setString(1, jti), row -> Boolean.TRUE).isPresent();
+    }
+
+    @Override
+    public boolean revoke(String jti, String clientId) {
+        return sql.update(REVOKE, s -> {
+            s.setString(1, jti);
+            s.setString(2, clientId);
+        }) == 1;
+    }
+}

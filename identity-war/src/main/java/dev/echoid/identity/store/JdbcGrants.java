@@ -1,0 +1,71 @@
+package dev.echoid.identity.store;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+public final class JdbcGrants implements Grants {
+
+    private static final String COLUMNS = "id, client_id, user_id, sso_session_id, scope, auth_time, created_at, "
+            + "expires_at, revoked_at";
+    private static final String INSERT = "INSERT INTO authorization_grant (" + COLUMNS + ") "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)";
+    private static final String FIND = "SELECT " + COLUMNS + " FROM authorization_grant WHERE id = ?";
+    private static final String REVOKE = "UPDATE authorization_grant SET revoked_at = now(), revoked_reason = ? "
+            + "WHERE id = ? AND revoked_at IS NULL";
+    // scope is space-delimited: match the whole token
+    private static final String REVOKE_BY_SESSION = "UPDATE authorization_grant SET revoked_at = now(), "
+            + "revoked_reason = ? WHERE sso_session_id = ? AND revoked_at IS NULL "
+            + "AND NOT (? = ANY (string_to_array(scope, ' ')))";
+
+    private final Sql sql;
+
+    public JdbcGrants(DataSource dataSource) {
+        this.sql = new Sql(dataSource);
+    }
+
+    @Override
+    public void create(Grant grant) {
+        sql.update(INSERT, s -> {
+            s.setObject(1, grant.id());
+            s.setString(2, grant.clientId());
+            s.setObject(3, grant.userId());
+            s.setObject(4, grant.ssoSessionId());
+            s.setString(5, grant.scope());
+            s.setTimestamp(6, Sql.timestamp(grant.authTime()));
+            s.setTimestamp(7, Sql.timestamp(grant.createdAt()));
+            s.setTimestamp(8, Sql.timestamp(grant.expiresAt()));
+        });
+    }
+
+    @Override
+    public Optional<Grant> find(UUID id) {
+        return sql.queryOne(FIND, s -> s.setObject(1, id), JdbcGrants::map);
+    }
+
+    @Override
+    public void revoke(UUID id, String reason) {
+        sql.update(REVOKE, s -> {
+            s.setString(1, reason);
+            s.setObject(2, id);
+        });
+    }
+
+    @Override
+    public int revokeBySession(UUID ssoSessionId, String keepScope, String reason) {
+        return sql.update(REVOKE_BY_SESSION, s -> {
+            s.setString(1, reason);
+            s.setObject(2, ssoSessionId);
+            s.setString(3, keepScope);
+        });
+    }
+
+    private static Grant map(ResultSet row) throws SQLException {
+        return new Grant(row.getObject("id", UUID.class), row.getString("client_id"),
+                row.getObject("user_id", UUID.class), row.getObject("sso_session_id", UUID.class),
+                row.getString("scope"), Sql.instant(row, "auth_time"), Sql.instant(row, "created_at"),
+                Sql.instant(row, "expires_at"), Sql.instant(row, "revoked_at"));
+    }
+}

@@ -1,0 +1,50 @@
+package dev.echoid.identity.store;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+public final class JdbcRefreshTokens implements RefreshTokens {
+
+    private static final String COLUMNS = "token_hash, grant_id, issued_at, expires_at, rotated_at";
+    private static final String INSERT = "INSERT INTO refresh_token (token_hash, grant_id, issued_at, expires_at) "
+            + "VALUES (?, ?, ?, ?)";
+    // One statement: of any number of concurrent uses, exactly one sees rotated_at IS NULL.
+    private static final String ROTATE = "UPDATE refresh_token SET rotated_at = now() "
+            + "WHERE token_hash = ? AND rotated_at IS NULL RETURNING " + COLUMNS;
+    private static final String FIND = "SELECT " + COLUMNS + " FROM refresh_token WHERE token_hash = ?";
+
+    private final Sql sql;
+
+    public JdbcRefreshTokens(DataSource dataSource) {
+        this.sql = new Sql(dataSource);
+    }
+
+    @Override
+    public void save(String tokenHash, UUID grantId, Instant issuedAt, Instant expiresAt) {
+        sql.update(INSERT, s -> {
+            s.setString(1, tokenHash);
+            s.setObject(2, grantId);
+            s.setTimestamp(3, Sql.timestamp(issuedAt));
+            s.setTimestamp(4, Sql.timestamp(expiresAt));
+        });
+    }
+
+    @Override
+    public Optional<StoredRefreshToken> rotate(String tokenHash) {
+        return sql.queryOne(ROTATE, s -> s.setString(1, tokenHash), JdbcRefreshTokens::map);
+    }
+
+    @Override
+    public Optional<StoredRefreshToken> find(String tokenHash) {
+        return sql.queryOne(FIND, s -> s.setString(1, tokenHash), JdbcRefreshTokens::map);
+    }
+
+    private static StoredRefreshToken map(ResultSet row) throws SQLException {
+        return new StoredRefreshToken(row.getString("token_hash"), row.getObject("grant_id", UUID.class),
+                Sql.instant(row, "issued_at"), Sql.instant(row, "expires_at"), Sql.instant(row, "rotated_at"));
+    }
+}
