@@ -23,10 +23,16 @@ public final class GatewaySettings {
     public static final String SCOPES = "ECHO_SCOPES";
     public static final String DEV_MODE = "ECHO_DEV_MODE";
     public static final String CLOCK_SKEW_SECONDS = "ECHO_CLOCK_SKEW_SECONDS";
+    public static final String POST_LOGOUT_REDIRECT_URI = "ECHO_POST_LOGOUT_REDIRECT_URI";
+    public static final String REFRESH_MARGIN_SECONDS = "ECHO_REFRESH_MARGIN_SECONDS";
 
     public static final String DEFAULT_SCOPES = "openid profile email";
     public static final int DEFAULT_CLOCK_SKEW_SECONDS = 60;
     public static final int MAX_CLOCK_SKEW_SECONDS = 300;
+    public static final int DEFAULT_REFRESH_MARGIN_SECONDS = 60;
+    public static final int MAX_REFRESH_MARGIN_SECONDS = 600;
+    /** Where the default post-logout redirect URI points, below the context path. */
+    public static final String SIGNED_OUT_PATH = "/signed-out";
 
     private static final Set<String> LOOPBACK_HOSTS = Set.of("localhost", "127.0.0.1", "[::1]", "::1");
 
@@ -37,6 +43,8 @@ public final class GatewaySettings {
     private final List<String> scopes;
     private final boolean devMode;
     private final Duration clockSkew;
+    private final URI postLogoutRedirectUri;
+    private final Duration refreshMargin;
 
     private GatewaySettings(Builder b) {
         this.issuer = b.issuer;
@@ -46,6 +54,9 @@ public final class GatewaySettings {
         this.scopes = List.copyOf(Arrays.asList(b.scopes.trim().split("\\s+")));
         this.devMode = b.devMode;
         this.clockSkew = Duration.ofSeconds(b.clockSkewSeconds);
+        this.postLogoutRedirectUri = b.postLogoutRedirectUri == null || b.postLogoutRedirectUri.isBlank()
+                ? null : URI.create(b.postLogoutRedirectUri);
+        this.refreshMargin = Duration.ofSeconds(b.refreshMarginSeconds);
     }
 
     /** Reads every setting from {@code source}, applying defaults; all problems are reported at once. */
@@ -70,6 +81,14 @@ public final class GatewaySettings {
                 builder.clockSkewSeconds(Integer.parseInt(v.trim()));
             } catch (NumberFormatException e) {
                 problems.add(CLOCK_SKEW_SECONDS + " must be a whole number of seconds, was '" + v + "'");
+            }
+        });
+        source.lookup(POST_LOGOUT_REDIRECT_URI).ifPresent(builder::postLogoutRedirectUri);
+        source.lookup(REFRESH_MARGIN_SECONDS).ifPresent(v -> {
+            try {
+                builder.refreshMarginSeconds(Integer.parseInt(v.trim()));
+            } catch (NumberFormatException e) {
+                problems.add(REFRESH_MARGIN_SECONDS + " must be a whole number of seconds, was '" + v + "'");
             }
         });
         return builder.build(problems);
@@ -113,11 +132,31 @@ public final class GatewaySettings {
         return clockSkew;
     }
 
+    /**
+     * Where the provider sends the browser after RP-Initiated Logout: the configured URI, else the gateway's own
+     * {@code /signed-out} page on the redirect URI's scheme, host and port below {@code contextPath}.
+     *
+     * @param contextPath the application's context path, {@code ""} for the root
+     */
+    public URI postLogoutRedirectUri(String contextPath) {
+        if (postLogoutRedirectUri != null) {
+            return postLogoutRedirectUri;
+        }
+        return redirectUri.resolve(contextPath + SIGNED_OUT_PATH);
+    }
+
+    /** An ID token expiring within this margin is renewed with the refresh token before it lapses. */
+    public Duration refreshMargin() {
+        return refreshMargin;
+    }
+
     @Override
     public String toString() {
         return "GatewaySettings[issuer=" + issuer + ", clientId=" + clientId + ", clientSecret=****"
                 + ", redirectUri=" + redirectUri + ", scopes=" + scope() + ", devMode=" + devMode
-                + ", clockSkew=" + clockSkew.toSeconds() + "s]";
+                + ", clockSkew=" + clockSkew.toSeconds() + "s, postLogoutRedirectUri="
+                + (postLogoutRedirectUri == null ? "(default)" : postLogoutRedirectUri)
+                + ", refreshMargin=" + refreshMargin.toSeconds() + "s]";
     }
 
     /** Sets defaults and rejects bad values, naming the setting. */
@@ -129,6 +168,8 @@ public final class GatewaySettings {
         private String scopes = DEFAULT_SCOPES;
         private boolean devMode;
         private int clockSkewSeconds = DEFAULT_CLOCK_SKEW_SECONDS;
+        private String postLogoutRedirectUri;
+        private int refreshMarginSeconds = DEFAULT_REFRESH_MARGIN_SECONDS;
 
         private Builder() {
         }
@@ -165,6 +206,17 @@ public final class GatewaySettings {
 
         public Builder clockSkewSeconds(int clockSkewSeconds) {
             this.clockSkewSeconds = clockSkewSeconds;
+            return this;
+        }
+
+        /** Optional; must be registered at the provider as a {@code post_logout_redirect_uri}. */
+        public Builder postLogoutRedirectUri(String postLogoutRedirectUri) {
+            this.postLogoutRedirectUri = postLogoutRedirectUri;
+            return this;
+        }
+
+        public Builder refreshMarginSeconds(int refreshMarginSeconds) {
+            this.refreshMarginSeconds = refreshMarginSeconds;
             return this;
         }
 
@@ -205,6 +257,18 @@ public final class GatewaySettings {
             if (clockSkewSeconds < 0 || clockSkewSeconds > MAX_CLOCK_SKEW_SECONDS) {
                 problems.add(CLOCK_SKEW_SECONDS + " must be between 0 and " + MAX_CLOCK_SKEW_SECONDS
                         + ", was " + clockSkewSeconds);
+            }
+            if (postLogoutRedirectUri != null && !postLogoutRedirectUri.isBlank()) {
+                checkUrl(POST_LOGOUT_REDIRECT_URI, postLogoutRedirectUri, problems).ifPresent(uri -> {
+                    // The provider appends state to it, so like a redirect URI (RFC 6749 §3.1.2) it has no fragment.
+                    if (uri.getRawFragment() != null) {
+                        problems.add(POST_LOGOUT_REDIRECT_URI + " must not have a fragment");
+                    }
+                });
+            }
+            if (refreshMarginSeconds < 0 || refreshMarginSeconds > MAX_REFRESH_MARGIN_SECONDS) {
+                problems.add(REFRESH_MARGIN_SECONDS + " must be between 0 and " + MAX_REFRESH_MARGIN_SECONDS
+                        + ", was " + refreshMarginSeconds);
             }
             if (!problems.isEmpty()) {
                 throw new InvalidSettingsException(problems);

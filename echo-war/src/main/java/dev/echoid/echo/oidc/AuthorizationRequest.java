@@ -31,16 +31,23 @@ public record AuthorizationRequest(URI authorizationEndpoint, String clientId, U
     }
 
     public URI toUri() {
-        String query = parameters().entrySet().stream()
+        return withParameters(authorizationEndpoint, parameters());
+    }
+
+    /**
+     * {@code endpoint} with {@code parameters} added to its query. RFC 6749 §3.1: the endpoint URI MAY include a query
+     * component, which MUST be retained when adding parameters; a fragment is dropped.
+     */
+    static URI withParameters(URI endpoint, Map<String, String> parameters) {
+        String query = parameters.entrySet().stream()
                 .map(e -> formEncode(e.getKey()) + "=" + formEncode(e.getValue()))
                 .collect(Collectors.joining("&"));
-        String base = authorizationEndpoint.toString();
+        String base = endpoint.toString();
         int fragment = base.indexOf('#');
         if (fragment >= 0) {
             base = base.substring(0, fragment);
         }
-        // RFC 6749 §3.1: the endpoint URI MAY include a query component, which MUST be retained when adding parameters.
-        String separator = authorizationEndpoint.getRawQuery() == null ? "?" : (base.endsWith("&") || base.endsWith("?") ? "" : "&");
+        String separator = endpoint.getRawQuery() == null ? "?" : (base.endsWith("&") || base.endsWith("?") ? "" : "&");
         return URI.create(base + separator + query);
     }
 

@@ -19,22 +19,32 @@ public final class IdTokenException extends RuntimeException {
         EXPIRED,
         NOT_YET_VALID,
         MISSING_CLAIM,
-        NONCE_MISMATCH
+        NONCE_MISMATCH,
+        /** A refreshed ID token names another user, issuer or audience than the one it replaces (§12.2). */
+        REFRESH_MISMATCH
     }
 
     private final Reason reason;
+    private final String detail;
 
     public IdTokenException(Reason reason, String detail) {
         super(reason + ": " + detail);
         this.reason = reason;
+        this.detail = detail;
     }
 
     public IdTokenException(Reason reason, String detail, Throwable cause) {
         super(reason + ": " + detail, cause);
         this.reason = reason;
+        this.detail = detail;
     }
 
     public Reason reason() {
         return reason;
+    }
+
+    /** The private detail, without the reason. */
+    public String detail() {
+        return detail;
     }
 }

@@ -1,27 +1,23 @@
 package dev.echoid.echo.oidc;
 
 import com.auth0.jwt.JWT;
-import com.auth0.jwt.algorithms.Algorithm;
 import com.auth0.jwt.exceptions.JWTDecodeException;
-import com.auth0.jwt.exceptions.SignatureVerificationException;
 import com.auth0.jwt.interfaces.Claim;
 import com.auth0.jwt.interfaces.DecodedJWT;
 import dev.echoid.echo.oidc.IdTokenException.Reason;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.interfaces.ECPublicKey;
-import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
  * Verifies ID tokens: at the callback (with the nonce) and on every request (the token kept in the session).
  *
- * <p>The algorithm is never taken on the token's word: it must be one the gateway implements and the provider
- * advertises, asymmetric only (no {@code none}, no HS*), and must fit the key's type.
+ * <p>The algorithm is never taken on the token's word (see {@link JwsSignature}).
  *
  * @see <a href="https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation">OpenID Connect Core 1.0
  *         §3.1.3.7</a>
@@ -29,14 +25,13 @@ import java.util.Set;
 public final class IdTokenVerifier {
 
     /** What java-jwt can verify with a public key; PS256 is absent because java-jwt has no RSASSA-PSS. */
-    public static final Set<String> IMPLEMENTED_ALGORITHMS = Set.of("RS256", "RS384", "RS512", "ES256", "ES384");
+    public static final Set<String> IMPLEMENTED_ALGORITHMS = JwsSignature.IMPLEMENTED_ALGORITHMS;
 
     private final String issuer;
     private final String clientId;
     private final Duration clockSkew;
     private final Clock clock;
-    private final ProviderDiscovery discovery;
-    private final JwkSet keys;
+    private final JwsSignature signature;
 
     public IdTokenVerifier(String issuer, String clientId, Duration clockSkew, Clock clock,
             ProviderDiscovery discovery, JwkSet keys) {
@@ -44,8 +39,7 @@ public final class IdTokenVerifier {
         this.clientId = clientId;
         this.clockSkew = clockSkew;
         this.clock = clock;
-        this.discovery = discovery;
-        this.keys = keys;
+        this.signature = new JwsSignature(discovery, keys);
     }
 
     /** Re-verifies a token already accepted once: signature, {@code iss}, {@code aud}, {@code exp}. */
@@ -61,13 +55,7 @@ public final class IdTokenVerifier {
      * @throws ProviderException when discovery or the JWK Set cannot be fetched
      */
     public VerifiedIdentity verify(String idToken, String expectedNonce) {
-        DecodedJWT jwt = decode(idToken);
-        Algorithm algorithm = algorithmFor(jwt);
-        try {
-            algorithm.verify(jwt);
-        } catch (SignatureVerificationException e) {
-            throw new IdTokenException(Reason.BAD_SIGNATURE, "signature does not verify (kid=" + jwt.getKeyId() + ")", e);
-        }
+        DecodedJWT jwt = signature.verify(idToken);
         try {
             return checkClaims(jwt, expectedNonce);
         } catch (JWTDecodeException e) {
@@ -75,43 +63,48 @@ public final class IdTokenVerifier {
         }
     }
 
-    private static DecodedJWT decode(String idToken) {
-        if (idToken == null || idToken.isBlank()) {
-            throw new IdTokenException(Reason.MALFORMED, "no ID token");
-        }
+    /**
+     * Verifies an ID token that a refresh returned (signature, {@code iss}, {@code aud}, {@code exp}) and checks it
+     * describes the same sign-in as the token it replaces, which the session accepted earlier.
+     *
+     * @throws IdTokenException  naming the first check that failed ({@code REFRESH_MISMATCH} for the comparison)
+     * @throws ProviderException when discovery or the JWK Set cannot be fetched
+     * @see <a href="https://openid.net/specs/openid-connect-core-1_0.html#RefreshTokenResponse">OpenID Connect Core
+     *         1.0 §12.2</a>
+     */
+    public VerifiedIdentity verifyRefreshed(String idToken, String previousIdToken) {
+        VerifiedIdentity identity = verify(idToken, null);
+        DecodedJWT fresh = JWT.decode(idToken);
+        DecodedJWT previous = JWT.decode(previousIdToken);
         try {
-            return JWT.decode(idToken);
+            // §12.2: its iss and sub Claim Values MUST be the same as in the ID Token issued when the original
+            // authentication occurred.
+            requireSame("iss", previous.getIssuer(), fresh.getIssuer());
+            requireSame("sub", previous.getSubject(), fresh.getSubject());
+            // §12.2: its aud Claim Value MUST be the same as in the original ID Token.
+            requireSame("aud", Set.copyOf(previous.getAudience()), Set.copyOf(fresh.getAudience()));
+            // §12.2: its azp Claim Value MUST be the same; without one originally, one MUST NOT be present.
+            requireSame("azp", previous.getClaim("azp").asString(), fresh.getClaim("azp").asString());
+            // §12.2: an auth_time Claim MUST represent the time of the original authentication.
+            Claim authTime = fresh.getClaim("auth_time");
+            Claim originalAuthTime = previous.getClaim("auth_time");
+            if (!authTime.isMissing() && !originalAuthTime.isMissing()) {
+                requireSame("auth_time", originalAuthTime.asLong(), authTime.asLong());
+            }
+            // A nonce, if any, can only be the one of the original sign-in; a refresh sends none to check against.
+            String nonce = fresh.getClaim("nonce").asString();
+            if (nonce != null) {
+                requireSame("nonce", previous.getClaim("nonce").asString(), nonce);
+            }
         } catch (JWTDecodeException e) {
-            throw new IdTokenException(Reason.MALFORMED, "not a JWS compact serialization: " + e.getMessage(), e);
+            throw new IdTokenException(Reason.MALFORMED, "a claim has the wrong type: " + e.getMessage(), e);
         }
+        return identity;
     }
 
-    private Algorithm algorithmFor(DecodedJWT jwt) {
-        String alg = jwt.getAlgorithm();
-        // OIDC Core §3.1.3.7 (7): the alg SHOULD be the default RS256 or the one registered; "none" and HMAC keyed
-        // by anything public are never acceptable, so only the asymmetric algorithms we implement are considered.
-        if (alg == null || !IMPLEMENTED_ALGORITHMS.contains(alg)) {
-            throw new IdTokenException(Reason.UNSUPPORTED_ALGORITHM, "alg " + alg + " is not accepted");
-        }
-        List<String> advertised = discovery.metadata().idTokenSigningAlgValuesSupported();
-        if (!advertised.contains(alg)) {
-            throw new IdTokenException(Reason.UNSUPPORTED_ALGORITHM,
-                    "alg " + alg + " is not among the provider's id_token_signing_alg_values_supported " + advertised);
-        }
-        Jwk key = keys.keyFor(jwt.getKeyId(), alg);
-        switch (alg) {
-            case "RS256":
-                return Algorithm.RSA256((RSAPublicKey) key.key(), null);
-            case "RS384":
-                return Algorithm.RSA384((RSAPublicKey) key.key(), null);
-            case "RS512":
-                return Algorithm.RSA512((RSAPublicKey) key.key(), null);
-            case "ES256":
-                return Algorithm.ECDSA256((ECPublicKey) key.key(), null);
-            case "ES384":
-                return Algorithm.ECDSA384((ECPublicKey) key.key(), null);
-            default:
-                throw new IdTokenException(Reason.UNSUPPORTED_ALGORITHM, "alg " + alg + " is not accepted");
+    private static void requireSame(String claim, Object original, Object renewed) {
+        if (!Objects.equals(original, renewed)) {
+            throw new IdTokenException(Reason.REFRESH_MISMATCH, claim + " differs from the original ID token's");
         }
     }
 
@@ -163,7 +156,7 @@ public final class IdTokenVerifier {
             }
         }
         return new VerifiedIdentity(subject, jwt.getIssuer(), string(jwt, "name"), string(jwt, "preferred_username"),
-                string(jwt, "email"), expiresAt, issuedAt);
+                string(jwt, "email"), expiresAt, issuedAt, string(jwt, "sid"));
     }
 
     private static String string(DecodedJWT jwt, String name) {

@@ -7,10 +7,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 /**
  * The one HTTP client the gateway uses to talk to the provider: short timeouts, redirects not followed (a
@@ -61,6 +64,21 @@ public final class ProviderHttp implements JsonFetcher, AutoCloseable {
             throw new ProviderException("GET " + uri + " did not answer a JSON object");
         }
         return json;
+    }
+
+    /** POSTs {@code form} as {@code application/x-www-form-urlencoded} with the given {@code Authorization} header. */
+    HttpResponse<String> postForm(URI endpoint, Map<String, String> form, String authorization) {
+        String body = form.entrySet().stream()
+                .map(e -> AuthorizationRequest.formEncode(e.getKey()) + "=" + AuthorizationRequest.formEncode(e.getValue()))
+                .collect(Collectors.joining("&"));
+        HttpRequest request = HttpRequest.newBuilder(endpoint)
+                .timeout(REQUEST_TIMEOUT)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Accept", "application/json")
+                .header("Authorization", authorization)
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.US_ASCII))
+                .build();
+        return send(request);
     }
 
     HttpResponse<String> send(HttpRequest request) {

@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param idTokenSigningAlgValuesSupported           algorithms the provider may sign ID tokens with
  * @param endSessionEndpoint                         RP-Initiated Logout endpoint, null when not advertised
  * @param authorizationResponseIssParameterSupported RFC 9207: the provider always sends {@code iss} to the callback
+ * @param revocationEndpoint                         RFC 7009 token revocation endpoint, null when not advertised
+ * @param backchannelLogoutSupported                 Back-Channel Logout 1.0 §2.1: the provider sends logout tokens
  * @see <a href="https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderMetadata">OpenID Connect
  *         Discovery 1.0 §3</a>
  */
@@ -27,7 +29,9 @@ public record ProviderMetadata(
         URI jwksUri,
         List<String> idTokenSigningAlgValuesSupported,
         URI endSessionEndpoint,
-        boolean authorizationResponseIssParameterSupported) {
+        boolean authorizationResponseIssParameterSupported,
+        URI revocationEndpoint,
+        boolean backchannelLogoutSupported) {
 
     public static final String WELL_KNOWN_PATH = "/.well-known/openid-configuration";
 
@@ -67,11 +71,17 @@ public record ProviderMetadata(
                 requiredUri(json, "jwks_uri"),
                 algs,
                 optionalUri(json, "end_session_endpoint").orElse(null),
-                json.path("authorization_response_iss_parameter_supported").asBoolean(false));
+                json.path("authorization_response_iss_parameter_supported").asBoolean(false),
+                optionalUri(json, "revocation_endpoint").orElse(null),
+                json.path("backchannel_logout_supported").asBoolean(false));
     }
 
     public Optional<URI> endSession() {
         return Optional.ofNullable(endSessionEndpoint);
+    }
+
+    public Optional<URI> revocation() {
+        return Optional.ofNullable(revocationEndpoint);
     }
 
     private static String text(JsonNode json, String name) {

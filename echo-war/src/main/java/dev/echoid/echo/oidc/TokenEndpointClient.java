@@ -3,18 +3,18 @@ package dev.echoid.echo.oidc;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
- * Exchanges an authorization code at the token endpoint, authenticating with {@code client_secret_basic}.
+ * Calls the token endpoint, authenticating with {@code client_secret_basic}: redeems an authorization code and
+ * renews tokens with a refresh token.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-4.1.3">RFC 6749 §4.1.3</a>
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-6">RFC 6749 §6</a>
  * @see <a href="https://www.rfc-editor.org/rfc/rfc7636#section-4.5">RFC 7636 §4.5</a>
  */
 public final class TokenEndpointClient {
@@ -41,17 +41,24 @@ public final class TokenEndpointClient {
         form.put("code", code);
         form.put("redirect_uri", redirectUri.toString());
         form.put("code_verifier", verifier.value());
-        String body = form.entrySet().stream()
-                .map(e -> formEncode(e.getKey()) + "=" + formEncode(e.getValue()))
-                .collect(Collectors.joining("&"));
-        HttpRequest request = HttpRequest.newBuilder(tokenEndpoint)
-                .timeout(ProviderHttp.REQUEST_TIMEOUT)
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Accept", "application/json")
-                .header("Authorization", basicAuthorization(clientId, clientSecret))
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.US_ASCII))
-                .build();
-        HttpResponse<String> response = http.send(request);
+        return TokenResponse.parse(post(tokenEndpoint, form));
+    }
+
+    /**
+     * RFC 6749 §6: {@code grant_type=refresh_token}. The answer may lack an ID token (OIDC Core §12.2).
+     *
+     * @throws TokenEndpointException when the provider refuses (e.g. {@code invalid_grant})
+     * @throws ProviderException      when it cannot be reached or answers something unusable
+     */
+    public TokenResponse refresh(URI tokenEndpoint, String refreshToken) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", "refresh_token");
+        form.put("refresh_token", refreshToken);
+        return TokenResponse.parseRefresh(post(tokenEndpoint, form));
+    }
+
+    private JsonNode post(URI tokenEndpoint, Map<String, String> form) {
+        HttpResponse<String> response = http.postForm(tokenEndpoint, form, basicAuthorization(clientId, clientSecret));
         if (response.statusCode() != 200) {
             JsonNode error;
             try {
@@ -62,7 +69,7 @@ public final class TokenEndpointClient {
             throw new TokenEndpointException(response.statusCode(), error.path("error").asText(null),
                     error.path("error_description").asText(null));
         }
-        return TokenResponse.parse(ProviderHttp.parse(response.body(), tokenEndpoint));
+        return ProviderHttp.parse(response.body(), tokenEndpoint);
     }
 
     /**

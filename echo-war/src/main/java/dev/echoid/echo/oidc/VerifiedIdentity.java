@@ -12,6 +12,7 @@ import java.time.Instant;
  * @param email             {@code email}
  * @param expiresAt         {@code exp}
  * @param issuedAt          {@code iat}
+ * @param sessionId         {@code sid}: the provider's session (Front-/Back-Channel Logout 1.0), null when absent
  */
 public record VerifiedIdentity(
         String subject,
@@ -20,7 +21,8 @@ public record VerifiedIdentity(
         String preferredUsername,
         String email,
         Instant expiresAt,
-        Instant issuedAt) {
+        Instant issuedAt,
+        String sessionId) {
 
     /** The request attribute under which {@code OidcSessionFilter} hands the identity to the application. */
     public static final String REQUEST_ATTRIBUTE = VerifiedIdentity.class.getName();

@@ -5,7 +5,6 @@ import dev.echoid.echo.oidc.PendingAuthorization;
 import dev.echoid.echo.oidc.PendingAuthorizations;
 import dev.echoid.echo.oidc.ProviderException;
 import dev.echoid.echo.oidc.RelyingParty;
-import dev.echoid.echo.oidc.SessionTokens;
 import dev.echoid.echo.oidc.SignedInUser;
 import dev.echoid.echo.oidc.TokenEndpointException;
 import jakarta.servlet.http.HttpServlet;
@@ -19,7 +18,8 @@ import java.util.Set;
 /**
  * {@code GET /callback}: the redirection endpoint. Checks the state against the sign-ins this session started, then
  * the issuer (RFC 9207), redeems the code with the PKCE verifier, verifies the ID token with its nonce, rotates the
- * session id and lands the user where they were going.
+ * session id, keeps the tokens (the refresh token too, server side only), registers the session for back-channel
+ * logout and lands the user where they were going.
  *
  * <p>Statuses: a provider error response is 401 when the user did not or could not sign in
  * ({@code access_denied}, {@code login_required}, ...) and 400 otherwise; an unknown state or wrong issuer is 400; a
@@ -111,10 +111,8 @@ public final class CallbackServlet extends HttpServlet {
         }
     }
 
-    private static void signIn(HttpServletRequest request, SignedInUser user) {
-        // Session fixation defence: the session that carried the pre-login state gets a new id now.
-        request.changeSessionId();
-        request.getSession().setAttribute(SessionTokens.SESSION_ATTRIBUTE, user.tokens());
+    private void signIn(HttpServletRequest request, SignedInUser user) {
+        SignedInSession.begin(request, user, SessionRegistry.of(getServletContext()));
         LOG.log(System.Logger.Level.INFO, "Signed in sub={0} iss={1}", user.identity().subject(),
                 user.identity().issuer());
     }

@@ -12,7 +12,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
 /**
- * Reads and validates the settings once, assembles the {@link RelyingParty} and secures the session cookie. With
+ * Reads and validates the settings once, assembles the {@link RelyingParty} and the {@link SessionRegistry}, and
+ * secures the session cookie. With
  * a bad configuration the application still deploys, logs what is wrong naming each setting, and answers every
  * request with 503, so users get a readable page instead of a container error.
  */
@@ -23,6 +24,7 @@ public final class GatewayStartup implements ServletContextListener {
     @Override
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
+        context.setAttribute(SessionRegistry.CONTEXT_ATTRIBUTE, new SessionRegistry());
         GatewaySettings settings;
         try {
             settings = GatewaySettings.from(ContainerSettingSources.standard(context));
@@ -44,6 +46,7 @@ public final class GatewayStartup implements ServletContextListener {
     public void contextDestroyed(ServletContextEvent event) {
         Object relyingParty = event.getServletContext().getAttribute(RelyingParty.CONTEXT_ATTRIBUTE);
         event.getServletContext().removeAttribute(RelyingParty.CONTEXT_ATTRIBUTE);
+        event.getServletContext().removeAttribute(SessionRegistry.CONTEXT_ATTRIBUTE);
         if (relyingParty instanceof RelyingParty) {
             ((RelyingParty) relyingParty).close();
         }

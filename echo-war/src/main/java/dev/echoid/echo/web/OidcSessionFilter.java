@@ -1,28 +1,26 @@
 package dev.echoid.echo.web;
 
-import dev.echoid.echo.oidc.IdTokenException;
 import dev.echoid.echo.oidc.ProviderException;
 import dev.echoid.echo.oidc.RelyingParty;
-import dev.echoid.echo.oidc.SessionTokens;
 import dev.echoid.echo.oidc.VerifiedIdentity;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.servlet.http.HttpSession;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * The gateway's guard on {@code /*}: public paths pass; every other request must belong to a session whose ID token
- * still verifies (signature, {@code iss}, {@code aud}, {@code exp}), checked anew on every request. Also the last
- * line against stack traces: anything thrown below becomes a generic 500.
+ * still verifies (signature, {@code iss}, {@code aud}, {@code exp}), checked anew on every request and renewed
+ * shortly before it expires ({@link SessionIdentity}). Also the last line against stack traces: anything thrown below
+ * becomes a generic 500.
  */
 public final class OidcSessionFilter extends HttpFilter {
 
     private static final long serialVersionUID = 1L;
-    private static final System.Logger LOG = System.getLogger(OidcSessionFilter.class.getName());
-    private static final Set<String> PUBLIC_PATHS = Set.of("/login", "/callback", "/logout", "/favicon.ico");
+    private static final Set<String> PUBLIC_PATHS = Set.of("/login", "/callback", "/logout", "/signed-out",
+            "/backchannel-logout", "/favicon.ico");
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain) {
@@ -36,7 +34,8 @@ public final class OidcSessionFilter extends HttpFilter {
                 chain.doFilter(request, response);
                 return;
             }
-            Optional<VerifiedIdentity> identity = sessionIdentity(request, relyingParty);
+            Optional<VerifiedIdentity> identity = SessionIdentity.of(request, relyingParty,
+                    SessionRegistry.of(getServletContext()));
             if (identity.isEmpty()) {
                 LoginRequired.respond(request, response);
                 return;
@@ -56,24 +55,5 @@ public final class OidcSessionFilter extends HttpFilter {
 
     static boolean isPublic(String path) {
         return PUBLIC_PATHS.contains(path) || path.equals("/health") || path.startsWith("/health/");
-    }
-
-    private static Optional<VerifiedIdentity> sessionIdentity(HttpServletRequest request, RelyingParty relyingParty) {
-        HttpSession session = request.getSession(false);
-        if (session == null) {
-            return Optional.empty();
-        }
-        Object tokens = session.getAttribute(SessionTokens.SESSION_ATTRIBUTE);
-        if (!(tokens instanceof SessionTokens)) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(relyingParty.idTokenVerifier().verify(((SessionTokens) tokens).idToken()));
-        } catch (IdTokenException e) {
-            // An expired (or no longer verifiable) token is dropped, so the user signs in again.
-            LOG.log(System.Logger.Level.INFO, "Session ID token no longer accepted: {0}", e.getMessage());
-            session.removeAttribute(SessionTokens.SESSION_ATTRIBUTE);
-            return Optional.empty();
-        }
     }
 }

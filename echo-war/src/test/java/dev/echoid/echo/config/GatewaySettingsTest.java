@@ -100,6 +100,56 @@ class GatewaySettingsTest {
     }
 
     @Test
+    void fromWhenLogoutAndRefreshSettingsUnsetThenDefaults() {
+        GatewaySettings settings = read(required());
+
+        assertThat(settings.refreshMargin()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(settings.postLogoutRedirectUri("")).hasToString("http://localhost:5000/signed-out");
+        assertThat(settings.postLogoutRedirectUri("/echo")).hasToString("http://localhost:5000/echo/signed-out");
+    }
+
+    @Test
+    void fromWhenPostLogoutRedirectUriSetThenUsedAsIs() {
+        Map<String, String> values = required();
+        values.put("ECHO_POST_LOGOUT_REDIRECT_URI", "http://localhost:5000/bye?from=echo");
+
+        assertThat(read(values).postLogoutRedirectUri("/echo")).hasToString("http://localhost:5000/bye?from=echo");
+    }
+
+    @Test
+    void fromWhenPostLogoutRedirectUriInvalidThenRejected() {
+        Map<String, String> values = required();
+        values.put("ECHO_POST_LOGOUT_REDIRECT_URI", "/signed-out");
+        assertThatThrownBy(() -> read(values)).hasMessageContaining("ECHO_POST_LOGOUT_REDIRECT_URI");
+        values.put("ECHO_POST_LOGOUT_REDIRECT_URI", "http://localhost:5000/bye#top");
+        assertThatThrownBy(() -> read(values)).hasMessageContaining("ECHO_POST_LOGOUT_REDIRECT_URI")
+                .hasMessageContaining("fragment");
+        values.put("ECHO_POST_LOGOUT_REDIRECT_URI", "http://gw.example/bye");
+        assertThatThrownBy(() -> read(values)).hasMessageContaining("ECHO_POST_LOGOUT_REDIRECT_URI")
+                .hasMessageContaining("https");
+    }
+
+    @Test
+    void fromWhenRefreshMarginOutOfRangeOrNotANumberThenRejected() {
+        Map<String, String> values = required();
+        values.put("ECHO_REFRESH_MARGIN_SECONDS", "601");
+        assertThatThrownBy(() -> read(values)).hasMessageContaining("ECHO_REFRESH_MARGIN_SECONDS");
+        values.put("ECHO_REFRESH_MARGIN_SECONDS", "-1");
+        assertThatThrownBy(() -> read(values)).hasMessageContaining("ECHO_REFRESH_MARGIN_SECONDS");
+        values.put("ECHO_REFRESH_MARGIN_SECONDS", "soon");
+        assertThatThrownBy(() -> read(values)).hasMessageContaining("ECHO_REFRESH_MARGIN_SECONDS");
+    }
+
+    @Test
+    void fromWhenRefreshMarginZeroOrMaxThenAccepted() {
+        Map<String, String> values = required();
+        values.put("ECHO_REFRESH_MARGIN_SECONDS", "0");
+        assertThat(read(values).refreshMargin()).isZero();
+        values.put("ECHO_REFRESH_MARGIN_SECONDS", "600");
+        assertThat(read(values).refreshMargin()).isEqualTo(Duration.ofSeconds(600));
+    }
+
+    @Test
     void firstOfWhenEarlierSourceBlankThenLaterSourceWins() {
         SettingSource source = SettingSource.firstOf(name -> Optional.of(" "), name -> Optional.of("second"));
 

@@ -2,6 +2,8 @@ package dev.echoid.echo.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.interfaces.DecodedJWT;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
@@ -17,8 +19,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -275,18 +283,265 @@ class EchoGatewayIT {
     }
 
     @Test
-    void logoutWhenSignedInThenNextRequestRedirectedToLogin() throws Exception {
+    void logoutWhenPostedThenRefreshTokenRevokedAndBrowserSentToProviderEndSession() throws Exception {
         assertThat(signIn("/").statusCode()).isEqualTo(302);
         assertThat(get(app("/"), "text/html").statusCode()).isEqualTo(200);
+        String refreshToken = stub.lastIssuedRefreshToken();
+        String sid = stub.lastSid();
 
-        HttpResponse<String> logout = get(app("/logout"), "text/html");
+        HttpResponse<String> logout = send(HttpRequest.newBuilder(app("/logout"))
+                .header("Accept", "text/html")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.noBody()));
 
-        assertThat(logout.statusCode()).isEqualTo(200);
-        assertThat(logout.body()).contains("signed out").contains(CTX + "/login");
-        assertProtectiveHtmlHeaders(logout);
+        assertThat(logout.statusCode()).isEqualTo(302);
+        assertThat(logout.headers().firstValue("Cache-Control")).contains("no-store");
+        String location = location(logout);
+        assertThat(location).startsWith(stub.endSessionEndpoint() + "&");
+        Map<String, String> sent = StubOpenIdProvider.form(URI.create(location).getRawQuery());
+        assertThat(sent).containsEntry("tenant", "stub")
+                .containsEntry("client_id", StubOpenIdProvider.CLIENT_ID)
+                .containsEntry("post_logout_redirect_uri", "http://localhost:" + deployment.getPort() + CTX + "/signed-out");
+        assertThat(sent.get("state")).hasSizeGreaterThanOrEqualTo(22);
+        DecodedJWT hint = JWT.decode(sent.get("id_token_hint"));
+        assertThat(hint.getSubject()).isEqualTo(StubOpenIdProvider.SUBJECT);
+        assertThat(hint.getClaim("sid").asString()).isEqualTo(sid);
+        assertThat(stub.revocations()).containsExactly(new StubOpenIdProvider.Revocation(refreshToken, "refresh_token"));
         HttpResponse<String> after = get(app("/"), "text/html");
         assertThat(after.statusCode()).isEqualTo(302);
         assertThat(location(after)).isEqualTo(CTX + "/login?return_to=%2F");
+    }
+
+    @Test
+    void logoutWhenGetThenAlsoSignedOut() throws Exception {
+        assertThat(signIn("/").statusCode()).isEqualTo(302);
+        String refreshToken = stub.lastIssuedRefreshToken();
+
+        HttpResponse<String> logout = get(app("/logout"), "text/html");
+
+        assertThat(logout.statusCode()).isEqualTo(302);
+        assertThat(location(logout)).startsWith(stub.endSessionEndpoint() + "&");
+        assertThat(stub.revocations()).extracting(StubOpenIdProvider.Revocation::token).containsExactly(refreshToken);
+        assertThat(get(app("/api/echo"), "application/json").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void logoutWhenNotSignedInThenSignedOutPageAndNothingSentToProvider() throws Exception {
+        HttpResponse<String> logout = get(app("/logout"), "text/html");
+
+        assertThat(logout.statusCode()).isEqualTo(200);
+        assertThat(logout.body()).contains("You are signed out").contains(CTX + "/login");
+        assertProtectiveHtmlHeaders(logout);
+        assertThat(stub.revocations()).isEmpty();
+    }
+
+    @Test
+    void signedOutWhenNotSignedInThenPublicReadablePage() throws Exception {
+        HttpResponse<String> page = get(app("/signed-out?state=%3Cscript%3E"), "text/html");
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("You are signed out").contains("href=\"" + CTX + "/login\"")
+                .doesNotContain("%3Cscript").doesNotContain("&lt;script");
+        assertProtectiveHtmlHeaders(page);
+    }
+
+    @Test
+    void refreshWhenIdTokenAboutToExpireThenRenewedOnceAndRotatedRefreshTokenUsedNext() throws Exception {
+        // 30 s is inside the gateway's 60 s refresh margin, so the very next request renews.
+        stub.idTokenLifetime(Duration.ofSeconds(30));
+        assertThat(signIn("/").statusCode()).isEqualTo(302);
+        String issuedAtSignIn = stub.lastIssuedRefreshToken();
+        assertThat(stub.refreshCalls()).isZero();
+
+        HttpResponse<String> home = get(app("/"), "text/html");
+
+        assertThat(home.statusCode()).isEqualTo(200);
+        assertThat(stub.refreshCalls()).isEqualTo(1);
+        assertThat(stub.presentedRefreshTokens()).containsExactly(issuedAtSignIn);
+        String rotated = stub.lastIssuedRefreshToken();
+        assertThat(rotated).isNotEqualTo(issuedAtSignIn);
+
+        // The renewed ID token is short-lived too: the next request renews again, with the rotated refresh token.
+        stub.idTokenLifetime(Duration.ofSeconds(300));
+        HttpResponse<String> api = get(app("/api/echo"), "application/json");
+
+        assertThat(api.statusCode()).isEqualTo(200);
+        assertThat(stub.refreshCalls()).isEqualTo(2);
+        assertThat(stub.presentedRefreshTokens()).containsExactly(issuedAtSignIn, rotated);
+        assertThat(JSON.readTree(api.body()).path("identity").path("exp").asLong())
+                .isGreaterThan(Instant.now().plusSeconds(200).getEpochSecond());
+        assertThat(stub.tokenFailures()).isEmpty();
+
+        // Now the ID token is good for 300 s: no further refresh.
+        assertThat(get(app("/"), "text/html").statusCode()).isEqualTo(200);
+        assertThat(stub.refreshCalls()).isEqualTo(2);
+    }
+
+    @Test
+    void refreshWhenFiveConcurrentRequestsThenExactlyOneRefresh() throws Exception {
+        stub.idTokenLifetime(Duration.ofSeconds(30));
+        assertThat(signIn("/").statusCode()).isEqualTo(302);
+        stub.idTokenLifetime(Duration.ofSeconds(300));
+        stub.refreshDelay(Duration.ofMillis(500));
+
+        List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            responses.add(browser.sendAsync(HttpRequest.newBuilder(app("/api/echo?n=" + i))
+                    .header("Accept", "application/json").timeout(Duration.ofSeconds(20)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)));
+        }
+
+        for (CompletableFuture<HttpResponse<String>> response : responses) {
+            assertThat(response.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        }
+        assertThat(stub.refreshCalls()).isEqualTo(1);
+        assertThat(stub.tokenFailures()).isEmpty();
+        assertThat(get(app("/"), "text/html").statusCode()).isEqualTo(200);
+        assertThat(stub.refreshCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void refreshWhenRefusedThenBrowserRedirectedToLoginAndSessionGone() throws Exception {
+        stub.idTokenLifetime(Duration.ofSeconds(30));
+        assertThat(signIn("/").statusCode()).isEqualTo(302);
+        stub.refuseRefresh();
+
+        HttpResponse<String> home = get(app("/"), "text/html");
+
+        assertThat(home.statusCode()).isEqualTo(302);
+        assertThat(location(home)).isEqualTo(CTX + "/login?return_to=%2F");
+        assertThat(stub.refreshCalls()).isEqualTo(1);
+        HttpResponse<String> again = get(app("/"), "text/html");
+        assertThat(again.statusCode()).isEqualTo(302);
+        assertThat(stub.refreshCalls()).as("the session is gone, nothing left to refresh").isEqualTo(1);
+    }
+
+    @Test
+    void refreshWhenRefusedThenApiGets401AndSessionGone() throws Exception {
+        stub.idTokenLifetime(Duration.ofSeconds(30));
+        assertThat(signIn("/").statusCode()).isEqualTo(302);
+        stub.refuseRefresh();
+
+        HttpResponse<String> api = get(app("/api/echo"), "application/json");
+
+        assertThat(api.statusCode()).isEqualTo(401);
+        assertThat(api.headers().firstValue("WWW-Authenticate")).contains("Bearer realm=\"echo\"");
+        assertThat(JSON.readTree(api.body()).path("error").asText()).isEqualTo("login_required");
+        assertThat(stub.refreshCalls()).isEqualTo(1);
+        assertThat(get(app("/api/echo"), "application/json").statusCode()).isEqualTo(401);
+        assertThat(stub.refreshCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void backchannelLogoutWhenSidMatchesThenOnlyThatSessionEnds() throws Exception {
+        assertThat(signIn("/").statusCode()).isEqualTo(302);
+        String sid = stub.lastSid();
+        HttpClient other = anotherBrowser();
+        assertThat(signIn(other, "/").statusCode()).isEqualTo(302);
+        assertThat(stub.lastSid()).isNotEqualTo(sid);
+        Map<String, Object> claims = stub.logoutClaims(sid);
+        claims.remove("sub");
+
+        HttpResponse<String> response = backchannelLogout(stub.sign(claims));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Cache-Control")).contains("no-store");
+        HttpResponse<String> ended = get(app("/"), "text/html");
+        assertThat(ended.statusCode()).isEqualTo(302);
+        assertThat(location(ended)).isEqualTo(CTX + "/login?return_to=%2F");
+        assertThat(get(other, app("/"), "text/html").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void backchannelLogoutWhenOnlySubThenAllThatUsersSessionsEnd() throws Exception {
+        assertThat(signIn("/").statusCode()).isEqualTo(302);
+        HttpClient other = anotherBrowser();
+        assertThat(signIn(other, "/").statusCode()).isEqualTo(302);
+
+        HttpResponse<String> response = backchannelLogout(stub.sign(stub.logoutClaims(null)));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(get(app("/"), "text/html").statusCode()).isEqualTo(302);
+        assertThat(get(other, app("/api/echo"), "application/json").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void backchannelLogoutWhenSignatureBadThen400() throws Exception {
+        assertLogoutTokenRefused(claims -> stub.signWithForeignKey(claims));
+    }
+
+    @Test
+    void backchannelLogoutWhenAudienceWrongThen400() throws Exception {
+        assertLogoutTokenRefused(claims -> {
+            claims.put("aud", "another-client");
+            return stub.sign(claims);
+        });
+    }
+
+    @Test
+    void backchannelLogoutWhenIssuerWrongThen400() throws Exception {
+        assertLogoutTokenRefused(claims -> {
+            claims.put("iss", "http://127.0.0.1:1/other-op");
+            return stub.sign(claims);
+        });
+    }
+
+    @Test
+    void backchannelLogoutWhenEventsMissingThen400() throws Exception {
+        assertLogoutTokenRefused(claims -> {
+            claims.remove("events");
+            return stub.sign(claims);
+        });
+    }
+
+    @Test
+    void backchannelLogoutWhenNonceThen400() throws Exception {
+        assertLogoutTokenRefused(claims -> {
+            claims.put("nonce", "n-0S6_WzA2Mj");
+            return stub.sign(claims);
+        });
+    }
+
+    @Test
+    void backchannelLogoutWhenJtiMissingThen400() throws Exception {
+        assertLogoutTokenRefused(claims -> {
+            claims.remove("jti");
+            return stub.sign(claims);
+        });
+    }
+
+    @Test
+    void backchannelLogoutWhenNeitherSubNorSidThen400() throws Exception {
+        assertLogoutTokenRefused(claims -> {
+            claims.remove("sub");
+            claims.remove("sid");
+            return stub.sign(claims);
+        });
+    }
+
+    @Test
+    void backchannelLogoutWhenAlgNoneThen400() throws Exception {
+        assertLogoutTokenRefused(claims -> b64url("{\"alg\":\"none\",\"kid\":\"" + StubOpenIdProvider.KID + "\"}")
+                + "." + b64url(JSON.writeValueAsString(claims)) + ".");
+    }
+
+    @Test
+    void backchannelLogoutWhenJtiReplayedThen400() throws Exception {
+        // The first use names a provider session nobody here has, so it ends nothing but is accepted.
+        String token = stub.sign(stub.logoutClaims("sid-of-nobody-here"));
+        assertThat(backchannelLogout(token).statusCode()).isEqualTo(200);
+
+        assertLogoutTokenRefused(claims -> token);
+    }
+
+    @Test
+    void backchannelLogoutWhenNoLogoutTokenThen400() throws Exception {
+        HttpResponse<String> response = provider().send(HttpRequest.newBuilder(app("/backchannel-logout"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("token=x")).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(response.body()).path("error").asText()).isEqualTo("invalid_request");
     }
 
     @Test
@@ -316,13 +571,65 @@ class EchoGatewayIT {
 
     /** Runs /login → stub /authorize → /callback and returns the callback's response. */
     private HttpResponse<String> signIn(String returnTo) throws IOException, InterruptedException {
-        HttpResponse<String> login = get(app("/login?return_to=" + URLEncoder.encode(returnTo, StandardCharsets.UTF_8)),
-                "text/html");
+        return signIn(browser, returnTo);
+    }
+
+    private HttpResponse<String> signIn(HttpClient client, String returnTo) throws IOException, InterruptedException {
+        HttpResponse<String> login = get(client, app("/login?return_to="
+                + URLEncoder.encode(returnTo, StandardCharsets.UTF_8)), "text/html");
         assertThat(login.statusCode()).isEqualTo(302);
-        HttpResponse<String> provider = get(URI.create(location(login)), "text/html");
+        HttpResponse<String> provider = get(client, URI.create(location(login)), "text/html");
         assertThat(provider.statusCode()).isEqualTo(302);
         assertThat(location(provider)).startsWith("http://localhost:" + deployment.getPort() + CTX + "/callback?");
-        return get(URI.create(location(provider)), "text/html");
+        return get(client, URI.create(location(provider)), "text/html");
+    }
+
+    /** A second browser with its own cookies. */
+    private static HttpClient anotherBrowser() {
+        return HttpClient.newBuilder()
+                .cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+    }
+
+    /** The provider's server-to-server client: no cookies. */
+    private static HttpClient provider() {
+        return HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    private HttpResponse<String> backchannelLogout(String logoutToken) throws IOException, InterruptedException {
+        return provider().send(HttpRequest.newBuilder(app("/backchannel-logout"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .timeout(Duration.ofSeconds(20))
+                .POST(HttpRequest.BodyPublishers.ofString("logout_token="
+                        + URLEncoder.encode(logoutToken, StandardCharsets.UTF_8)))
+                .build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    /** A token for the signed-in session's sid, spoiled by {@code craft}: 400, and the session lives on. */
+    private void assertLogoutTokenRefused(LogoutTokenCrafter craft) throws Exception {
+        assertThat(signIn("/").statusCode()).isEqualTo(302);
+        String token = craft.craft(stub.logoutClaims(stub.lastSid()));
+
+        HttpResponse<String> response = backchannelLogout(token);
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Cache-Control")).contains("no-store");
+        JsonNode body = JSON.readTree(response.body());
+        assertThat(body.path("error").asText()).isEqualTo("invalid_request");
+        assertThat(body.path("error_description").asText()).isEqualTo("The logout token is not valid.");
+        assertThat(get(app("/"), "text/html").statusCode()).as("the session was not ended").isEqualTo(200);
+    }
+
+    @FunctionalInterface
+    private interface LogoutTokenCrafter {
+        String craft(Map<String, Object> validClaims) throws Exception;
+    }
+
+    private static String b64url(String json) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
     }
 
     private URI app(String pathAndQuery) {
@@ -330,11 +637,21 @@ class EchoGatewayIT {
     }
 
     private HttpResponse<String> get(URI uri, String accept) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(uri).header("Accept", accept).GET());
+        return get(browser, uri, accept);
+    }
+
+    private static HttpResponse<String> get(HttpClient client, URI uri, String accept)
+            throws IOException, InterruptedException {
+        return send(client, HttpRequest.newBuilder(uri).header("Accept", accept).GET());
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        return browser.send(request.timeout(Duration.ofSeconds(20)).build(),
+        return send(browser, request);
+    }
+
+    private static HttpResponse<String> send(HttpClient client, HttpRequest.Builder request)
+            throws IOException, InterruptedException {
+        return client.send(request.timeout(Duration.ofSeconds(20)).build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 

@@ -1,6 +1,7 @@
 package dev.echoid.echo.it;
 
 import com.auth0.jwt.JWT;
+import com.auth0.jwt.JWTCreator;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
@@ -18,6 +19,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -26,14 +28,19 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A STUB OpenID Provider: a test double for the gateway's own integration test, nothing more. It serves discovery,
  * a JWK Set with an RSA key generated for the test, an {@code /authorize} that signs nobody in (it records the
  * request and redirects straight back with a code) and a {@code /token} that checks client authentication, the
- * code, the redirect URI and the PKCE verifier before issuing an ID token. The real provider (identity-war) is
- * tested in its own module.
+ * code, the redirect URI and the PKCE verifier before issuing an ID token (with a fresh {@code sid}) and a refresh
+ * token. The refresh token grant rotates the refresh token on every use and, like a real provider, treats reuse of
+ * a rotated token as theft: {@code invalid_grant} and the grant is revoked. {@code /revoke} (RFC 7009) records what
+ * it revoked; {@code end_session_endpoint} and back-channel logout are advertised, and the test crafts logout tokens
+ * with {@link #logoutClaims} and {@link #sign}. The real provider (identity-war) is tested in its own module.
  */
 final class StubOpenIdProvider implements AutoCloseable {
 
@@ -42,11 +49,28 @@ final class StubOpenIdProvider implements AutoCloseable {
     static final String CLIENT_SECRET = "s3cret:with spaces&+/=";
     static final String USER_NAME = "Ada \"<b>Lovelace</b>\" & Co";
     static final String SUBJECT = "user-4711";
-    private static final String KID = "stub-rs256";
+    static final String KID = "stub-rs256";
+    static final String LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout";
+    static final Duration DEFAULT_ID_TOKEN_LIFETIME = Duration.ofSeconds(300);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What the gateway sent to {@code /authorize}. */
     record AuthorizeCall(Map<String, String> parameters, String rawQuery) {
+    }
+
+    /** One sign-in's refresh token chain: only {@code current} may be used; anything older is a replay. */
+    private static final class Grant {
+        final String sid;
+        volatile String current;
+        volatile boolean revoked;
+
+        Grant(String sid) {
+            this.sid = sid;
+        }
+    }
+
+    /** What the gateway sent to {@code /revoke}. */
+    record Revocation(String token, String tokenTypeHint) {
     }
 
     private final HttpServer server;
@@ -56,7 +80,17 @@ final class StubOpenIdProvider implements AutoCloseable {
     private final List<AuthorizeCall> authorizeCalls = new CopyOnWriteArrayList<>();
     private final List<String> tokenFailures = new CopyOnWriteArrayList<>();
     private final AtomicInteger tokenCalls = new AtomicInteger();
+    private final AtomicInteger refreshCalls = new AtomicInteger();
+    private final Map<String, Grant> grantsByRefreshToken = new ConcurrentHashMap<>();
+    private final List<String> presentedRefreshTokens = new CopyOnWriteArrayList<>();
+    private final List<String> issuedRefreshTokens = new CopyOnWriteArrayList<>();
+    private final List<String> issuedSids = new CopyOnWriteArrayList<>();
+    private final List<Revocation> revocations = new CopyOnWriteArrayList<>();
+    private final ExecutorService executor = Executors.newCachedThreadPool();
     private volatile String nonceOverride;
+    private volatile Duration idTokenLifetime = DEFAULT_ID_TOKEN_LIFETIME;
+    private volatile Duration refreshDelay = Duration.ZERO;
+    private volatile boolean refuseRefresh;
 
     StubOpenIdProvider(String redirectUri) throws IOException {
         this.redirectUri = redirectUri;
@@ -65,6 +99,9 @@ final class StubOpenIdProvider implements AutoCloseable {
         server.createContext("/stub-op/jwks", this::jwks);
         server.createContext("/stub-op/authorize", this::authorize);
         server.createContext("/stub-op/token", this::token);
+        server.createContext("/stub-op/revoke", this::revoke);
+        // Concurrent requests are served concurrently, so a gateway that failed to serialize refreshes would show it.
+        server.setExecutor(executor);
         server.start();
     }
 
@@ -77,11 +114,101 @@ final class StubOpenIdProvider implements AutoCloseable {
         this.nonceOverride = nonce;
     }
 
+    /** ID tokens issued from now on expire this long after issue. */
+    void idTokenLifetime(Duration lifetime) {
+        this.idTokenLifetime = lifetime;
+    }
+
+    /** The refresh token grant answers only after this delay (so concurrent requests overlap). */
+    void refreshDelay(Duration delay) {
+        this.refreshDelay = delay;
+    }
+
+    /** From now on every refresh is refused with {@code invalid_grant}. */
+    void refuseRefresh() {
+        this.refuseRefresh = true;
+    }
+
     void reset() {
         nonceOverride = null;
+        idTokenLifetime = DEFAULT_ID_TOKEN_LIFETIME;
+        refreshDelay = Duration.ZERO;
+        refuseRefresh = false;
         authorizeCalls.clear();
         tokenFailures.clear();
         tokenCalls.set(0);
+        refreshCalls.set(0);
+        presentedRefreshTokens.clear();
+        issuedRefreshTokens.clear();
+        issuedSids.clear();
+        revocations.clear();
+    }
+
+    /** Refresh token grants received (refused ones included). */
+    int refreshCalls() {
+        return refreshCalls.get();
+    }
+
+    /** The refresh tokens the gateway presented, in order. */
+    List<String> presentedRefreshTokens() {
+        return List.copyOf(presentedRefreshTokens);
+    }
+
+    /** Every refresh token issued (by code exchange and by rotation), in order. */
+    List<String> issuedRefreshTokens() {
+        return List.copyOf(issuedRefreshTokens);
+    }
+
+    String lastIssuedRefreshToken() {
+        return issuedRefreshTokens.get(issuedRefreshTokens.size() - 1);
+    }
+
+    /** The {@code sid} of the most recent sign-in. */
+    String lastSid() {
+        return issuedSids.get(issuedSids.size() - 1);
+    }
+
+    List<Revocation> revocations() {
+        return List.copyOf(revocations);
+    }
+
+    String endSessionEndpoint() {
+        return issuer() + "/end-session?tenant=stub";
+    }
+
+    /** Valid logout token claims (§2.4) for {@code sid} and the stub's subject; a mutable map for the test to spoil. */
+    Map<String, Object> logoutClaims(String sid) {
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("iss", issuer());
+        claims.put("aud", CLIENT_ID);
+        long now = Instant.now().getEpochSecond();
+        claims.put("iat", now);
+        claims.put("exp", now + 120);
+        claims.put("jti", UUID.randomUUID().toString());
+        claims.put("events", Map.of(LOGOUT_EVENT, Map.of()));
+        claims.put("sub", SUBJECT);
+        if (sid != null) {
+            claims.put("sid", sid);
+        }
+        return claims;
+    }
+
+    /** Signs {@code claims} with the stub's key, typed {@code logout+jwt} as §2.4 recommends. */
+    String sign(Map<String, Object> claims) {
+        return sign(claims, key);
+    }
+
+    /** Signs {@code claims} with another key under the stub's kid: a forgery. */
+    String signWithForeignKey(Map<String, Object> claims) {
+        return sign(claims, TestKeys.rsa());
+    }
+
+    private static String sign(Map<String, Object> claims, KeyPair signingKey) {
+        return JWT.create()
+                .withKeyId(KID)
+                .withHeader(Map.of("typ", "logout+jwt"))
+                .withPayload(claims)
+                .sign(Algorithm.RSA256((RSAPublicKey) signingKey.getPublic(), (RSAPrivateKey) signingKey.getPrivate()));
     }
 
     int tokenCalls() {
@@ -99,6 +226,7 @@ final class StubOpenIdProvider implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        executor.shutdownNow();
     }
 
     private void discovery(HttpExchange exchange) throws IOException {
@@ -114,6 +242,10 @@ final class StubOpenIdProvider implements AutoCloseable {
         doc.put("code_challenge_methods_supported", List.of("S256"));
         doc.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic"));
         doc.put("authorization_response_iss_parameter_supported", true);
+        doc.put("revocation_endpoint", issuer() + "/revoke");
+        doc.put("end_session_endpoint", endSessionEndpoint());
+        doc.put("backchannel_logout_supported", true);
+        doc.put("backchannel_logout_session_supported", true);
         json(exchange, 200, doc);
     }
 
@@ -146,6 +278,10 @@ final class StubOpenIdProvider implements AutoCloseable {
             return;
         }
         Map<String, String> form = form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        if ("refresh_token".equals(form.get("grant_type"))) {
+            refresh(exchange, form);
+            return;
+        }
         AuthorizeCall call = codes.remove(String.valueOf(form.get("code")));
         if (!"authorization_code".equals(form.get("grant_type")) || call == null) {
             fail(exchange, 400, "invalid_grant", "unknown code");
@@ -161,27 +297,94 @@ final class StubOpenIdProvider implements AutoCloseable {
             fail(exchange, 400, "invalid_grant", "PKCE verification failed");
             return;
         }
-        Instant now = Instant.now();
         String nonce = nonceOverride != null ? nonceOverride : call.parameters().get("nonce");
-        String idToken = JWT.create()
+        Grant grant = new Grant(UUID.randomUUID().toString());
+        issuedSids.add(grant.sid);
+        tokens(exchange, grant, nonce);
+    }
+
+    /** RFC 6749 §6 with rotation: the presented token must be the grant's current one. */
+    private void refresh(HttpExchange exchange, Map<String, String> form) throws IOException {
+        refreshCalls.incrementAndGet();
+        String presented = form.get("refresh_token");
+        presentedRefreshTokens.add(String.valueOf(presented));
+        sleep(refreshDelay);
+        Grant grant = presented == null ? null : grantsByRefreshToken.get(presented);
+        if (grant == null || grant.revoked || refuseRefresh) {
+            fail(exchange, 400, "invalid_grant", "refresh token not valid");
+            return;
+        }
+        synchronized (grant) {
+            if (!presented.equals(grant.current)) {
+                // Reuse of a rotated refresh token: someone else has a copy. Revoke the whole grant.
+                grant.revoked = true;
+                fail(exchange, 400, "invalid_grant", "refresh token reused");
+                return;
+            }
+            tokens(exchange, grant, null);
+        }
+    }
+
+    private void tokens(HttpExchange exchange, Grant grant, String nonce) throws IOException {
+        Instant now = Instant.now();
+        JWTCreator.Builder idToken = JWT.create()
                 .withKeyId(KID)
                 .withIssuer(issuer())
                 .withAudience(CLIENT_ID)
                 .withSubject(SUBJECT)
                 .withIssuedAt(now)
-                .withExpiresAt(now.plusSeconds(300))
-                .withClaim("nonce", nonce)
+                .withExpiresAt(now.plus(idTokenLifetime))
+                .withClaim("sid", grant.sid)
                 .withClaim("name", USER_NAME)
                 .withClaim("preferred_username", "ada")
-                .withClaim("email", "ada@example.org")
-                .sign(Algorithm.RSA256((RSAPublicKey) key.getPublic(), (RSAPrivateKey) key.getPrivate()));
+                .withClaim("email", "ada@example.org");
+        if (nonce != null) {
+            idToken.withClaim("nonce", nonce);
+        }
+        String refreshToken = UUID.randomUUID().toString();
+        grant.current = refreshToken;
+        grantsByRefreshToken.put(refreshToken, grant);
+        issuedRefreshTokens.add(refreshToken);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("access_token", UUID.randomUUID().toString());
         body.put("token_type", "Bearer");
-        body.put("expires_in", 300);
-        body.put("id_token", idToken);
+        body.put("expires_in", idTokenLifetime.toSeconds());
+        body.put("refresh_token", refreshToken);
+        body.put("id_token", idToken.sign(
+                Algorithm.RSA256((RSAPublicKey) key.getPublic(), (RSAPrivateKey) key.getPrivate())));
         exchange.getResponseHeaders().add("Cache-Control", "no-store");
         json(exchange, 200, body);
+    }
+
+    /** RFC 7009 §2: records the request; the grant of a revoked refresh token ends. */
+    private void revoke(HttpExchange exchange) throws IOException {
+        if (!exchange.getRequestMethod().equals("POST")) {
+            json(exchange, 405, Map.of("error", "invalid_request"));
+            return;
+        }
+        if (!clientAuthenticated(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            json(exchange, 401, Map.of("error", "invalid_client"));
+            return;
+        }
+        Map<String, String> form = form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        revocations.add(new Revocation(form.get("token"), form.get("token_type_hint")));
+        Grant grant = form.get("token") == null ? null : grantsByRefreshToken.get(form.get("token"));
+        if (grant != null) {
+            grant.revoked = true;
+        }
+        exchange.sendResponseHeaders(200, -1);
+        exchange.close();
+    }
+
+    private static void sleep(Duration duration) {
+        if (duration.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static boolean clientAuthenticated(String authorization) {

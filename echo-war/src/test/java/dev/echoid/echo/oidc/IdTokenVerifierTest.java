@@ -248,6 +248,70 @@ class IdTokenVerifierTest {
         assertRejected(token, Reason.MISSING_CLAIM);
     }
 
+    @Test
+    void verifyWhenSidPresentThenSessionIdReturned() {
+        assertThat(verifier.verify(rs256(claims().withClaim("sid", "op-session-1")), NONCE).sessionId())
+                .isEqualTo("op-session-1");
+    }
+
+    @Test
+    void verifyRefreshedWhenSameSignInWithoutNonceThenAccepted() {
+        String original = rs256(claims().withClaim("auth_time", NOW.minusSeconds(900).getEpochSecond()));
+        String renewed = rs256(JWT.create().withKeyId("rsa-1").withIssuer(FakeProvider.ISSUER).withAudience(CLIENT_ID)
+                .withSubject("user-42").withIssuedAt(NOW).withExpiresAt(NOW.plusSeconds(300))
+                .withClaim("auth_time", NOW.minusSeconds(900).getEpochSecond()));
+
+        VerifiedIdentity identity = verifier.verifyRefreshed(renewed, original);
+
+        assertThat(identity.subject()).isEqualTo("user-42");
+        assertThat(identity.expiresAt()).isEqualTo(NOW.plusSeconds(300));
+    }
+
+    @Test
+    void verifyRefreshedWhenOriginalExpiredAndNonceRepeatedThenAccepted() {
+        String original = rs256(claims().withIssuedAt(NOW.minusSeconds(900)).withExpiresAt(NOW.minusSeconds(600)));
+
+        assertThat(verifier.verifyRefreshed(rs256(claims()), original).subject()).isEqualTo("user-42");
+    }
+
+    @Test
+    void verifyRefreshedWhenSubjectDiffersThenRejected() {
+        assertRefreshRejected(rs256(claims().withSubject("admin-1")), Reason.REFRESH_MISMATCH);
+    }
+
+    @Test
+    void verifyRefreshedWhenAudienceDiffersThenRejected() {
+        String renewed = rs256(claims().withAudience(CLIENT_ID, "another-client").withClaim("azp", CLIENT_ID));
+
+        assertRefreshRejected(renewed, Reason.REFRESH_MISMATCH);
+    }
+
+    @Test
+    void verifyRefreshedWhenNonceDiffersThenRejected() {
+        assertRefreshRejected(rs256(claims().withClaim("nonce", "another-nonce")), Reason.REFRESH_MISMATCH);
+    }
+
+    @Test
+    void verifyRefreshedWhenAuthTimeDiffersThenRejected() {
+        String original = rs256(claims().withClaim("auth_time", NOW.minusSeconds(900).getEpochSecond()));
+        String renewed = rs256(claims().withClaim("auth_time", NOW.getEpochSecond()));
+
+        assertThatThrownBy(() -> verifier.verifyRefreshed(renewed, original)).isInstanceOfSatisfying(
+                IdTokenException.class, e -> assertThat(e.reason()).isEqualTo(Reason.REFRESH_MISMATCH));
+    }
+
+    @Test
+    void verifyRefreshedWhenNewTokenExpiredOrForeignIssuerThenRejectedAsAnyIdToken() {
+        assertRefreshRejected(rs256(claims().withExpiresAt(NOW.minusSeconds(61))), Reason.EXPIRED);
+        assertRefreshRejected(rs256(claims().withIssuer("https://op.example/other")), Reason.WRONG_ISSUER);
+    }
+
+    private void assertRefreshRejected(String renewed, Reason reason) {
+        String original = rs256(claims());
+        assertThatThrownBy(() -> verifier.verifyRefreshed(renewed, original))
+                .isInstanceOfSatisfying(IdTokenException.class, e -> assertThat(e.reason()).isEqualTo(reason));
+    }
+
     private void assertRejected(String token, Reason reason) {
         assertRejected(token, NONCE, reason);
     }

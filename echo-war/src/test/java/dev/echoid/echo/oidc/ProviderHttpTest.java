@@ -44,6 +44,19 @@ class ProviderHttpTest {
         server.createContext("/token-refused", e -> answer(e, 400,
                 "{\"error\":\"invalid_grant\",\"error_description\":\"code already used\"}"));
         server.createContext("/token-html", e -> answer(e, 500, "<html>oops</html>"));
+        server.createContext("/token-refresh", e -> {
+            tokenAuthorization.set(e.getRequestHeaders().getFirst("Authorization"));
+            tokenRequestBody.set(new String(e.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            answer(e, 200, "{\"access_token\":\"at2\",\"token_type\":\"Bearer\",\"refresh_token\":\"rt2\"}");
+        });
+        server.createContext("/token-unavailable", e -> answer(e, 503, "{\"error\":\"temporarily_unavailable\"}"));
+        server.createContext("/revoke", e -> {
+            tokenAuthorization.set(e.getRequestHeaders().getFirst("Authorization"));
+            tokenRequestBody.set(new String(e.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            e.sendResponseHeaders(200, -1);
+            e.close();
+        });
+        server.createContext("/revoke-refused", e -> answer(e, 401, "{\"error\":\"invalid_client\"}"));
         server.start();
         http = new ProviderHttp();
     }
@@ -92,6 +105,51 @@ class ProviderHttpTest {
                 .isInstanceOfSatisfying(TokenEndpointException.class, e -> assertThat(e.error()).isEqualTo("invalid_grant"));
         assertThatThrownBy(() -> client.exchange(uri("/token-html"), "c", new CodeVerifier(VERIFIER)))
                 .isInstanceOf(ProviderException.class).hasMessageContaining("500");
+    }
+
+    @Test
+    void refreshWhenSuccessThenRefreshGrantSentAndRotatedTokenParsedWithoutIdToken() {
+        TokenEndpointClient client = new TokenEndpointClient(http, "echo", "p@ss word", URI.create("http://localhost/cb"));
+
+        TokenResponse tokens = client.refresh(uri("/token-refresh"), "rt/1+");
+
+        assertThat(tokenRequestBody.get()).isEqualTo("grant_type=refresh_token&refresh_token=rt%2F1%2B");
+        assertThat(tokenAuthorization.get()).isEqualTo(TokenEndpointClient.basicAuthorization("echo", "p@ss word"));
+        assertThat(tokens.idToken()).isNull();
+        assertThat(tokens.accessToken()).isEqualTo("at2");
+        assertThat(tokens.refreshToken()).isEqualTo("rt2");
+        assertThat(tokens.toString()).doesNotContain("rt2").doesNotContain("at2");
+    }
+
+    @Test
+    void refreshWhenRefusedThenRefusedAndWhenUnavailableThenNot() {
+        TokenEndpointClient client = new TokenEndpointClient(http, "echo", "s", URI.create("http://localhost/cb"));
+
+        assertThatThrownBy(() -> client.refresh(uri("/token-refused"), "rt"))
+                .isInstanceOfSatisfying(TokenEndpointException.class, e -> assertThat(e.refused()).isTrue());
+        assertThatThrownBy(() -> client.refresh(uri("/token-unavailable"), "rt"))
+                .isInstanceOfSatisfying(TokenEndpointException.class, e -> {
+                    assertThat(e.refused()).isFalse();
+                    assertThat(e.status()).isEqualTo(503);
+                });
+    }
+
+    @Test
+    void revokeWhenSuccessThenTokenAndHintSentWithBasicAuth() {
+        RevocationEndpointClient client = new RevocationEndpointClient(http, "echo", "p@ss word");
+
+        client.revokeRefreshToken(uri("/revoke"), "rt 1");
+
+        assertThat(tokenRequestBody.get()).isEqualTo("token=rt%201&token_type_hint=refresh_token");
+        assertThat(tokenAuthorization.get()).isEqualTo(TokenEndpointClient.basicAuthorization("echo", "p@ss word"));
+    }
+
+    @Test
+    void revokeWhenProviderAnswersErrorThenProviderException() {
+        RevocationEndpointClient client = new RevocationEndpointClient(http, "echo", "s");
+
+        assertThatThrownBy(() -> client.revokeRefreshToken(uri("/revoke-refused"), "rt"))
+                .isInstanceOf(ProviderException.class).hasMessageContaining("401");
     }
 
     @Test
