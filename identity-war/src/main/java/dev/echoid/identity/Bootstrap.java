@@ -37,7 +37,7 @@ public class Bootstrap implements ServletContextListener {
             database.migrate();
             IdentityProvider provider = new IdentityProvider(settings, database, PasswordHasher.owaspDefault(),
                     Clock.systemUTC());
-            seed(provider, settings.bootstrap());
+            seed(provider, settings.bootstrap(), settings.devMode());
             if (!settings.devMode()) {
                 context.getSessionCookieConfig().setSecure(true);
             }
@@ -59,7 +59,7 @@ public class Bootstrap implements ServletContextListener {
         }
     }
 
-    private static void seed(IdentityProvider provider, IdentitySettings.Bootstrap bootstrap) {
+    private static void seed(IdentityProvider provider, IdentitySettings.Bootstrap bootstrap, boolean devMode) {
         PasswordHasher hasher = provider.passwordHasher();
         bootstrap.username().ifPresent(username -> {
             if (provider.users().findByUsername(username).isEmpty()) {
@@ -72,14 +72,21 @@ public class Bootstrap implements ServletContextListener {
             }
         });
         bootstrap.clientId().ifPresent(clientId -> {
-            if (provider.clients().find(clientId).isEmpty()) {
-                String secretHash = bootstrap.clientSecret().map(hasher::hash).orElse(null);
-                if (provider.clients().createIfAbsent(new Client(clientId, clientId, secretHash,
-                        bootstrap.redirectUris(), true, bootstrap.grantTypes(), bootstrap.postLogoutRedirectUris(),
-                        bootstrap.backchannelLogoutUri().orElse(null), "RS256"))) {
-                    LOG.log(Level.INFO, "Created bootstrap client {0} ({1})", clientId,
-                            secretHash == null ? "public" : "confidential");
-                }
+            boolean exists = provider.clients().find(clientId).isPresent();
+            if (exists && !devMode) {
+                return; // production: created once, then managed by the operator, never overwritten
+            }
+            String secretHash = bootstrap.clientSecret().map(hasher::hash).orElse(null);
+            Client client = new Client(clientId, clientId, secretHash, bootstrap.redirectUris(), true,
+                    bootstrap.grantTypes(), bootstrap.postLogoutRedirectUris(),
+                    bootstrap.backchannelLogoutUri().orElse(null), "RS256");
+            if (exists) {
+                // dev mode: the launcher's settings (ports, URIs) win over what an earlier run registered
+                provider.clients().update(client);
+                LOG.log(Level.INFO, "Updated bootstrap client {0} to the current settings (dev mode)", clientId);
+            } else if (provider.clients().createIfAbsent(client)) {
+                LOG.log(Level.INFO, "Created bootstrap client {0} ({1})", clientId,
+                        secretHash == null ? "public" : "confidential");
             }
         });
     }

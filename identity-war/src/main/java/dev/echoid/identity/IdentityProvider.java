@@ -9,6 +9,8 @@ import dev.echoid.identity.grant.GrantHandlers;
 import dev.echoid.identity.grant.RefreshTokenGrant;
 import dev.echoid.identity.grant.TokenResponseIssuer;
 import dev.echoid.identity.login.Authenticator;
+import dev.echoid.identity.login.SingleSignOn;
+import dev.echoid.identity.logout.BackchannelLogout;
 import dev.echoid.identity.security.PasswordHasher;
 import dev.echoid.identity.store.AccessTokens;
 import dev.echoid.identity.store.AuditLog;
@@ -20,11 +22,13 @@ import dev.echoid.identity.store.JdbcAuthorizationCodes;
 import dev.echoid.identity.store.JdbcClients;
 import dev.echoid.identity.store.JdbcGrants;
 import dev.echoid.identity.store.JdbcRefreshTokens;
+import dev.echoid.identity.store.JdbcSsoSessions;
 import dev.echoid.identity.store.JdbcSigningKeyStore;
 import dev.echoid.identity.store.JdbcUsers;
 import dev.echoid.identity.store.RefreshTokens;
 import dev.echoid.identity.store.Users;
 import dev.echoid.identity.token.AccessTokenVerifier;
+import dev.echoid.identity.token.IdTokenHints;
 import dev.echoid.identity.token.SigningKeys;
 import dev.echoid.identity.token.TokenIssuer;
 import jakarta.servlet.ServletContext;
@@ -53,6 +57,9 @@ public final class IdentityProvider {
     private final ClientAuthenticator clientAuthenticator;
     private final AccessTokenVerifier accessTokenVerifier;
     private final Authenticator authenticator;
+    private final SingleSignOn singleSignOn;
+    private final IdTokenHints idTokenHints;
+    private final BackchannelLogout backchannelLogout;
 
     public IdentityProvider(IdentitySettings settings, Database database, PasswordHasher hasher, Clock clock) {
         this.settings = settings;
@@ -78,6 +85,11 @@ public final class IdentityProvider {
         this.clientAuthenticator = new ClientAuthenticator(clients, hasher, audit);
         this.accessTokenVerifier = new AccessTokenVerifier(settings, signingKeys, accessTokens);
         this.authenticator = new Authenticator(users, hasher, audit);
+        JdbcSsoSessions ssoSessions = new JdbcSsoSessions(dataSource);
+        this.singleSignOn = new SingleSignOn(ssoSessions, users, settings.sessionIdleTtl(), settings.sessionMaxTtl(),
+                !settings.devMode(), clock);
+        this.idTokenHints = new IdTokenHints(settings, signingKeys);
+        this.backchannelLogout = new BackchannelLogout(ssoSessions, issuer, audit);
     }
 
     public static IdentityProvider from(ServletContext context) {
@@ -146,5 +158,17 @@ public final class IdentityProvider {
 
     public Authenticator authenticator() {
         return authenticator;
+    }
+
+    public SingleSignOn singleSignOn() {
+        return singleSignOn;
+    }
+
+    public IdTokenHints idTokenHints() {
+        return idTokenHints;
+    }
+
+    public BackchannelLogout backchannelLogout() {
+        return backchannelLogout;
     }
 }

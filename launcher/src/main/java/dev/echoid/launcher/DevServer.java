@@ -132,6 +132,8 @@ public final class DevServer implements AutoCloseable {
         identitySettings.put("IDENTITY_BOOTSTRAP_CLIENT_ID", CLIENT_ID);
         identitySettings.put("IDENTITY_BOOTSTRAP_CLIENT_SECRET", clientSecret);
         identitySettings.put("IDENTITY_BOOTSTRAP_REDIRECT_URIS", options.gateway() + "/callback");
+        identitySettings.put("IDENTITY_BOOTSTRAP_POST_LOGOUT_REDIRECT_URIS", options.gateway() + "/signed-out");
+        identitySettings.put("IDENTITY_BOOTSTRAP_BACKCHANNEL_LOGOUT_URI", options.gateway() + "/backchannel-logout");
         identitySettings.forEach(identity::addParameter);
 
         StandardHost echoHost = addGatewayService(base);

@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param codeTtl          lifetime of authorization codes
  * @param refreshIdleTtl   a refresh token unused this long expires (each use gives a new one)
  * @param refreshAbsoluteTtl the refresh tokens of one grant end this long after sign-in, however used
+ * @param sessionIdleTtl   the single sign-on session ends after this long without use
+ * @param sessionMaxTtl    and this long after it started, however used
  * @param keyEncryptionKey AES-256 key that encrypts signing keys at rest, when set
  * @param bootstrap        a user and a client to create at start-up when absent (first deployment, dev)
  */
@@ -29,6 +31,8 @@ public record IdentitySettings(
         Duration codeTtl,
         Duration refreshIdleTtl,
         Duration refreshAbsoluteTtl,
+        Duration sessionIdleTtl,
+        Duration sessionMaxTtl,
         Optional<byte[]> keyEncryptionKey,
         Bootstrap bootstrap) {
 
@@ -39,6 +43,8 @@ public record IdentitySettings(
     public static final String KEY_ENCRYPTION_KEY = "IDENTITY_KEY_ENCRYPTION_KEY";
     public static final String REFRESH_IDLE_TTL = "IDENTITY_REFRESH_IDLE_TTL_SECONDS";
     public static final String REFRESH_ABSOLUTE_TTL = "IDENTITY_REFRESH_ABSOLUTE_TTL_SECONDS";
+    public static final String SESSION_IDLE_TTL = "IDENTITY_SESSION_IDLE_SECONDS";
+    public static final String SESSION_MAX_TTL = "IDENTITY_SESSION_MAX_SECONDS";
 
     public IdentitySettings {
         requirePositive(idTokenTtl, ID_TOKEN_TTL);
@@ -46,6 +52,8 @@ public record IdentitySettings(
         requirePositive(codeTtl, "code lifetime");
         requirePositive(refreshIdleTtl, REFRESH_IDLE_TTL);
         requirePositive(refreshAbsoluteTtl, REFRESH_ABSOLUTE_TTL);
+        requirePositive(sessionIdleTtl, SESSION_IDLE_TTL);
+        requirePositive(sessionMaxTtl, SESSION_MAX_TTL);
         String scheme = issuer.getScheme();
         if (!"https".equals(scheme) && !(devMode && "http".equals(scheme))) {
             throw new InvalidSettingException(ISSUER, "must be an https URL (http is allowed only with "
@@ -77,6 +85,8 @@ public record IdentitySettings(
                 Duration.ofSeconds(60),
                 seconds(source, REFRESH_IDLE_TTL, Duration.ofDays(1)),
                 seconds(source, REFRESH_ABSOLUTE_TTL, Duration.ofDays(30)),
+                seconds(source, SESSION_IDLE_TTL, Duration.ofMinutes(30)),
+                seconds(source, SESSION_MAX_TTL, Duration.ofHours(10)),
                 source.get(KEY_ENCRYPTION_KEY).map(IdentitySettings::decodeKey),
                 Bootstrap.from(source));
     }

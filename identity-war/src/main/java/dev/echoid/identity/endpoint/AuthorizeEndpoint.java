@@ -20,7 +20,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import dev.echoid.identity.login.SingleSignOn.Current;
 import java.net.URI;
+import java.time.Instant;
+import java.util.Optional;
 
 /**
  * The authorization endpoint: checks the request, keeps it while the person signs in, and sends the browser to the
@@ -56,13 +59,25 @@ public class AuthorizeEndpoint {
         try {
             trusted = AuthorizationRequest.trustedRedirect(params, provider.clients()::find);
         } catch (UntrustedRequestException e) {
-            return ErrorPage.response(400, "This sign-in request is not valid", e.getMessage()
+            return HtmlPage.response(400, "This sign-in request is not valid", e.getMessage()
                     + " Go back to the application and try again; if this persists, its configuration is wrong.");
         }
         String state = stateOf(params);
         URI issuer = provider.settings().issuer();
         try {
             AuthorizationRequest authorization = AuthorizationRequest.parse(params, trusted);
+            Optional<Current> signedIn = provider.singleSignOn().current(request)
+                    .filter(current -> !mustAuthenticateAgain(authorization, current));
+            if (signedIn.isPresent()) {
+                // single sign-on: the browser's session stands for the user, no password asked
+                Current current = signedIn.get();
+                provider.singleSignOn().touch(current.session());
+                String code = provider.codeGrant().issue(authorization, current.user(), current.session().authTime(),
+                        current.session().id(), request.getRemoteAddr());
+                return Endpoints.noStore(Response.status(Response.Status.FOUND))
+                        .location(AuthorizationResponse.success(trusted.redirectUri(), code, state, issuer))
+                        .build();
+            }
             if ("none".equals(authorization.prompt())) {
                 // OIDC Core §3.1.2.1: with prompt=none the server MUST NOT display a login page
                 throw new OAuthException(OAuthError.LOGIN_REQUIRED, "The user is not signed in");
@@ -76,6 +91,18 @@ public class AuthorizeEndpoint {
                     .location(AuthorizationResponse.error(trusted.redirectUri(), e, state, issuer))
                     .build();
         }
+    }
+
+    /**
+     * OIDC Core §3.1.2.1: {@code prompt=login} asks to authenticate again; {@code max_age} when the last
+     * authentication is older than that many seconds.
+     */
+    private static boolean mustAuthenticateAgain(AuthorizationRequest authorization, Current current) {
+        if (authorization.prompt() != null && authorization.prompt().contains("login")) {
+            return true;
+        }
+        return authorization.maxAge() != null && current.session().authTime()
+                .plusSeconds(authorization.maxAge()).isBefore(Instant.now());
     }
 
     private static String stateOf(Parameters params) {

@@ -42,6 +42,7 @@ public class DiscoveryEndpoint {
         metadata.put("jwks_uri", settings.endpoint("jwks").toString());
         metadata.put("revocation_endpoint", settings.endpoint("revoke").toString());
         metadata.put("introspection_endpoint", settings.endpoint("introspect").toString());
+        metadata.put("end_session_endpoint", settings.endpoint("logout").toString());
         metadata.put("scopes_supported", List.of(Scope.OPENID, Scope.PROFILE, Scope.EMAIL, Scope.OFFLINE_ACCESS));
         metadata.put("response_types_supported", List.of("code"));
         metadata.put("response_modes_supported", List.of("query"));
@@ -55,10 +56,12 @@ public class DiscoveryEndpoint {
         metadata.put("introspection_endpoint_auth_methods_supported",
                 List.of("client_secret_basic", "client_secret_post"));
         metadata.put("code_challenge_methods_supported", List.of(Pkce.S256));
-        metadata.put("claims_supported", List.of("sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "azp",
+        metadata.put("claims_supported", List.of("sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "azp", "sid",
                 "name", "preferred_username", "email", "email_verified"));
         metadata.put("prompt_values_supported", List.of("none", "login", "consent", "select_account"));
         metadata.put("authorization_response_iss_parameter_supported", true);
+        metadata.put("backchannel_logout_supported", true);
+        metadata.put("backchannel_logout_session_supported", true);
         metadata.put("claims_parameter_supported", false);
         metadata.put("request_parameter_supported", false);
         metadata.put("request_uri_parameter_supported", false);

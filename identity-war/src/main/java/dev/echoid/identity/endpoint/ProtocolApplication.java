@@ -16,6 +16,7 @@ public class ProtocolApplication extends ResourceConfig {
         register(UserInfoEndpoint.class);
         register(RevocationEndpoint.class);
         register(IntrospectionEndpoint.class);
+        register(EndSessionEndpoint.class);
         register(HealthEndpoint.class);
         register(OAuthExceptionMapper.class);
         register(WebApplicationExceptionMapper.class);

@@ -29,7 +29,7 @@ public class UnexpectedExceptionMapper implements ExceptionMapper<Throwable> {
         String incident = UUID.randomUUID().toString();
         LOG.log(Level.ERROR, "Unexpected failure, incident " + incident, exception);
         if (wantsHtml(requestHeaders)) {
-            return ErrorPage.response(500, "Something went wrong",
+            return HtmlPage.response(500, "Something went wrong",
                     "The sign-in service could not complete the request (incident " + incident + ").");
         }
         return Endpoints.noStore(Response.status(500))

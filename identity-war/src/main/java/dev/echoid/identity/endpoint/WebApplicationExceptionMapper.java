@@ -28,7 +28,7 @@ public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplica
         String reason = Response.Status.fromStatusCode(status) == null ? "Bad request"
                 : Response.Status.fromStatusCode(status).getReasonPhrase();
         if (UnexpectedExceptionMapper.wantsHtml(headers)) {
-            return ErrorPage.response(status, reason, "The request could not be processed.");
+            return HtmlPage.response(status, reason, "The request could not be processed.");
         }
         Response.ResponseBuilder response = Endpoints.noStore(Response.status(status))
                 .type(MediaType.APPLICATION_JSON_TYPE)

@@ -11,12 +11,12 @@ import jakarta.faces.context.FacesContext;
 import jakarta.faces.view.ViewScoped;
 import jakarta.inject.Named;
 import jakarta.servlet.ServletContext;
+import dev.echoid.identity.store.SsoSession;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.Serializable;
 import java.net.URI;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
 /**
@@ -67,9 +67,11 @@ public class LoginBean implements Serializable {
         }
         // session fixation: a new session id once the person is authenticated
         http.changeSessionId();
+        SsoSession session = provider.singleSignOn().signedIn(user.get(), http,
+                (HttpServletResponse) external.getResponse());
         AuthorizationRequest authorization = taken.get();
-        String code = provider.codeGrant().issue(authorization, user.get(),
-                Instant.now().truncatedTo(ChronoUnit.SECONDS), null, http.getRemoteAddr());
+        String code = provider.codeGrant().issue(authorization, user.get(), session.authTime(), session.id(),
+                http.getRemoteAddr());
         URI redirect = AuthorizationResponse.success(authorization.redirectUri(), code, authorization.state(),
                 provider.settings().issuer());
         external.redirect(redirect.toString());

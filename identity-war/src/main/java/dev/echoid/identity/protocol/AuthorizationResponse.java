@@ -33,7 +33,7 @@ public final class AuthorizationResponse {
     }
 
     /** RFC 6749 §3.1.2: the redirect URI's own query component MUST be retained. */
-    static URI withQuery(URI base, Map<String, String> params) {
+    public static URI withQuery(URI base, Map<String, String> params) {
         StringBuilder uri = new StringBuilder(base.toString());
         char separator = base.getRawQuery() == null ? '?' : '&';
         for (Map.Entry<String, String> entry : params.entrySet()) {

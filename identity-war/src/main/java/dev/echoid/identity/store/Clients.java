@@ -8,4 +8,7 @@ public interface Clients {
 
     /** Inserts the client unless one with its id exists; true when inserted. */
     boolean createIfAbsent(Client client);
+
+    /** Replaces the registration of an existing client; true when it existed. */
+    boolean update(Client client);
 }

@@ -19,6 +19,10 @@ public final class JdbcClients implements Clients {
     private static final String INSERT = "INSERT INTO client (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
             + "ON CONFLICT (client_id) DO NOTHING";
 
+    private static final String UPDATE = "UPDATE client SET name = ?, secret_hash = ?, redirect_uris = ?, "
+            + "enabled = ?, grant_types = ?, post_logout_redirect_uris = ?, backchannel_logout_uri = ?, "
+            + "id_token_signed_response_alg = ? WHERE client_id = ?";
+
     private final Sql sql;
 
     public JdbcClients(DataSource dataSource) {
@@ -42,6 +46,21 @@ public final class JdbcClients implements Clients {
             s.setArray(7, textArray(s, client.postLogoutRedirectUris().stream().map(URI::toString).toArray()));
             s.setString(8, client.backchannelLogoutUri() == null ? null : client.backchannelLogoutUri().toString());
             s.setString(9, client.idTokenSigningAlgorithm());
+        }) == 1;
+    }
+
+    @Override
+    public boolean update(Client client) {
+        return sql.update(UPDATE, s -> {
+            s.setString(1, client.name());
+            s.setString(2, client.secretHash());
+            s.setArray(3, textArray(s, client.redirectUris().stream().map(URI::toString).toArray()));
+            s.setBoolean(4, client.enabled());
+            s.setArray(5, textArray(s, client.grantTypes().stream().sorted().toArray()));
+            s.setArray(6, textArray(s, client.postLogoutRedirectUris().stream().map(URI::toString).toArray()));
+            s.setString(7, client.backchannelLogoutUri() == null ? null : client.backchannelLogoutUri().toString());
+            s.setString(8, client.idTokenSigningAlgorithm());
+            s.setString(9, client.clientId());
         }) == 1;
     }
 

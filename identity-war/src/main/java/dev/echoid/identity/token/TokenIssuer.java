@@ -56,6 +56,27 @@ public final class TokenIssuer {
     }
 
     /**
+     * A logout token (OpenID Connect Back-Channel Logout 1.0 §2.4): {@code events} names the back-channel logout
+     * event, {@code sid} the session that ended, and it MUST NOT contain a {@code nonce}.
+     */
+    public String logoutToken(UUID subject, String clientId, UUID sid) {
+        Instant now = now();
+        SigningKey key = keys.signingKey();
+        return JWT.create()
+                .withHeader(Map.of("typ", "logout+jwt"))
+                .withKeyId(key.kid())
+                .withIssuer(settings.issuer().toString())
+                .withSubject(subject.toString())
+                .withAudience(clientId)
+                .withIssuedAt(now)
+                .withExpiresAt(now.plusSeconds(120))
+                .withJWTId(RandomTokens.base64Url(16))
+                .withClaim("events", Map.of("http://schemas.openid.net/event/backchannel-logout", Map.of()))
+                .withClaim("sid", sid.toString())
+                .sign(key.jwtAlgorithm());
+    }
+
+    /**
      * An RFC 9068 access token: {@code sub} is the user, or the client itself for client_credentials; {@code authTime}
      * is null when no user signed in.
      */

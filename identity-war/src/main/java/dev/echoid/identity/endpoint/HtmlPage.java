@@ -4,18 +4,24 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 /** A plain, readable HTML page for a person, every value escaped. */
-final class ErrorPage {
+final class HtmlPage {
 
-    private ErrorPage() {
+    private HtmlPage() {
     }
 
+    /** A page with a title and one paragraph of plain text. */
     static Response response(int status, String title, String message) {
+        return withBody(status, title, "<p>" + escape(message) + "</p>");
+    }
+
+    /** A page whose body is already HTML: every value in it must have gone through {@link #escape}. */
+    static Response withBody(int status, String title, String bodyHtml) {
         String html = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"UTF-8\">"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                 + "<title>" + escape(title) + " · EchoID</title>"
                 + "<link rel=\"stylesheet\" href=\"resources/css/login.css\"></head>"
                 + "<body><main class=\"card\"><h1 class=\"brand\">EchoID</h1><h2>" + escape(title) + "</h2>"
-                + "<p>" + escape(message) + "</p></main></body></html>\n";
+                + bodyHtml + "</main></body></html>\n";
         return Endpoints.noStore(Response.status(status))
                 .type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
                 .entity(html)

@@ -1,0 +1,177 @@
+package dev.echoid.identity.endpoint;
+
+import dev.echoid.identity.IdentityProvider;
+import dev.echoid.identity.login.SingleSignOn.Current;
+import dev.echoid.identity.protocol.AuthorizationResponse;
+import dev.echoid.identity.protocol.OAuthException;
+import dev.echoid.identity.protocol.Parameters;
+import dev.echoid.identity.protocol.Scope;
+import dev.echoid.identity.security.RandomTokens;
+import dev.echoid.identity.store.AuditEvent;
+import dev.echoid.identity.store.Client;
+import dev.echoid.identity.token.IdTokenHints.Hint;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * RP-initiated logout: ends the provider's sign-on session, tells the clients it signed in to (back-channel), and
+ * returns the browser to a registered {@code post_logout_redirect_uri} with {@code state}. Without an
+ * {@code id_token_hint} for the signed-in user, the person is asked to confirm first, so a cross-site link cannot
+ * sign anyone out.
+ *
+ * @see <a href="https://openid.net/specs/openid-connect-rpinitiated-1_0.html">OpenID Connect RP-Initiated Logout 1.0</a>
+ */
+@Path("logout")
+public class EndSessionEndpoint {
+
+    private static final String CONFIRMATION = EndSessionEndpoint.class.getName() + ".confirmation";
+
+    @Context
+    private ServletContext servletContext;
+    @Context
+    private HttpServletRequest request;
+    @Context
+    private HttpServletResponse response;
+
+    @GET
+    public Response get(@Context UriInfo uri) {
+        return endSession(uri.getQueryParameters(), false);
+    }
+
+    /** RP-Initiated Logout §2: the OP MUST support GET and POST. */
+    @POST
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response post(MultivaluedMap<String, String> form) {
+        return endSession(form, true);
+    }
+
+    private Response endSession(MultivaluedMap<String, String> values, boolean post) {
+        IdentityProvider provider = IdentityProvider.from(servletContext);
+        Parameters params = Parameters.of(values);
+        Optional<String> hintValue;
+        Optional<String> clientIdValue;
+        Optional<String> redirectValue;
+        Optional<String> state;
+        try {
+            hintValue = params.optional("id_token_hint");
+            clientIdValue = params.optional("client_id");
+            redirectValue = params.optional("post_logout_redirect_uri");
+            state = params.optional("state");
+        } catch (OAuthException duplicated) {
+            return invalid(duplicated.description() + ".");
+        }
+        Optional<Hint> hint = hintValue.flatMap(provider.idTokenHints()::read);
+        if (hintValue.isPresent() && hint.isEmpty()) {
+            return invalid("The id_token_hint was not issued by this provider.");
+        }
+        if (clientIdValue.isPresent() && hint.isPresent() && !hint.get().audience().contains(clientIdValue.get())) {
+            return invalid("The client_id does not match the id_token_hint.");
+        }
+        Optional<String> clientId = clientIdValue.or(() -> hint.map(h -> h.audience().get(0)));
+        Optional<Client> client = clientId.flatMap(provider.clients()::find).filter(Client::enabled);
+        if (clientId.isPresent() && client.isEmpty()) {
+            return invalid("The application (client_id) is not known here.");
+        }
+        Optional<URI> redirect = Optional.empty();
+        if (redirectValue.isPresent()) {
+            if (client.isEmpty()) {
+                return invalid("A post_logout_redirect_uri needs a client_id or an id_token_hint.");
+            }
+            // RP-Initiated Logout §3: the value MUST have been registered; compared by exact string match
+            redirect = client.get().postLogoutRedirectUris().stream()
+                    .filter(registered -> registered.toString().equals(redirectValue.get()))
+                    .findFirst();
+            if (redirect.isEmpty()) {
+                return invalid("The post_logout_redirect_uri is not registered for this application.");
+            }
+        }
+
+        Optional<Current> current = provider.singleSignOn().current(request);
+        boolean hintIsThisUser = hint.isPresent() && current.isPresent()
+                && current.get().user().id().toString().equals(hint.get().subject());
+        if (current.isPresent() && !hintIsThisUser && !(post && confirmed(params))) {
+            return confirmationPage(provider, client, values);
+        }
+
+        provider.singleSignOn().end(request, response).ifPresent(ended -> signedOut(provider, ended));
+        HttpSession session = request.getSession(false);
+        if (session != null) {
+            session.invalidate();
+        }
+        if (redirect.isPresent()) {
+            Map<String, String> query = new LinkedHashMap<>();
+            state.ifPresent(value -> query.put("state", value));
+            return Endpoints.noStore(Response.status(Response.Status.FOUND))
+                    .location(AuthorizationResponse.withQuery(redirect.get(), query))
+                    .build();
+        }
+        return HtmlPage.response(200, "You are signed out", "You have signed out of EchoID.");
+    }
+
+    private void signedOut(IdentityProvider provider, Current ended) {
+        // grants of this session end with it, except offline ones (offline_access: the user asked to stay signed in)
+        provider.grants().revokeBySession(ended.session().id(), Scope.OFFLINE_ACCESS, "signed out");
+        provider.audit().record(AuditEvent.success(AuditEvent.Type.LOGOUT, null, ended.user().id(),
+                ended.user().username(), request.getRemoteAddr(), "sso session " + ended.session().id() + " ended"));
+        provider.backchannelLogout().notifyClients(ended.session().id(), ended.user().id());
+    }
+
+    private boolean confirmed(Parameters params) {
+        HttpSession session = request.getSession(false);
+        Object expected = session == null ? null : session.getAttribute(CONFIRMATION);
+        String given;
+        try {
+            given = params.optional("confirmation").orElse("");
+        } catch (OAuthException duplicated) {
+            return false;
+        }
+        return expected instanceof String token && MessageDigest.isEqual(
+                token.getBytes(StandardCharsets.US_ASCII), given.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private Response confirmationPage(IdentityProvider provider, Optional<Client> client,
+            MultivaluedMap<String, String> values) {
+        String token = RandomTokens.base64Url(16);
+        request.getSession().setAttribute(CONFIRMATION, token);
+        StringBuilder form = new StringBuilder()
+                .append("<p>Do you want to sign out of EchoID")
+                .append(client.map(c -> " and " + HtmlPage.escape(c.name())).orElse(""))
+                .append("?</p><form id=\"logout\" method=\"post\" action=\"")
+                .append(HtmlPage.escape(provider.settings().endpoint("logout").toString())).append("\">")
+                .append(hidden("confirmation", token));
+        for (String name : new String[] {"id_token_hint", "client_id", "post_logout_redirect_uri", "state"}) {
+            String value = values.getFirst(name);
+            if (value != null) {
+                form.append(hidden(name, value));
+            }
+        }
+        form.append("<input type=\"submit\" name=\"confirm\" value=\"Sign out\"></form>");
+        return HtmlPage.withBody(200, "Sign out?", form.toString());
+    }
+
+    private static String hidden(String name, String value) {
+        return "<input type=\"hidden\" name=\"" + HtmlPage.escape(name) + "\" value=\"" + HtmlPage.escape(value)
+                + "\">";
+    }
+
+    private static Response invalid(String message) {
+        return HtmlPage.response(400, "This sign-out request is not valid", message);
+    }
+}

@@ -1,0 +1,19 @@
+package dev.echoid.identity.store;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * The provider's single sign-on session with one browser.
+ *
+ * @param id       the session id, published as the {@code sid} claim (never the browser's secret)
+ * @param authTime when the user last authenticated in this session
+ */
+public record SsoSession(UUID id, UUID userId, Instant authTime, Instant createdAt, Instant lastSeenAt,
+        Instant expiresAt, Instant endedAt) {
+
+    public boolean isActive(Instant now, Duration idleTtl) {
+        return endedAt == null && expiresAt.isAfter(now) && lastSeenAt.plus(idleTtl).isAfter(now);
+    }
+}

@@ -1,0 +1,28 @@
+package dev.echoid.identity.store;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Sign-on sessions, found by the SHA-256 of the browser's secret. */
+public interface SsoSessions {
+
+    /** A client the session signed in to, with where it takes back-channel logout tokens (or null). */
+    record SignedInClient(String clientId, URI backchannelLogoutUri) {
+    }
+
+    void create(SsoSession session, String secretHash);
+
+    Optional<SsoSession> findBySecret(String secretHash);
+
+    /** Records activity (idle lifetime) and, after re-authentication, a new {@code authTime}. */
+    void touch(UUID id, Instant lastSeenAt, Instant authTime);
+
+    /** Ends the session; true when it was active. */
+    boolean end(UUID id);
+
+    /** Every client that received a code in this session. */
+    List<SignedInClient> clientsOf(UUID id);
+}

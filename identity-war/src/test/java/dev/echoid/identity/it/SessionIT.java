@@ -1,0 +1,253 @@
+package dev.echoid.identity.it;
+
+import static dev.echoid.identity.it.Flows.assertOAuthError;
+import static dev.echoid.identity.it.Flows.authorize;
+import static dev.echoid.identity.it.Flows.basic;
+import static dev.echoid.identity.it.Flows.echoClient;
+import static dev.echoid.identity.it.Flows.json;
+import static dev.echoid.identity.it.Flows.post;
+import static dev.echoid.identity.it.Flows.signIn;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.interfaces.DecodedJWT;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import dev.echoid.identity.security.PasswordHasher;
+import dev.echoid.identity.store.Client;
+import dev.echoid.identity.store.JdbcClients;
+import dev.echoid.testkit.Browser;
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.importer.ZipImporter;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The provider's single sign-on session (OIDC Core §3.1.2.1 prompt and max_age), RP-initiated logout and
+ * back-channel logout, over real HTTP with a browser's cookie jar.
+ */
+@ExtendWith(PostgresExtension.class)
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class SessionIT {
+
+    private static final String SECOND = "second-app";
+    private static final String SECOND_SECRET = "second-secret";
+    private static final String SECOND_REDIRECT = "https://second.example/cb";
+    private static final String SECOND_BYE = "https://second.example/bye";
+    private static final List<String> LOGOUT_TOKENS = new CopyOnWriteArrayList<>();
+    private static HttpServer backchannel;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return ShrinkWrap.create(ZipImporter.class, "identity.war")
+                .importFrom(new File(System.getProperty("identity.war", "target/identity.war")))
+                .as(WebArchive.class);
+    }
+
+    @BeforeAll
+    static void registerClientWithBackchannelReceiver() throws IOException {
+        backchannel = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        backchannel.createContext("/backchannel", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            LOGOUT_TOKENS.add(URLDecoder.decode(body.substring("logout_token=".length()), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        backchannel.start();
+        URI receiver = URI.create("http://127.0.0.1:" + backchannel.getAddress().getPort() + "/backchannel");
+        new JdbcClients(PostgresExtension.dataSource()).createIfAbsent(new Client(SECOND, "Second app",
+                PasswordHasher.owaspDefault().hash(SECOND_SECRET), List.of(URI.create(SECOND_REDIRECT)), true,
+                Set.of(Client.AUTHORIZATION_CODE, Client.REFRESH_TOKEN), List.of(URI.create(SECOND_BYE)), receiver,
+                "RS256"));
+    }
+
+    @AfterAll
+    static void stopReceiver() {
+        backchannel.stop(0);
+    }
+
+    @Test
+    void authorizeWhenSignedInAtFirstClientThenSecondClientGetsCodeWithoutPassword() {
+        Browser browser = new Browser();
+        JsonNode first = redeem(signIn(browser, Map.of()), echoClient(), PostgresExtension.REDIRECT_URI);
+
+        HttpResponse<String> direct = browser.get(authorize(second(Map.of())));
+        assertThat(direct.statusCode()).isEqualTo(302);
+        URI back = Browser.location(direct);
+        assertThat(back.toString()).startsWith(SECOND_REDIRECT + "?");
+        assertThat(Browser.query(back)).containsKey("code").containsEntry("state", "st-1");
+        JsonNode second = redeem(Browser.query(back), basic(SECOND, SECOND_SECRET), SECOND_REDIRECT);
+
+        DecodedJWT a = JWT.decode(first.get("id_token").asText());
+        DecodedJWT b = JWT.decode(second.get("id_token").asText());
+        assertThat(b.getSubject()).isEqualTo(a.getSubject());
+        assertThat(b.getClaim("auth_time").asLong()).as("auth_time is the original sign-in")
+                .isEqualTo(a.getClaim("auth_time").asLong());
+        assertThat(b.getClaim("sid").asString()).isNotNull().isEqualTo(a.getClaim("sid").asString());
+    }
+
+    @Test
+    void promptNoneWhenSignedInThenCodeAndWhenNotThenLoginRequired() {
+        Browser browser = new Browser();
+        signIn(browser, Map.of());
+        HttpResponse<String> silent = browser.get(authorize(second(Map.of("prompt", "none"))));
+        assertThat(Browser.query(Browser.location(silent))).containsKey("code");
+
+        HttpResponse<String> stranger = new Browser().get(authorize(second(Map.of("prompt", "none"))));
+        assertThat(Browser.query(Browser.location(stranger))).containsEntry("error", "login_required")
+                .containsEntry("state", "st-1").doesNotContainKey("code");
+    }
+
+    @Test
+    void promptLoginWhenSignedInThenLoginPageAndNewerAuthTime() throws Exception {
+        Browser browser = new Browser();
+        long before = JWT.decode(redeem(signIn(browser, Map.of()), echoClient(), PostgresExtension.REDIRECT_URI)
+                .get("id_token").asText()).getClaim("auth_time").asLong();
+        Thread.sleep(1100); // auth_time has a one-second resolution
+        HttpResponse<String> again = browser.get(authorize(Map.of("prompt", "login")));
+        assertThat(Browser.location(again).getPath()).endsWith("/login.xhtml");
+        long after = JWT.decode(redeem(signIn(browser, Map.of("prompt", "login")), echoClient(),
+                PostgresExtension.REDIRECT_URI).get("id_token").asText()).getClaim("auth_time").asLong();
+        assertThat(after).isGreaterThan(before);
+    }
+
+    @Test
+    void maxAgeWhenAuthenticationOlderThenLoginPageAndWhenRecentThenCode() throws Exception {
+        Browser browser = new Browser();
+        String sid = JWT.decode(redeem(signIn(browser, Map.of()), echoClient(), PostgresExtension.REDIRECT_URI)
+                .get("id_token").asText()).getClaim("sid").asString();
+        assertThat(Browser.query(Browser.location(browser.get(authorize(Map.of("max_age", "3600"))))))
+                .containsKey("code");
+        try (Connection connection = PostgresExtension.dataSource().getConnection();
+                PreparedStatement statement = connection.prepareStatement(
+                        "UPDATE sso_session SET auth_time = now() - interval '2 minutes' WHERE id = ?::uuid")) {
+            statement.setString(1, sid);
+            assertThat(statement.executeUpdate()).isEqualTo(1);
+        }
+        HttpResponse<String> stale = browser.get(authorize(Map.of("max_age", "60")));
+        assertThat(Browser.location(stale).getPath()).endsWith("/login.xhtml");
+        HttpResponse<String> silentStale = browser.get(authorize(Map.of("max_age", "60", "prompt", "none")));
+        assertThat(Browser.query(Browser.location(silentStale))).containsEntry("error", "login_required");
+    }
+
+    @Test
+    void endSessionWhenIdTokenHintAndRegisteredRedirectThenSignedOutEverywhereAndBackchannelSent()
+            throws Exception {
+        Browser browser = new Browser();
+        JsonNode echoTokens = redeem(signIn(browser, Map.of()), echoClient(), PostgresExtension.REDIRECT_URI);
+        JsonNode secondTokens = redeem(Browser.query(Browser.location(browser.get(authorize(second(Map.of()))))),
+                basic(SECOND, SECOND_SECRET), SECOND_REDIRECT);
+        String idToken = secondTokens.get("id_token").asText();
+        String sid = JWT.decode(idToken).getClaim("sid").asString();
+        LOGOUT_TOKENS.clear();
+
+        HttpResponse<String> out = browser.get(URI.create(Flows.endpoint("logout") + "?" + Browser.formEncode(Map.of(
+                "id_token_hint", idToken, "post_logout_redirect_uri", SECOND_BYE, "state", "bye-1"))));
+        assertThat(out.statusCode()).isEqualTo(302);
+        assertThat(Browser.location(out).toString()).isEqualTo(SECOND_BYE + "?state=bye-1");
+
+        // the provider session is gone: a new authorization asks for the password again
+        assertThat(Browser.location(browser.get(authorize(Map.of()))).getPath()).endsWith("/login.xhtml");
+        // the session's (online) grants ended with it
+        assertOAuthError(post("token", echoClient(), Map.of("grant_type", "refresh_token",
+                "refresh_token", echoTokens.get("refresh_token").asText())), 400, "invalid_grant");
+        // back-channel: a logout token for the client that registered a URI
+        assertThat(LOGOUT_TOKENS).hasSize(1);
+        DecodedJWT logoutToken = JWT.decode(LOGOUT_TOKENS.get(0));
+        assertThat(logoutToken.getType()).isEqualTo("logout+jwt");
+        assertThat(logoutToken.getIssuer()).isEqualTo(Flows.issuer().toString());
+        assertThat(logoutToken.getAudience()).containsExactly(SECOND);
+        assertThat(logoutToken.getClaim("sid").asString()).isEqualTo(sid);
+        assertThat(logoutToken.getClaim("events").asMap())
+                .containsKey("http://schemas.openid.net/event/backchannel-logout");
+        assertThat(logoutToken.getClaim("nonce").isMissing()).isTrue();
+        assertThat(logoutToken.getId()).isNotBlank();
+    }
+
+    @Test
+    void endSessionWhenRedirectNotRegisteredThenPageAndNoRedirect() {
+        Browser browser = new Browser();
+        String idToken = redeem(signIn(browser, Map.of()), echoClient(), PostgresExtension.REDIRECT_URI)
+                .get("id_token").asText();
+        HttpResponse<String> out = browser.get(URI.create(Flows.endpoint("logout") + "?" + Browser.formEncode(Map.of(
+                "id_token_hint", idToken, "post_logout_redirect_uri", "https://evil.example/"))));
+        assertThat(out.statusCode()).isEqualTo(400);
+        assertThat(out.headers().firstValue("Location")).isEmpty();
+        // nothing was ended
+        assertThat(Browser.query(Browser.location(browser.get(authorize(Map.of("prompt", "none"))))))
+                .containsKey("code");
+    }
+
+    @Test
+    void endSessionWhenNoHintThenConfirmationWithCsrfToken() {
+        Browser browser = new Browser();
+        signIn(browser, Map.of());
+        HttpResponse<String> ask = browser.get(Flows.endpoint("logout"));
+        assertThat(ask.statusCode()).isEqualTo(200);
+        assertThat(ask.body()).contains("Do you want to sign out");
+
+        // a forged cross-site POST without the page's token does not sign out; it asks again
+        HttpResponse<String> forged = browser.postForm(Flows.endpoint("logout"), Map.of("confirm", "Sign out"));
+        assertThat(forged.body()).contains("Do you want to sign out");
+        assertThat(Browser.query(Browser.location(browser.get(authorize(Map.of("prompt", "none"))))))
+                .containsKey("code");
+
+        HttpResponse<String> confirmed = browser.submit(browser.get(Flows.endpoint("logout")), "logout", Map.of(),
+                "confirm");
+        assertThat(confirmed.statusCode()).isEqualTo(200);
+        assertThat(confirmed.body()).contains("You are signed out");
+        assertThat(Browser.query(Browser.location(browser.get(authorize(Map.of("prompt", "none"))))))
+                .containsEntry("error", "login_required");
+    }
+
+    @Test
+    void endSessionWhenHintForgedThenRefused() {
+        HttpResponse<String> out = new Browser().get(URI.create(Flows.endpoint("logout") + "?id_token_hint="
+                + "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0."));
+        assertThat(out.statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void ssoCookieWhenSetThenHttpOnlyAndSameSiteLax() {
+        Browser browser = new Browser();
+        HttpResponse<String> page = browser.get(Browser.location(browser.get(authorize(Map.of()))));
+        HttpResponse<String> back = browser.submit(page, "login", Map.of("login:username", PostgresExtension.DEMO_USER,
+                "login:password", PostgresExtension.DEMO_PASSWORD), "login:submit");
+        assertThat(back.headers().allValues("Set-Cookie")).anySatisfy(cookie -> assertThat(cookie)
+                .startsWith("IDENTITY_SSO=").contains("HttpOnly").containsIgnoringCase("SameSite=Lax"));
+    }
+
+    private static Map<String, String> second(Map<String, String> more) {
+        Map<String, String> params = new java.util.LinkedHashMap<>(Map.of("client_id", SECOND,
+                "redirect_uri", SECOND_REDIRECT));
+        params.putAll(more);
+        return params;
+    }
+
+    private static JsonNode redeem(Map<String, String> callback, String authorization, String redirectUri) {
+        HttpResponse<String> response = post("token", authorization, Map.of("grant_type", "authorization_code",
+                "code", callback.get("code"), "redirect_uri", redirectUri));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return json(response);
+    }
+}
