@@ -36,9 +36,18 @@ public final class DevServer implements AutoCloseable {
     public static final String DEMO_PASSWORD = "demo-password";
     public static final String CLIENT_ID = "echo";
 
-    /** Where and how to run; {@link #fromEnvironment()} gives the documented defaults. */
+    /**
+     * Where and how to run; {@link #fromEnvironment()} gives the documented defaults.
+     *
+     * @param settings more context parameters for both web applications (they win over the launcher's defaults)
+     */
     public record Options(String host, int identityPort, int echoPort, Path dataDirectory, Path webapps,
-            Optional<String> databaseUrl, Optional<String> databaseUser, Optional<String> databasePassword) {
+            Optional<String> databaseUrl, Optional<String> databaseUser, Optional<String> databasePassword,
+            Map<String, String> settings) {
+
+        public Options {
+            settings = Map.copyOf(settings);
+        }
 
         public static Options fromEnvironment() {
             return new Options(
@@ -49,7 +58,8 @@ public final class DevServer implements AutoCloseable {
                     Paths.get(setting("echoid.webapps").orElse("launcher/target/webapps")).toAbsolutePath(),
                     setting("IDENTITY_DB_URL"),
                     setting("IDENTITY_DB_USER"),
-                    setting("IDENTITY_DB_PASSWORD"));
+                    setting("IDENTITY_DB_PASSWORD"),
+                    Map.of());
         }
 
         public String issuer() {
@@ -134,6 +144,7 @@ public final class DevServer implements AutoCloseable {
         identitySettings.put("IDENTITY_BOOTSTRAP_REDIRECT_URIS", options.gateway() + "/callback");
         identitySettings.put("IDENTITY_BOOTSTRAP_POST_LOGOUT_REDIRECT_URIS", options.gateway() + "/signed-out");
         identitySettings.put("IDENTITY_BOOTSTRAP_BACKCHANNEL_LOGOUT_URI", options.gateway() + "/backchannel-logout");
+        identitySettings.putAll(options.settings());
         identitySettings.forEach(identity::addParameter);
 
         StandardHost echoHost = addGatewayService(base);
@@ -144,6 +155,7 @@ public final class DevServer implements AutoCloseable {
         echoSettings.put("ECHO_CLIENT_SECRET", clientSecret);
         echoSettings.put("ECHO_REDIRECT_URI", options.gateway() + "/callback");
         echoSettings.put("ECHO_DEV_MODE", "true");
+        echoSettings.putAll(options.settings());
         echoSettings.forEach(echo::addParameter);
 
         tomcat.start();

@@ -9,7 +9,16 @@ import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
 import com.nimbusds.oauth2.sdk.AuthorizationResponse;
 import com.nimbusds.oauth2.sdk.ResponseType;
 import com.nimbusds.oauth2.sdk.Scope;
+import com.nimbusds.oauth2.sdk.RefreshTokenGrant;
 import com.nimbusds.oauth2.sdk.TokenErrorResponse;
+import com.nimbusds.oauth2.sdk.TokenIntrospectionRequest;
+import com.nimbusds.oauth2.sdk.TokenIntrospectionResponse;
+import com.nimbusds.oauth2.sdk.TokenRevocationRequest;
+import com.nimbusds.oauth2.sdk.http.HTTPResponse;
+import com.nimbusds.oauth2.sdk.token.RefreshToken;
+import com.nimbusds.oauth2.sdk.token.Tokens;
+import com.nimbusds.openid.connect.sdk.LogoutRequest;
+import java.net.http.HttpResponse;
 import com.nimbusds.oauth2.sdk.TokenRequest;
 import com.nimbusds.oauth2.sdk.TokenResponse;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
@@ -110,6 +119,62 @@ class NimbusClientIT {
         TokenErrorResponse error = replay.toErrorResponse();
         assertThat(error.getErrorObject().getCode()).isEqualTo("invalid_grant");
         assertThat(error.getErrorObject().getHTTPStatusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void refreshIntrospectRevokeAndLogoutWhenDrivenByNimbus() throws Exception {
+        CodeVerifier verifier = new CodeVerifier();
+        State state = new State();
+        AuthenticationRequest request = new AuthenticationRequest.Builder(ResponseType.CODE,
+                new Scope("openid", "profile"), clientId, redirectUri)
+                .endpointURI(metadata.getAuthorizationEndpointURI())
+                .state(state)
+                .nonce(new Nonce())
+                .codeChallenge(verifier, CodeChallengeMethod.S256)
+                .build();
+        Browser browser = new Browser();
+        AuthorizationCode code = AuthorizationResponse.parse(Browser.location(
+                SingleSignOnIT.signInAtProvider(browser, request.toURI()))).toSuccessResponse().getAuthorizationCode();
+        ClientSecretBasic auth = new ClientSecretBasic(clientId, secret);
+        OIDCTokenResponse first = (OIDCTokenResponse) OIDCTokenResponseParser.parse(new TokenRequest(
+                metadata.getTokenEndpointURI(), auth, new AuthorizationCodeGrant(code, redirectUri, verifier))
+                .toHTTPRequest().send()).toSuccessResponse();
+        RefreshToken refresh1 = first.getOIDCTokens().getRefreshToken();
+        assertThat(refresh1).isNotNull();
+
+        // refresh: a new refresh token (rotation)
+        TokenResponse refreshed = OIDCTokenResponseParser.parse(new TokenRequest(metadata.getTokenEndpointURI(),
+                auth, new RefreshTokenGrant(refresh1)).toHTTPRequest().send());
+        assertThat(refreshed.indicatesSuccess()).as(String.valueOf(refreshed)).isTrue();
+        Tokens tokens = refreshed.toSuccessResponse().getTokens();
+        assertThat(tokens.getRefreshToken()).isNotEqualTo(refresh1);
+
+        // introspection (RFC 7662) of the new access token
+        TokenIntrospectionResponse active = TokenIntrospectionResponse.parse(new TokenIntrospectionRequest(
+                metadata.getIntrospectionEndpointURI(), auth, tokens.getAccessToken()).toHTTPRequest().send());
+        assertThat(active.toSuccessResponse().isActive()).isTrue();
+        assertThat(active.toSuccessResponse().getClientID()).isEqualTo(clientId);
+
+        // revocation (RFC 7009) of the refresh token ends the grant
+        HTTPResponse revoked = new TokenRevocationRequest(metadata.getRevocationEndpointURI(), auth,
+                tokens.getRefreshToken()).toHTTPRequest().send();
+        assertThat(revoked.getStatusCode()).isEqualTo(200);
+        TokenIntrospectionResponse inactive = TokenIntrospectionResponse.parse(new TokenIntrospectionRequest(
+                metadata.getIntrospectionEndpointURI(), auth, tokens.getAccessToken()).toHTTPRequest().send());
+        assertThat(inactive.toSuccessResponse().isActive()).isFalse();
+        TokenResponse afterRevocation = OIDCTokenResponseParser.parse(new TokenRequest(
+                metadata.getTokenEndpointURI(), auth, new RefreshTokenGrant(tokens.getRefreshToken()))
+                .toHTTPRequest().send());
+        assertThat(afterRevocation.toErrorResponse().getErrorObject().getCode()).isEqualTo("invalid_grant");
+
+        // RP-initiated logout built by Nimbus
+        State logoutState = new State();
+        LogoutRequest logout = new LogoutRequest(metadata.getEndSessionEndpointURI(),
+                first.getOIDCTokens().getIDToken(), URI.create(system.options().gateway() + "/signed-out"),
+                logoutState);
+        HttpResponse<String> out = browser.get(logout.toURI());
+        assertThat(out.statusCode()).isEqualTo(302);
+        assertThat(Browser.query(Browser.location(out))).containsEntry("state", logoutState.getValue());
     }
 
     @Test

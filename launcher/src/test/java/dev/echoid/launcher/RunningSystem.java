@@ -6,6 +6,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Map;
 import java.util.Optional;
 
 /** The whole system as the run command starts it, on free ports and a fresh data directory, once per test JVM. */
@@ -25,9 +26,13 @@ final class RunningSystem {
     }
 
     static DevServer.Options freshOptions(Path dataDirectory) {
+        return freshOptions(dataDirectory, Map.of());
+    }
+
+    static DevServer.Options freshOptions(Path dataDirectory, Map<String, String> settings) {
         return new DevServer.Options("localhost", freePort(), freePort(), dataDirectory,
                 Paths.get(System.getProperty("echoid.webapps", "target/webapps")).toAbsolutePath(),
-                Optional.empty(), Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty(), settings);
     }
 
     static Path temporaryDirectory() {

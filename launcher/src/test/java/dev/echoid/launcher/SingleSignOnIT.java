@@ -130,15 +130,50 @@ class SingleSignOnIT {
     }
 
     @Test
-    void logoutWhenSignedInThenSessionEnds() {
+    void logoutWhenSignedInThenProviderSessionEndsToo() {
         Browser browser = new Browser();
         URI authorize = Browser.location(browser.get(URI.create(gateway + "/login")));
         browser.get(Browser.location(signInAtProvider(browser, authorize)));
         assertThat(browser.get(URI.create(gateway + "/")).statusCode()).isEqualTo(200);
 
+        // the gateway revokes its refresh token and sends the browser to the provider's end_session_endpoint
         HttpResponse<String> out = browser.postForm(URI.create(gateway + "/logout"), Map.of());
-        assertThat(out.statusCode()).isIn(200, 302, 303);
+        assertThat(out.statusCode()).isEqualTo(302);
+        URI endSession = Browser.location(out);
+        assertThat(endSession.toString()).startsWith(issuer + "/logout?");
+        assertThat(Browser.query(endSession)).containsKeys("id_token_hint", "state")
+                .containsEntry("post_logout_redirect_uri", gateway + "/signed-out");
+
+        // the provider ends its session without asking (the hint names the signed-in user) and comes back
+        HttpResponse<String> back = browser.get(endSession);
+        assertThat(back.statusCode()).isEqualTo(302);
+        assertThat(Browser.location(back).toString()).isEqualTo(gateway + "/signed-out?state="
+                + Browser.query(endSession).get("state"));
+        assertThat(browser.get(Browser.location(back)).statusCode()).isEqualTo(200);
+
+        // signed out at both: the next sign-in asks for the password again
         assertThat(browser.get(URI.create(gateway + "/")).statusCode()).isEqualTo(302);
+        HttpResponse<String> again = browser.get(Browser.location(browser.get(URI.create(gateway + "/login"))));
+        assertThat(Browser.location(again).getPath()).isEqualTo("/identity/login.xhtml");
+    }
+
+    @Test
+    void backchannelLogoutWhenProviderSessionEndsThenGatewaySessionEnds() {
+        Browser browser = new Browser();
+        URI authorize = Browser.location(browser.get(URI.create(gateway + "/login")));
+        browser.get(Browser.location(signInAtProvider(browser, authorize)));
+        assertThat(browser.get(URI.create(gateway + "/")).statusCode()).isEqualTo(200);
+
+        // the person signs out at the provider directly (no id_token_hint: the provider asks first)
+        HttpResponse<String> ask = browser.get(URI.create(issuer + "/logout"));
+        assertThat(ask.body()).contains("Do you want to sign out");
+        HttpResponse<String> done = browser.submit(ask, "logout", Map.of(), "confirm");
+        assertThat(done.body()).contains("You are signed out");
+
+        // the provider POSTed a logout token to the gateway, which ended the session of that sid
+        HttpResponse<String> after = browser.get(URI.create(gateway + "/"));
+        assertThat(after.statusCode()).isEqualTo(302);
+        assertThat(Browser.location(after).getPath()).isEqualTo("/login");
     }
 
     /** At the provider: authorize, fill in the login form as the demo user, return the redirect to the gateway. */
