@@ -52,8 +52,8 @@ public final class IdentityProvider {
         this.users = new JdbcUsers(dataSource);
         this.audit = new JdbcAuditLog(dataSource);
         RevokedTokens revoked = new JdbcRevokedTokens(dataSource);
-        this.signingKeys = new SigningKeys(new JdbcSigningKeyStore(dataSource), settings.keyEncryptionKey())
-                .initialize();
+        this.signingKeys = new SigningKeys(new JdbcSigningKeyStore(dataSource), settings.keyEncryptionKey(), clock,
+                settings.keyRotation().publishDelay(), settings.maxTokenLifetime()).initialize();
         TokenIssuer issuer = new TokenIssuer(settings, signingKeys, clock);
         this.codeGrant = new AuthorizationCodeGrant(new JdbcAuthorizationCodes(dataSource), users, revoked, issuer,
                 audit, settings.codeTtl(), clock);

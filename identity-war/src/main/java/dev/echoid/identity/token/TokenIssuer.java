@@ -27,17 +27,25 @@ public final class TokenIssuer {
         this.clock = clock;
     }
 
-    /**
-     * An ID token (OIDC Core §2) and an RFC 9068 access token for {@code user}, the access token with the given
-     * {@code jti}.
-     */
+    /** {@link #issue(User, String, Scope, String, Instant, String, String)} with an RS256 ID token. */
     public IssuedTokens issue(User user, String clientId, Scope scope, String nonce, Instant authTime,
             String accessTokenId) {
+        return issue(user, clientId, scope, nonce, authTime, accessTokenId, SigningKeys.RS256);
+    }
+
+    /**
+     * An ID token (OIDC Core §2) signed with {@code idTokenSigningAlgorithm} (the client's
+     * {@code id_token_signed_response_alg}, one of {@link SigningKeys#supportedAlgorithms()}) and an RFC 9068
+     * access token (always RS256) for {@code user}, the access token with the given {@code jti}.
+     */
+    public IssuedTokens issue(User user, String clientId, Scope scope, String nonce, Instant authTime,
+            String accessTokenId, String idTokenSigningAlgorithm) {
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        SigningKey idKey = keys.signingKey(idTokenSigningAlgorithm);
         SigningKey key = keys.signingKey();
 
         JWTCreator.Builder id = JWT.create()
-                .withKeyId(key.kid())
+                .withKeyId(idKey.kid())
                 .withIssuer(settings.issuer().toString())
                 .withSubject(user.id().toString())
                 .withAudience(clientId)
@@ -66,7 +74,7 @@ public final class TokenIssuer {
                 .withJWTId(accessTokenId)
                 .sign(key.jwtAlgorithm());
 
-        return new IssuedTokens(id.sign(key.jwtAlgorithm()), access, accessTokenId, accessExpiry,
+        return new IssuedTokens(id.sign(idKey.jwtAlgorithm()), access, accessTokenId, accessExpiry,
                 settings.accessTokenTtl().toSeconds(), scope);
     }
 
