@@ -15,6 +15,7 @@ public class ProtocolApplication extends ResourceConfig {
         register(TokenEndpoint.class);
         register(UserInfoEndpoint.class);
         register(HealthEndpoint.class);
+        register(AdminEndpoint.class);
         register(OAuthExceptionMapper.class);
         register(WebApplicationExceptionMapper.class);
         register(UnexpectedExceptionMapper.class);
