@@ -71,8 +71,8 @@ public final class IdentityProvider {
         this.grants = new JdbcGrants(dataSource);
         this.refreshTokens = new JdbcRefreshTokens(dataSource);
         this.accessTokens = new JdbcAccessTokens(dataSource);
-        this.signingKeys = new SigningKeys(new JdbcSigningKeyStore(dataSource), settings.keyEncryptionKey())
-                .initialize();
+        this.signingKeys = new SigningKeys(new JdbcSigningKeyStore(dataSource), settings.keyEncryptionKey(), clock,
+                settings.keyRotation().publishDelay(), settings.maxTokenLifetime()).initialize();
         TokenIssuer issuer = new TokenIssuer(settings, signingKeys, clock);
         TokenResponseIssuer responses = new TokenResponseIssuer(issuer, accessTokens, refreshTokens,
                 settings.refreshIdleTtl(), clock);

@@ -22,7 +22,8 @@ class DocumentationIT {
 
     private static final Pattern ROW = Pattern.compile("^\\| `(/[^`]+)` \\|", Pattern.MULTILINE);
     /** Pages and probes for people and operators, not protocol metadata. */
-    private static final Set<String> NOT_IN_DISCOVERY = Set.of("/login.xhtml", "/health/live", "/health/ready");
+    private static final Set<String> NOT_IN_DISCOVERY = Set.of("/login.xhtml", "/health/live", "/health/ready",
+            "/admin/keys", "/admin/keys/rotate?alg=RS256");
 
     @Test
     void readmeEndpointTableWhenComparedWithDiscoveryThenSameEndpoints() throws Exception {

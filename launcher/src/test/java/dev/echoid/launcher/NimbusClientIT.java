@@ -69,7 +69,7 @@ class NimbusClientIT {
     void discoveryWhenResolvedByNimbusThenConsistent() {
         assertThat(metadata.getIssuer().getValue()).isEqualTo(system.options().issuer());
         assertThat(metadata.getCodeChallengeMethods()).containsExactly(CodeChallengeMethod.S256);
-        assertThat(metadata.getIDTokenJWSAlgs()).containsExactly(JWSAlgorithm.RS256);
+        assertThat(metadata.getIDTokenJWSAlgs()).containsExactly(JWSAlgorithm.RS256, JWSAlgorithm.ES256);
         assertThat(metadata.supportsAuthorizationResponseIssuerParam()).isTrue();
     }
 

@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param sessionMaxTtl    and this long after it started, however used
  * @param keyEncryptionKey AES-256 key that encrypts signing keys at rest, when set
  * @param bootstrap        a user and a client to create at start-up when absent (first deployment, dev)
+ * @param keyRotation      signing-key rotation: publish delay, admin token
  */
 public record IdentitySettings(
         URI issuer,
@@ -34,7 +35,8 @@ public record IdentitySettings(
         Duration sessionIdleTtl,
         Duration sessionMaxTtl,
         Optional<byte[]> keyEncryptionKey,
-        Bootstrap bootstrap) {
+        Bootstrap bootstrap,
+        KeyRotation keyRotation) {
 
     public static final String ISSUER = "IDENTITY_ISSUER";
     public static final String DEV_MODE = "IDENTITY_DEV_MODE";
@@ -88,12 +90,18 @@ public record IdentitySettings(
                 seconds(source, SESSION_IDLE_TTL, Duration.ofMinutes(30)),
                 seconds(source, SESSION_MAX_TTL, Duration.ofHours(10)),
                 source.get(KEY_ENCRYPTION_KEY).map(IdentitySettings::decodeKey),
-                Bootstrap.from(source));
+                Bootstrap.from(source),
+                KeyRotation.from(source));
     }
 
     /** The endpoint URL under the issuer, e.g. {@code endpoint("token")}. */
     public URI endpoint(String path) {
         return URI.create(issuer + "/" + path);
+    }
+
+    /** The longest lifetime of a signed token: how long a superseded signing key must keep verifying. */
+    public Duration maxTokenLifetime() {
+        return idTokenTtl.compareTo(accessTokenTtl) >= 0 ? idTokenTtl : accessTokenTtl;
     }
 
     private static Duration seconds(SettingsSource source, String name, Duration fallback) {
@@ -184,6 +192,37 @@ public record IdentitySettings(
         private static Optional<List<String>> words(SettingsSource source, String name) {
             return source.get(name).map(value -> Arrays.stream(value.split("[\\s,]+"))
                     .filter(s -> !s.isBlank()).toList());
+        }
+    }
+
+    /**
+     * Signing-key rotation.
+     *
+     * @param publishDelay how long a new signing key is in the JWKS before it signs; longer than the JWKS cache time
+     *                     (300 s) so that relying parties have it before they meet it
+     * @param adminToken   the static bearer token of the admin endpoints; without it they do not exist
+     */
+    public record KeyRotation(Duration publishDelay, Optional<String> adminToken) {
+
+        public static final String PUBLISH_DELAY = "IDENTITY_KEY_PUBLISH_DELAY_SECONDS";
+        public static final String ADMIN_TOKEN = "IDENTITY_ADMIN_TOKEN";
+        static final int MIN_ADMIN_TOKEN_LENGTH = 32;
+
+        public KeyRotation {
+            if (publishDelay == null || publishDelay.isNegative()) {
+                throw new InvalidSettingException(PUBLISH_DELAY, "must not be negative");
+            }
+            adminToken.ifPresent(token -> {
+                if (token.length() < MIN_ADMIN_TOKEN_LENGTH) {
+                    throw new InvalidSettingException(ADMIN_TOKEN, "must be at least " + MIN_ADMIN_TOKEN_LENGTH
+                            + " characters (a random value, e.g. openssl rand -base64 32)");
+                }
+            });
+        }
+
+        static KeyRotation from(SettingsSource source) {
+            return new KeyRotation(seconds(source, PUBLISH_DELAY, Duration.ofSeconds(600)),
+                    source.get(ADMIN_TOKEN).filter(token -> !token.isBlank()));
         }
     }
 }

@@ -4,7 +4,6 @@ import dev.echoid.identity.IdentityProvider;
 import dev.echoid.identity.config.IdentitySettings;
 import dev.echoid.identity.protocol.Pkce;
 import dev.echoid.identity.protocol.Scope;
-import dev.echoid.identity.token.SigningKeys;
 import jakarta.servlet.ServletContext;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -48,7 +47,7 @@ public class DiscoveryEndpoint {
         metadata.put("response_modes_supported", List.of("query"));
         metadata.put("grant_types_supported", provider.grantHandlers().supported().stream().sorted().toList());
         metadata.put("subject_types_supported", List.of("public"));
-        metadata.put("id_token_signing_alg_values_supported", List.of(SigningKeys.RS256));
+        metadata.put("id_token_signing_alg_values_supported", provider.signingKeys().supportedAlgorithms());
         metadata.put("token_endpoint_auth_methods_supported",
                 List.of("client_secret_basic", "client_secret_post", "none"));
         metadata.put("revocation_endpoint_auth_methods_supported",

@@ -18,6 +18,7 @@ public class ProtocolApplication extends ResourceConfig {
         register(IntrospectionEndpoint.class);
         register(EndSessionEndpoint.class);
         register(HealthEndpoint.class);
+        register(AdminEndpoint.class);
         register(OAuthExceptionMapper.class);
         register(WebApplicationExceptionMapper.class);
         register(UnexpectedExceptionMapper.class);

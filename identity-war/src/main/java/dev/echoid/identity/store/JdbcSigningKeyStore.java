@@ -4,19 +4,22 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 public final class JdbcSigningKeyStore implements SigningKeyStore {
 
-    private static final String ALL = "SELECT kid, algorithm, public_key, private_key, created_at, active "
-            + "FROM signing_key ORDER BY created_at DESC";
-    // A transaction-scoped advisory lock serialises key creation across nodes that start at the same time.
+    private static final String COLUMNS = "kid, algorithm, public_key, private_key, created_at, not_before, retired_at";
+    private static final String ALL = "SELECT " + COLUMNS + " FROM signing_key ORDER BY not_before DESC, created_at DESC";
+    // A transaction-scoped advisory lock serialises key creation and rotation across nodes.
     private static final String LOCK = "SELECT pg_advisory_xact_lock(hashtext('echoid.signing_key'))";
-    private static final String HAS_ACTIVE = "SELECT 1 FROM signing_key WHERE algorithm = ? AND active";
-    private static final String INSERT = "INSERT INTO signing_key (kid, algorithm, public_key, private_key, active) "
-            + "VALUES (?, ?, ?, ?, true)";
+    private static final String OF_ALGORITHM = "SELECT " + COLUMNS + " FROM signing_key WHERE algorithm = ? "
+            + "ORDER BY not_before DESC, created_at DESC";
+    private static final String INSERT = "INSERT INTO signing_key (kid, algorithm, public_key, private_key, "
+            + "created_at, not_before) VALUES (?, ?, ?, ?, ?, ?)";
 
     private final DataSource dataSource;
     private final Sql sql;
@@ -32,7 +35,7 @@ public final class JdbcSigningKeyStore implements SigningKeyStore {
     }
 
     @Override
-    public void ensureActiveKey(String algorithm, Supplier<StoredKey> generator) {
+    public StoredKey findOrInsert(String algorithm, Predicate<StoredKey> sufficient, Supplier<StoredKey> generator) {
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
@@ -40,24 +43,30 @@ public final class JdbcSigningKeyStore implements SigningKeyStore {
                 try (PreparedStatement lock = connection.prepareStatement(LOCK)) {
                     lock.execute();
                 }
-                boolean present;
-                try (PreparedStatement query = connection.prepareStatement(HAS_ACTIVE)) {
+                List<StoredKey> existing = new ArrayList<>();
+                try (PreparedStatement query = connection.prepareStatement(OF_ALGORITHM)) {
                     query.setString(1, algorithm);
                     try (ResultSet rows = query.executeQuery()) {
-                        present = rows.next();
+                        while (rows.next()) {
+                            existing.add(map(rows));
+                        }
                     }
                 }
-                if (!present) {
-                    StoredKey key = generator.get();
+                StoredKey key = existing.stream().filter(sufficient).findFirst().orElse(null);
+                if (key == null) {
+                    key = generator.get();
                     try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
                         insert.setString(1, key.kid());
                         insert.setString(2, key.algorithm());
                         insert.setBytes(3, key.publicKey());
                         insert.setString(4, key.privateKey());
+                        insert.setTimestamp(5, Sql.timestamp(key.createdAt()));
+                        insert.setTimestamp(6, Sql.timestamp(key.notBefore()));
                         insert.executeUpdate();
                     }
                 }
                 connection.commit();
+                return key;
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
                 throw e;
@@ -71,6 +80,7 @@ public final class JdbcSigningKeyStore implements SigningKeyStore {
 
     private static StoredKey map(ResultSet row) throws SQLException {
         return new StoredKey(row.getString("kid"), row.getString("algorithm"), row.getBytes("public_key"),
-                row.getString("private_key"), Sql.instant(row, "created_at"), row.getBoolean("active"));
+                row.getString("private_key"), Sql.instant(row, "created_at"), Sql.instant(row, "not_before"),
+                Sql.instant(row, "retired_at"));
     }
 }

@@ -30,14 +30,17 @@ public final class TokenIssuer {
     }
 
     /**
-     * An ID token (OIDC Core §2) for {@code user}; {@code nonce} and {@code sid} only when not null.
-     * After a refresh, pass the original {@code authTime} and no nonce (OIDC Core §12.2).
+     * An ID token (OIDC Core §2) for {@code user}, signed with {@code algorithm} (the client's
+     * {@code id_token_signed_response_alg}, one of {@link SigningKeys#supportedAlgorithms()}); {@code nonce} and
+     * {@code sid} only when not null. After a refresh, pass the original {@code authTime} and no nonce (OIDC Core
+     * §12.2).
      */
-    public String idToken(User user, String clientId, Scope scope, String nonce, Instant authTime, UUID sid) {
+    public String idToken(User user, String clientId, Scope scope, String nonce, Instant authTime, UUID sid,
+            String algorithm) {
         Instant now = now();
-        SigningKey key = keys.signingKey();
+        SigningKey idKey = keys.signingKey(algorithm);
         JWTCreator.Builder id = JWT.create()
-                .withKeyId(key.kid())
+                .withKeyId(idKey.kid())
                 .withIssuer(settings.issuer().toString())
                 .withSubject(user.id().toString())
                 .withAudience(clientId)
@@ -52,7 +55,7 @@ public final class TokenIssuer {
             id.withClaim("sid", sid.toString());
         }
         UserClaims.of(user, scope).forEach((name, value) -> putClaim(id, name, value));
-        return id.sign(key.jwtAlgorithm());
+        return id.sign(idKey.jwtAlgorithm());
     }
 
     /**

@@ -18,6 +18,9 @@ public class PostgresExtension implements BeforeAllCallback {
     public static final String CLIENT_ID = "echo";
     public static final String CLIENT_SECRET = "echo-secret-for-tests-only";
     public static final String REDIRECT_URI = "https://echo.example/callback";
+    // key rotation (KeyRotationIT): a short publish delay, and the admin endpoints switched on
+    public static final int KEY_PUBLISH_DELAY_SECONDS = 3;
+    public static final String ADMIN_TOKEN = "admin-token-for-tests-only-0123456789abcdef";
 
     private static EmbeddedPostgres postgres;
 
@@ -58,6 +61,8 @@ public class PostgresExtension implements BeforeAllCallback {
             System.setProperty("IDENTITY_BOOTSTRAP_CLIENT_ID", CLIENT_ID);
             System.setProperty("IDENTITY_BOOTSTRAP_CLIENT_SECRET", CLIENT_SECRET);
             System.setProperty("IDENTITY_BOOTSTRAP_REDIRECT_URIS", REDIRECT_URI);
+            System.setProperty("IDENTITY_KEY_PUBLISH_DELAY_SECONDS", String.valueOf(KEY_PUBLISH_DELAY_SECONDS));
+            System.setProperty("IDENTITY_ADMIN_TOKEN", ADMIN_TOKEN);
         }
         return postgres;
     }

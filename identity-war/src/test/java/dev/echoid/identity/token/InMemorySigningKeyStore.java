@@ -2,10 +2,12 @@ package dev.echoid.identity.token;
 
 import dev.echoid.identity.store.SigningKeyStore;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
-/** A signing key store for fast tests; the JDBC one is covered by SigningKeysIT against PostgreSQL. */
+/** A signing key store for fast tests; the JDBC one is covered by the ITs against PostgreSQL. */
 final class InMemorySigningKeyStore implements SigningKeyStore {
 
     final List<StoredKey> keys = new ArrayList<>();
@@ -16,9 +18,17 @@ final class InMemorySigningKeyStore implements SigningKeyStore {
     }
 
     @Override
-    public synchronized void ensureActiveKey(String algorithm, Supplier<StoredKey> generator) {
-        if (keys.stream().noneMatch(k -> k.active() && k.algorithm().equals(algorithm))) {
-            keys.add(generator.get());
-        }
+    public synchronized StoredKey findOrInsert(String algorithm, Predicate<StoredKey> sufficient,
+            Supplier<StoredKey> generator) {
+        return keys.stream()
+                .filter(k -> k.algorithm().equals(algorithm))
+                .sorted(Comparator.comparing(StoredKey::notBefore).thenComparing(StoredKey::createdAt).reversed())
+                .filter(sufficient)
+                .findFirst()
+                .orElseGet(() -> {
+                    StoredKey key = generator.get();
+                    keys.add(key);
+                    return key;
+                });
     }
 }

@@ -36,7 +36,7 @@ class TokenIssuerTest {
     void idTokenWhenCodeRedeemedThenRequiredClaimsSidAndKid() {
         UUID sid = UUID.randomUUID();
         String token = issuer.idToken(user, "echo", Scope.of("openid", "profile", "email"), "n-1",
-                NOW.minusSeconds(30), sid);
+                NOW.minusSeconds(30), sid, "RS256");
         DecodedJWT id = ((com.auth0.jwt.JWTVerifier.BaseVerification) JWT.require(
                 Algorithm.RSA256(keys.signingKey().publicKey(), null)))
                 .build(Clock.fixed(NOW, ZoneOffset.UTC)) // verified at the issuer's (fixed) time
@@ -57,7 +57,7 @@ class TokenIssuerTest {
 
     @Test
     void idTokenWhenOnlyOpenidScopeAndNoNonceThenNoProfileEmailOrNonceClaims() {
-        DecodedJWT id = JWT.decode(issuer.idToken(user, "echo", Scope.of("openid"), null, NOW, null));
+        DecodedJWT id = JWT.decode(issuer.idToken(user, "echo", Scope.of("openid"), null, NOW, null, "RS256"));
         assertThat(id.getClaims()).doesNotContainKeys("name", "email", "preferred_username", "nonce", "sid");
     }
 
@@ -104,7 +104,7 @@ class TokenIssuerTest {
         store.record(fixed.jti(), UUID.randomUUID(), "echo", fixed.issuedAt(), fixed.expiresAt());
         assertThatThrownBy(() -> verifier.verify(fixed.value())).isInstanceOf(OAuthException.class);
         // an ID token is not an access token
-        String idToken = live.idToken(user, "echo", Scope.of("openid"), null, Instant.now(), null);
+        String idToken = live.idToken(user, "echo", Scope.of("openid"), null, Instant.now(), null, "RS256");
         assertThatThrownBy(() -> verifier.verify(idToken)).isInstanceOf(OAuthException.class);
     }
 }
