@@ -49,6 +49,9 @@ class TokenLifecycleIT {
     private static final String NO_REFRESH_SECRET = "no-refresh-secret";
     private static final String NO_REFRESH_REDIRECT = "https://no-refresh.example/cb";
     private static final String SPA = "lifecycle-spa";
+    private static final String ES256_APP = "es256-app";
+    private static final String ES256_SECRET = "es256-secret";
+    private static final String ES256_REDIRECT = "https://es256.example/cb";
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -66,6 +69,9 @@ class TokenLifecycleIT {
         clients.createIfAbsent(new Client(NO_REFRESH, "No refresh", hasher.hash(NO_REFRESH_SECRET),
                 List.of(URI.create(NO_REFRESH_REDIRECT)), true, Set.of(Client.AUTHORIZATION_CODE), List.of(), null,
                 "RS256"));
+        clients.createIfAbsent(new Client(ES256_APP, "ES256 app", hasher.hash(ES256_SECRET),
+                List.of(URI.create(ES256_REDIRECT)), true, Set.of(Client.AUTHORIZATION_CODE), List.of(), null,
+                "ES256"));
         clients.createIfAbsent(new Client(SPA, "SPA", null, List.of(URI.create("https://spa.example/cb")), true,
                 Set.of(Client.AUTHORIZATION_CODE, Client.REFRESH_TOKEN, Client.CLIENT_CREDENTIALS), List.of(), null,
                 "RS256"));
@@ -157,6 +163,41 @@ class TokenLifecycleIT {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(json(response).has("refresh_token")).isFalse();
         assertThat(json(response).has("id_token")).isTrue();
+    }
+
+    @Test
+    void codeFlowWhenClientRegisteredEs256ThenIdTokenEs256VerifiedByTheJwksEcKey() throws Exception {
+        Map<String, String> callback = signIn(Map.of("client_id", ES256_APP, "redirect_uri", ES256_REDIRECT,
+                "nonce", "n-es"));
+        HttpResponse<String> response = post("token", basic(ES256_APP, ES256_SECRET), Map.of(
+                "grant_type", "authorization_code", "code", callback.get("code"), "redirect_uri", ES256_REDIRECT));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        String idToken = json(response).get("id_token").asText();
+        DecodedJWT header = JWT.decode(idToken);
+        assertThat(header.getAlgorithm()).isEqualTo("ES256");
+
+        JsonNode jwk = null;
+        for (JsonNode key : json(new dev.echoid.testkit.Browser().get(Flows.endpoint("jwks"))).get("keys")) {
+            if (key.get("kid").asText().equals(header.getKeyId())) {
+                jwk = key;
+            }
+        }
+        assertThat(jwk).as("the ID token's kid is published").isNotNull();
+        assertThat(jwk.get("kty").asText()).isEqualTo("EC");
+        assertThat(jwk.get("crv").asText()).isEqualTo("P-256");
+        java.security.AlgorithmParameters curve = java.security.AlgorithmParameters.getInstance("EC");
+        curve.init(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        java.security.interfaces.ECPublicKey publicKey = (java.security.interfaces.ECPublicKey)
+                java.security.KeyFactory.getInstance("EC").generatePublic(new java.security.spec.ECPublicKeySpec(
+                        new java.security.spec.ECPoint(
+                                new java.math.BigInteger(1, java.util.Base64.getUrlDecoder().decode(jwk.get("x").asText())),
+                                new java.math.BigInteger(1, java.util.Base64.getUrlDecoder().decode(jwk.get("y").asText()))),
+                        curve.getParameterSpec(java.security.spec.ECParameterSpec.class)));
+        DecodedJWT verified = JWT.require(com.auth0.jwt.algorithms.Algorithm.ECDSA256(publicKey, null))
+                .withIssuer(Flows.issuer().toString()).withAudience(ES256_APP).build().verify(idToken);
+        assertThat(verified.getClaim("nonce").asString()).isEqualTo("n-es");
+        // access tokens stay RS256 for every client
+        assertThat(JWT.decode(json(response).get("access_token").asText()).getAlgorithm()).isEqualTo("RS256");
     }
 
     // --- revocation ---
