@@ -2,6 +2,7 @@ package dev.echoid.identity;
 
 import dev.echoid.identity.config.Database;
 import dev.echoid.identity.config.IdentitySettings;
+import dev.echoid.identity.config.InvalidSettingException;
 import dev.echoid.identity.config.SettingsSource;
 import dev.echoid.identity.security.PasswordHasher;
 import dev.echoid.identity.store.Client;
@@ -62,6 +63,10 @@ public class Bootstrap implements ServletContextListener {
     private static void seed(IdentityProvider provider, IdentitySettings.Bootstrap bootstrap, boolean devMode) {
         PasswordHasher hasher = provider.passwordHasher();
         bootstrap.username().ifPresent(username -> {
+            String password = bootstrap.password().orElseThrow();
+            provider.settings().loginPolicy().problemWithNewPassword(password).ifPresent(problem -> {
+                throw new InvalidSettingException(IdentitySettings.Bootstrap.PASSWORD, problem);
+            });
             if (provider.users().findByUsername(username).isEmpty()) {
                 boolean created = provider.users().createIfAbsent(new User(UUID.randomUUID(), username,
                         hasher.hash(bootstrap.password().orElseThrow()), "Demo User", username + "@example.com",
@@ -79,7 +84,7 @@ public class Bootstrap implements ServletContextListener {
             String secretHash = bootstrap.clientSecret().map(hasher::hash).orElse(null);
             Client client = new Client(clientId, clientId, secretHash, bootstrap.redirectUris(), true,
                     bootstrap.grantTypes(), bootstrap.postLogoutRedirectUris(),
-                    bootstrap.backchannelLogoutUri().orElse(null), "RS256");
+                    bootstrap.backchannelLogoutUri().orElse(null), "RS256", false);
             if (exists) {
                 // dev mode: the launcher's settings (ports, URIs) win over what an earlier run registered
                 provider.clients().update(client);

@@ -9,6 +9,12 @@ import dev.echoid.identity.grant.GrantHandlers;
 import dev.echoid.identity.grant.RefreshTokenGrant;
 import dev.echoid.identity.grant.TokenResponseIssuer;
 import dev.echoid.identity.login.Authenticator;
+import dev.echoid.identity.login.BruteForceProtection;
+import dev.echoid.identity.login.SecondFactor;
+import dev.echoid.identity.logout.SessionTermination;
+import dev.echoid.identity.security.Sealer;
+import dev.echoid.identity.store.JdbcLoginThrottles;
+import dev.echoid.identity.store.JdbcTotpCredentials;
 import dev.echoid.identity.login.SingleSignOn;
 import dev.echoid.identity.logout.BackchannelLogout;
 import dev.echoid.identity.security.PasswordHasher;
@@ -60,6 +66,9 @@ public final class IdentityProvider {
     private final SingleSignOn singleSignOn;
     private final IdTokenHints idTokenHints;
     private final BackchannelLogout backchannelLogout;
+    private final BruteForceProtection bruteForce;
+    private final SecondFactor secondFactor;
+    private final SessionTermination sessionTermination;
 
     public IdentityProvider(IdentitySettings settings, Database database, PasswordHasher hasher, Clock clock) {
         this.settings = settings;
@@ -74,8 +83,11 @@ public final class IdentityProvider {
         this.signingKeys = new SigningKeys(new JdbcSigningKeyStore(dataSource), settings.keyEncryptionKey(), clock,
                 settings.keyRotation().publishDelay(), settings.maxTokenLifetime()).initialize();
         TokenIssuer issuer = new TokenIssuer(settings, signingKeys, clock);
+        JdbcSsoSessions ssoSessions = new JdbcSsoSessions(dataSource);
+        this.singleSignOn = new SingleSignOn(ssoSessions, users, settings.sessionIdleTtl(), settings.sessionMaxTtl(),
+                !settings.devMode(), clock);
         TokenResponseIssuer responses = new TokenResponseIssuer(issuer, accessTokens, refreshTokens,
-                settings.refreshIdleTtl(), clock);
+                singleSignOn::amrOf, settings.refreshIdleTtl(), clock);
         this.codeGrant = new AuthorizationCodeGrant(new JdbcAuthorizationCodes(dataSource), users, grants, responses,
                 audit, settings.codeTtl(), settings.refreshAbsoluteTtl(), clock);
         this.grantHandlers = new GrantHandlers(List.of(
@@ -84,12 +96,14 @@ public final class IdentityProvider {
                 new ClientCredentialsGrant(grants, responses, audit, settings.accessTokenTtl(), clock)));
         this.clientAuthenticator = new ClientAuthenticator(clients, hasher, audit);
         this.accessTokenVerifier = new AccessTokenVerifier(settings, signingKeys, accessTokens);
-        this.authenticator = new Authenticator(users, hasher, audit);
-        JdbcSsoSessions ssoSessions = new JdbcSsoSessions(dataSource);
-        this.singleSignOn = new SingleSignOn(ssoSessions, users, settings.sessionIdleTtl(), settings.sessionMaxTtl(),
-                !settings.devMode(), clock);
+        this.bruteForce = new BruteForceProtection(new JdbcLoginThrottles(dataSource), settings.loginPolicy(), clock);
+        this.authenticator = new Authenticator(users, hasher, audit, bruteForce);
+        this.secondFactor = new SecondFactor(new JdbcTotpCredentials(dataSource),
+                new Sealer(settings.keyEncryptionKey(), "echoid totp secret v1"), bruteForce, audit,
+                settings.loginPolicy().mfaRequired(), clock);
         this.idTokenHints = new IdTokenHints(settings, signingKeys);
         this.backchannelLogout = new BackchannelLogout(ssoSessions, issuer, audit);
+        this.sessionTermination = new SessionTermination(singleSignOn, grants, backchannelLogout, audit);
     }
 
     public static IdentityProvider from(ServletContext context) {
@@ -170,5 +184,17 @@ public final class IdentityProvider {
 
     public BackchannelLogout backchannelLogout() {
         return backchannelLogout;
+    }
+
+    public BruteForceProtection bruteForce() {
+        return bruteForce;
+    }
+
+    public SecondFactor secondFactor() {
+        return secondFactor;
+    }
+
+    public SessionTermination sessionTermination() {
+        return sessionTermination;
     }
 }

@@ -36,7 +36,8 @@ public record IdentitySettings(
         Duration sessionMaxTtl,
         Optional<byte[]> keyEncryptionKey,
         Bootstrap bootstrap,
-        KeyRotation keyRotation) {
+        KeyRotation keyRotation,
+        LoginPolicy loginPolicy) {
 
     public static final String ISSUER = "IDENTITY_ISSUER";
     public static final String DEV_MODE = "IDENTITY_DEV_MODE";
@@ -91,7 +92,8 @@ public record IdentitySettings(
                 seconds(source, SESSION_MAX_TTL, Duration.ofHours(10)),
                 source.get(KEY_ENCRYPTION_KEY).map(IdentitySettings::decodeKey),
                 Bootstrap.from(source),
-                KeyRotation.from(source));
+                KeyRotation.from(source),
+                LoginPolicy.from(source));
     }
 
     /** The endpoint URL under the issuer, e.g. {@code endpoint("token")}. */

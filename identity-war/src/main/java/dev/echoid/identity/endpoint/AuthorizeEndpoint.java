@@ -66,8 +66,11 @@ public class AuthorizeEndpoint {
         URI issuer = provider.settings().issuer();
         try {
             AuthorizationRequest authorization = AuthorizationRequest.parse(params, trusted);
+            boolean secondFactorRequired = provider.secondFactor().isRequired(trusted.client());
             Optional<Current> signedIn = provider.singleSignOn().current(request)
-                    .filter(current -> !mustAuthenticateAgain(authorization, current));
+                    .filter(current -> !mustAuthenticateAgain(authorization, current))
+                    // a client that requires a second factor: a password-only session is not enough
+                    .filter(current -> !secondFactorRequired || current.session().usedSecondFactor());
             if (signedIn.isPresent()) {
                 // single sign-on: the browser's session stands for the user, no password asked
                 Current current = signedIn.get();

@@ -5,9 +5,7 @@ import dev.echoid.identity.login.SingleSignOn.Current;
 import dev.echoid.identity.protocol.AuthorizationResponse;
 import dev.echoid.identity.protocol.OAuthException;
 import dev.echoid.identity.protocol.Parameters;
-import dev.echoid.identity.protocol.Scope;
 import dev.echoid.identity.security.RandomTokens;
-import dev.echoid.identity.store.AuditEvent;
 import dev.echoid.identity.store.Client;
 import dev.echoid.identity.token.IdTokenHints.Hint;
 import jakarta.servlet.ServletContext;
@@ -126,11 +124,8 @@ public class EndSessionEndpoint {
     }
 
     private void signedOut(IdentityProvider provider, Current ended) {
-        // grants of this session end with it, except offline ones (offline_access: the user asked to stay signed in)
-        provider.grants().revokeBySession(ended.session().id(), Scope.OFFLINE_ACCESS, "signed out");
-        provider.audit().record(AuditEvent.success(AuditEvent.Type.LOGOUT, null, ended.user().id(),
-                ended.user().username(), request.getRemoteAddr(), "sso session " + ended.session().id() + " ended"));
-        provider.backchannelLogout().notifyClients(ended.session().id(), ended.user().id());
+        provider.sessionTermination().ended(ended.session().id(), ended.user().id(), ended.user().username(),
+                request.getRemoteAddr(), "signed out (RP-initiated logout)");
     }
 
     private boolean confirmed(Parameters params) {

@@ -17,6 +17,7 @@ public class ProtocolApplication extends ResourceConfig {
         register(RevocationEndpoint.class);
         register(IntrospectionEndpoint.class);
         register(EndSessionEndpoint.class);
+        register(AdminUsersEndpoint.class);
         register(HealthEndpoint.class);
         register(AdminEndpoint.class);
         register(OAuthExceptionMapper.class);

@@ -14,7 +14,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Issues the tokens of a successful token response (RFC 6749 §5.1) from a grant: an access token (recorded, so it
@@ -24,14 +28,17 @@ import java.util.Map;
 public final class TokenResponseIssuer {
 
     private final TokenIssuer tokens;
+    private final Function<UUID, Optional<String>> sessionAmr;
     private final AccessTokens accessTokens;
     private final RefreshTokens refreshTokens;
     private final Duration refreshIdleTtl;
     private final Clock clock;
 
+    /** @param sessionAmr how the user authenticated in a sign-on session (RFC 8176 values, space-separated) */
     public TokenResponseIssuer(TokenIssuer tokens, AccessTokens accessTokens, RefreshTokens refreshTokens,
-            Duration refreshIdleTtl, Clock clock) {
+            Function<UUID, Optional<String>> sessionAmr, Duration refreshIdleTtl, Clock clock) {
         this.tokens = tokens;
+        this.sessionAmr = sessionAmr;
         this.accessTokens = accessTokens;
         this.refreshTokens = refreshTokens;
         this.refreshIdleTtl = refreshIdleTtl;
@@ -63,8 +70,10 @@ public final class TokenResponseIssuer {
             response.put("refresh_token", refresh);
         }
         if (user != null && scope.contains(Scope.OPENID)) {
+            List<String> amr = grant.ssoSessionId() == null ? List.of()
+                    : sessionAmr.apply(grant.ssoSessionId()).map(value -> List.of(value.split(" "))).orElse(List.of());
             response.put("id_token", tokens.idToken(user, client.clientId(), scope, nonce, grant.authTime(),
-                    grant.ssoSessionId(), client.idTokenSigningAlgorithm()));
+                    grant.ssoSessionId(), client.idTokenSigningAlgorithm(), amr));
         }
         return response;
     }

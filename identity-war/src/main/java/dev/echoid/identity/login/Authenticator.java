@@ -8,19 +8,22 @@ import dev.echoid.identity.store.Users;
 import java.util.Optional;
 
 /**
- * Checks a user name and password. An unknown user costs the same hashing work as a wrong password, and both give
- * the same answer, so the login page does not reveal which accounts exist.
+ * Checks a user name and password. Every refusal looks the same to the person and costs the same hashing work: an
+ * unknown user, a wrong password, a disabled or a locked account. A password stored under outdated hashing
+ * parameters is rehashed at a successful sign-in.
  */
 public final class Authenticator {
 
     private final Users users;
     private final PasswordHasher hasher;
     private final AuditLog audit;
+    private final BruteForceProtection bruteForce;
 
-    public Authenticator(Users users, PasswordHasher hasher, AuditLog audit) {
+    public Authenticator(Users users, PasswordHasher hasher, AuditLog audit, BruteForceProtection bruteForce) {
         this.users = users;
         this.hasher = hasher;
         this.audit = audit;
+        this.bruteForce = bruteForce;
     }
 
     public Optional<User> authenticate(String username, String password, String clientId, String remoteAddress) {
@@ -30,17 +33,28 @@ public final class Authenticator {
             hasher.verifyDummy(secret.length() > PasswordHasher.MAX_LENGTH ? "" : secret);
             return failed(name, clientId, remoteAddress, null, "malformed credentials");
         }
+        String accountKey = BruteForceProtection.userKey(name);
+        if (bruteForce.isLocked(accountKey, BruteForceProtection.addressKey(remoteAddress))) {
+            // the same work and the same answer as any other refusal: a lock reveals nothing
+            hasher.verifyDummy(secret);
+            return failed(name, clientId, remoteAddress, null, "locked (too many failures)");
+        }
         Optional<User> user = users.findByUsername(name);
         if (user.isEmpty()) {
             hasher.verifyDummy(secret);
+            bruteForce.failed(accountKey, remoteAddress);
             return failed(name, clientId, remoteAddress, null, "unknown user");
         }
-        boolean matches = hasher.verify(secret, user.get().passwordHash());
-        if (!matches) {
+        if (!hasher.verify(secret, user.get().passwordHash())) {
+            bruteForce.failed(accountKey, remoteAddress);
             return failed(name, clientId, remoteAddress, user.get(), "wrong password");
         }
         if (!user.get().enabled()) {
             return failed(name, clientId, remoteAddress, user.get(), "account disabled");
+        }
+        bruteForce.succeeded(accountKey);
+        if (hasher.needsRehash(user.get().passwordHash())) {
+            users.updatePasswordHash(user.get().id(), hasher.hash(secret));
         }
         audit.record(AuditEvent.success(AuditEvent.Type.LOGIN_SUCCEEDED, clientId, user.get().id(), name,
                 remoteAddress, null));

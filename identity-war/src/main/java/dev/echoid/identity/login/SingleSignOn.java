@@ -61,23 +61,35 @@ public final class SingleSignOn {
     }
 
     /**
-     * After the user authenticated: the same session re-authenticated when it was this user's, else a new one (and
-     * the previous one ends). Sets the cookie.
+     * After the user authenticated (with the RFC 8176 methods {@code amr}, e.g. {@code pwd otp}): the same session
+     * re-authenticated when it was this user's, else a new one (and the previous one ends). Sets the cookie.
      */
-    public SsoSession signedIn(User user, HttpServletRequest request, HttpServletResponse response) {
+    public SsoSession signedIn(User user, String amr, HttpServletRequest request, HttpServletResponse response) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Optional<Current> current = current(request);
         if (current.isPresent() && current.get().user().id().equals(user.id())) {
             sessions.touch(current.get().session().id(), now, now);
+            sessions.setAmr(current.get().session().id(), amr);
             SsoSession old = current.get().session();
-            return new SsoSession(old.id(), old.userId(), now, old.createdAt(), now, old.expiresAt(), null);
+            return new SsoSession(old.id(), old.userId(), now, old.createdAt(), now, old.expiresAt(), null, amr);
         }
         current.ifPresent(other -> sessions.end(other.session().id()));
         String secret = RandomTokens.base64Url(32);
-        SsoSession session = new SsoSession(UUID.randomUUID(), user.id(), now, now, now, now.plus(maxTtl), null);
+        SsoSession session = new SsoSession(UUID.randomUUID(), user.id(), now, now, now, now.plus(maxTtl), null,
+                amr);
         sessions.create(session, Hashes.sha256Base64Url(secret));
         response.addCookie(cookie(request, secret, -1));
         return session;
+    }
+
+    /** Ends every live session of the user; their ids. */
+    public java.util.List<UUID> endAllOf(UUID userId) {
+        return sessions.endAllOf(userId);
+    }
+
+    /** The amr of a session, for the ID tokens issued from it. */
+    public Optional<String> amrOf(UUID sessionId) {
+        return sessions.find(sessionId).map(SsoSession::amr);
     }
 
     /** Ends the browser's session (if any) and clears the cookie; the session that ended, if one was live. */

@@ -62,6 +62,13 @@ public final class PasswordHasher {
         return MessageDigest.isEqual(expected, actual);
     }
 
+    /** True when the stored hash was made with other parameters (or another algorithm) than today's. */
+    public boolean needsRehash(String stored) {
+        Matcher m = stored == null ? null : PHC.matcher(stored);
+        return m == null || !m.matches() || Integer.parseInt(m.group(1)) != memoryKib
+                || Integer.parseInt(m.group(2)) != iterations || Integer.parseInt(m.group(3)) != parallelism;
+    }
+
     /** Spends the same time as a real verification, for an account that does not exist. */
     public void verifyDummy(String password) {
         verify(password == null ? "" : password, dummyHash);

@@ -14,10 +14,11 @@ import java.util.Set;
  * @param postLogoutRedirectUris   where RP-initiated logout may return the browser (exact match)
  * @param backchannelLogoutUri     where the provider POSTs logout tokens, or null
  * @param idTokenSigningAlgorithm  the JWS algorithm of its ID tokens ({@code RS256} or {@code ES256})
+ * @param requireMfa               its users must pass a second factor (TOTP) to sign in to it
  */
 public record Client(String clientId, String name, String secretHash, List<URI> redirectUris, boolean enabled,
         Set<String> grantTypes, List<URI> postLogoutRedirectUris, URI backchannelLogoutUri,
-        String idTokenSigningAlgorithm) {
+        String idTokenSigningAlgorithm, boolean requireMfa) {
 
     public static final String AUTHORIZATION_CODE = "authorization_code";
     public static final String REFRESH_TOKEN = "refresh_token";
@@ -32,7 +33,7 @@ public record Client(String clientId, String name, String secretHash, List<URI> 
     /** A client of the code flow with the defaults: refresh tokens, RS256, no logout URIs. */
     public static Client codeFlow(String clientId, String name, String secretHash, List<URI> redirectUris) {
         return new Client(clientId, name, secretHash, redirectUris, true, Set.of(AUTHORIZATION_CODE, REFRESH_TOKEN),
-                List.of(), null, "RS256");
+                List.of(), null, "RS256", false);
     }
 
     public boolean isPublic() {

@@ -14,14 +14,14 @@ import javax.sql.DataSource;
 public final class JdbcClients implements Clients {
 
     private static final String COLUMNS = "client_id, name, secret_hash, redirect_uris, enabled, grant_types, "
-            + "post_logout_redirect_uris, backchannel_logout_uri, id_token_signed_response_alg";
+            + "post_logout_redirect_uris, backchannel_logout_uri, id_token_signed_response_alg, require_mfa";
     private static final String FIND = "SELECT " + COLUMNS + " FROM client WHERE client_id = ?";
-    private static final String INSERT = "INSERT INTO client (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    private static final String INSERT = "INSERT INTO client (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             + "ON CONFLICT (client_id) DO NOTHING";
 
     private static final String UPDATE = "UPDATE client SET name = ?, secret_hash = ?, redirect_uris = ?, "
             + "enabled = ?, grant_types = ?, post_logout_redirect_uris = ?, backchannel_logout_uri = ?, "
-            + "id_token_signed_response_alg = ? WHERE client_id = ?";
+            + "id_token_signed_response_alg = ?, require_mfa = ? WHERE client_id = ?";
 
     private final Sql sql;
 
@@ -46,6 +46,7 @@ public final class JdbcClients implements Clients {
             s.setArray(7, textArray(s, client.postLogoutRedirectUris().stream().map(URI::toString).toArray()));
             s.setString(8, client.backchannelLogoutUri() == null ? null : client.backchannelLogoutUri().toString());
             s.setString(9, client.idTokenSigningAlgorithm());
+            s.setBoolean(10, client.requireMfa());
         }) == 1;
     }
 
@@ -60,7 +61,8 @@ public final class JdbcClients implements Clients {
             s.setArray(6, textArray(s, client.postLogoutRedirectUris().stream().map(URI::toString).toArray()));
             s.setString(7, client.backchannelLogoutUri() == null ? null : client.backchannelLogoutUri().toString());
             s.setString(8, client.idTokenSigningAlgorithm());
-            s.setString(9, client.clientId());
+            s.setBoolean(9, client.requireMfa());
+            s.setString(10, client.clientId());
         }) == 1;
     }
 
@@ -82,6 +84,6 @@ public final class JdbcClients implements Clients {
         return new Client(row.getString("client_id"), row.getString("name"), row.getString("secret_hash"),
                 uris(row, "redirect_uris"), row.getBoolean("enabled"), Set.of(strings(row, "grant_types")),
                 uris(row, "post_logout_redirect_uris"), backchannel == null ? null : URI.create(backchannel),
-                row.getString("id_token_signed_response_alg"));
+                row.getString("id_token_signed_response_alg"), row.getBoolean("require_mfa"));
     }
 }

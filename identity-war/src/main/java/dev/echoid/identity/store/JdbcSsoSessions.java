@@ -11,10 +11,14 @@ import javax.sql.DataSource;
 
 public final class JdbcSsoSessions implements SsoSessions {
 
-    private static final String COLUMNS = "id, user_id, auth_time, created_at, last_seen_at, expires_at, ended_at";
+    private static final String COLUMNS = "id, user_id, auth_time, created_at, last_seen_at, expires_at, ended_at, amr";
     private static final String INSERT = "INSERT INTO sso_session (id, secret_hash, user_id, auth_time, created_at, "
-            + "last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
+            + "last_seen_at, expires_at, amr) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String FIND = "SELECT " + COLUMNS + " FROM sso_session WHERE secret_hash = ?";
+    private static final String FIND_BY_ID = "SELECT " + COLUMNS + " FROM sso_session WHERE id = ?";
+    private static final String END_ALL = "UPDATE sso_session SET ended_at = now() "
+            + "WHERE user_id = ? AND ended_at IS NULL RETURNING id";
+    private static final String SET_AMR = "UPDATE sso_session SET amr = ? WHERE id = ?";
     private static final String TOUCH = "UPDATE sso_session SET last_seen_at = ?, auth_time = ? "
             + "WHERE id = ? AND ended_at IS NULL";
     private static final String END = "UPDATE sso_session SET ended_at = now() WHERE id = ? AND ended_at IS NULL";
@@ -37,6 +41,7 @@ public final class JdbcSsoSessions implements SsoSessions {
             s.setTimestamp(5, Sql.timestamp(session.createdAt()));
             s.setTimestamp(6, Sql.timestamp(session.lastSeenAt()));
             s.setTimestamp(7, Sql.timestamp(session.expiresAt()));
+            s.setString(8, session.amr());
         });
     }
 
@@ -51,6 +56,24 @@ public final class JdbcSsoSessions implements SsoSessions {
             s.setTimestamp(1, Sql.timestamp(lastSeenAt));
             s.setTimestamp(2, Sql.timestamp(authTime));
             s.setObject(3, id);
+        });
+    }
+
+    @Override
+    public Optional<SsoSession> find(UUID id) {
+        return sql.queryOne(FIND_BY_ID, s -> s.setObject(1, id), JdbcSsoSessions::map);
+    }
+
+    @Override
+    public List<UUID> endAllOf(UUID userId) {
+        return sql.query(END_ALL, s -> s.setObject(1, userId), row -> row.getObject("id", UUID.class));
+    }
+
+    @Override
+    public void setAmr(UUID id, String amr) {
+        sql.update(SET_AMR, s -> {
+            s.setString(1, amr);
+            s.setObject(2, id);
         });
     }
 
@@ -70,6 +93,6 @@ public final class JdbcSsoSessions implements SsoSessions {
     private static SsoSession map(ResultSet row) throws SQLException {
         return new SsoSession(row.getObject("id", UUID.class), row.getObject("user_id", UUID.class),
                 Sql.instant(row, "auth_time"), Sql.instant(row, "created_at"), Sql.instant(row, "last_seen_at"),
-                Sql.instant(row, "expires_at"), Sql.instant(row, "ended_at"));
+                Sql.instant(row, "expires_at"), Sql.instant(row, "ended_at"), row.getString("amr"));
     }
 }

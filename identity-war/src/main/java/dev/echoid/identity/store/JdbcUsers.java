@@ -15,6 +15,8 @@ public final class JdbcUsers implements Users {
     private static final String INSERT = "INSERT INTO app_user (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?) "
             + "ON CONFLICT DO NOTHING";
 
+    private static final String UPDATE_HASH = "UPDATE app_user SET password_hash = ? WHERE id = ?";
+
     private final Sql sql;
 
     public JdbcUsers(DataSource dataSource) {
@@ -42,6 +44,14 @@ public final class JdbcUsers implements Users {
             s.setBoolean(6, user.emailVerified());
             s.setBoolean(7, user.enabled());
         }) == 1;
+    }
+
+    @Override
+    public void updatePasswordHash(UUID id, String passwordHash) {
+        sql.update(UPDATE_HASH, s -> {
+            s.setString(1, passwordHash);
+            s.setObject(2, id);
+        });
     }
 
     private static User map(ResultSet row) throws SQLException {

@@ -9,9 +9,15 @@ import java.util.UUID;
  *
  * @param id       the session id, published as the {@code sid} claim (never the browser's secret)
  * @param authTime when the user last authenticated in this session
+ * @param amr      how: space-separated authentication method references (RFC 8176)
  */
 public record SsoSession(UUID id, UUID userId, Instant authTime, Instant createdAt, Instant lastSeenAt,
-        Instant expiresAt, Instant endedAt) {
+        Instant expiresAt, Instant endedAt, String amr) {
+
+    /** RFC 8176: the methods used, e.g. {@code pwd} or {@code pwd otp}. */
+    public boolean usedSecondFactor() {
+        return amr != null && java.util.Arrays.asList(amr.split(" ")).contains("otp");
+    }
 
     public boolean isActive(Instant now, Duration idleTtl) {
         return endedAt == null && expiresAt.isAfter(now) && lastSeenAt.plus(idleTtl).isAfter(now);

@@ -20,8 +20,16 @@ public interface SsoSessions {
     /** Records activity (idle lifetime) and, after re-authentication, a new {@code authTime}. */
     void touch(UUID id, Instant lastSeenAt, Instant authTime);
 
+    Optional<SsoSession> find(UUID id);
+
     /** Ends the session; true when it was active. */
     boolean end(UUID id);
+
+    /** Ends every live session of a user; the ids of those that were live. */
+    List<UUID> endAllOf(UUID userId);
+
+    /** Records how the user authenticated in the session (space-separated RFC 8176 values). */
+    void setAmr(UUID id, String amr);
 
     /** Every client that received a code in this session. */
     List<SignedInClient> clientsOf(UUID id);

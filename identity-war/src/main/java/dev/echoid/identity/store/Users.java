@@ -12,4 +12,7 @@ public interface Users {
 
     /** Inserts the user unless the user name is taken; true when inserted. */
     boolean createIfAbsent(User user);
+
+    /** Replaces the password hash (a new password, or the same one under current hashing parameters). */
+    void updatePasswordHash(UUID id, String passwordHash);
 }

@@ -19,6 +19,10 @@ public final class TokenIssuer {
     public record SignedAccessToken(String value, String jti, Instant issuedAt, Instant expiresAt) {
     }
 
+    /** Authentication context classes: a password, or a password and a second factor. */
+    public static final String ACR_PASSWORD = "1";
+    public static final String ACR_SECOND_FACTOR = "2";
+
     private final IdentitySettings settings;
     private final SigningKeys keys;
     private final Clock clock;
@@ -37,6 +41,15 @@ public final class TokenIssuer {
      */
     public String idToken(User user, String clientId, Scope scope, String nonce, Instant authTime, UUID sid,
             String algorithm) {
+        return idToken(user, clientId, scope, nonce, authTime, sid, algorithm, java.util.List.of());
+    }
+
+    /**
+     * As above, with how the user authenticated: {@code amr} (RFC 8176: {@code pwd}, {@code otp}) and the matching
+     * {@code acr}: {@code "2"} with a second factor, {@code "1"} with a password alone.
+     */
+    public String idToken(User user, String clientId, Scope scope, String nonce, Instant authTime, UUID sid,
+            String algorithm, java.util.List<String> amr) {
         Instant now = now();
         SigningKey idKey = keys.signingKey(algorithm);
         JWTCreator.Builder id = JWT.create()
@@ -53,6 +66,10 @@ public final class TokenIssuer {
         }
         if (sid != null) {
             id.withClaim("sid", sid.toString());
+        }
+        if (!amr.isEmpty()) {
+            id.withClaim("amr", amr);
+            id.withClaim("acr", amr.contains("otp") ? ACR_SECOND_FACTOR : ACR_PASSWORD);
         }
         UserClaims.of(user, scope).forEach((name, value) -> putClaim(id, name, value));
         return id.sign(idKey.jwtAlgorithm());

@@ -246,7 +246,8 @@ class KeyRotationIT {
                 Instant.now(), Instant.now().plus(Duration.ofDays(1)), null);
         new JdbcGrants(db).create(grant);
         String accessToken = (String) new TokenResponseIssuer(new TokenIssuer(settings, otherNode, Clock.systemUTC()),
-                new JdbcAccessTokens(db), new JdbcRefreshTokens(db), Duration.ofDays(1), Clock.systemUTC())
+                new JdbcAccessTokens(db), new JdbcRefreshTokens(db), sessionId -> Optional.empty(), Duration.ofDays(1),
+                Clock.systemUTC())
                 .issue(grant, echo, ada, Scope.of("openid"), null).get("access_token");
         assertThat(JWT.decode(accessToken).getKeyId()).isEqualTo(rotation.key().kid());
 

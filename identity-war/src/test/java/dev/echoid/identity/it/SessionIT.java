@@ -78,7 +78,7 @@ class SessionIT {
         new JdbcClients(PostgresExtension.dataSource()).createIfAbsent(new Client(SECOND, "Second app",
                 PasswordHasher.owaspDefault().hash(SECOND_SECRET), List.of(URI.create(SECOND_REDIRECT)), true,
                 Set.of(Client.AUTHORIZATION_CODE, Client.REFRESH_TOKEN), List.of(URI.create(SECOND_BYE)), receiver,
-                "RS256"));
+                "RS256", false));
     }
 
     @AfterAll

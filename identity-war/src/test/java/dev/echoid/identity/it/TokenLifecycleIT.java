@@ -65,16 +65,16 @@ class TokenLifecycleIT {
         JdbcClients clients = new JdbcClients(PostgresExtension.dataSource());
         PasswordHasher hasher = PasswordHasher.owaspDefault();
         clients.createIfAbsent(new Client(SERVICE, "Reporting service", hasher.hash(SERVICE_SECRET), List.of(), true,
-                Set.of(Client.CLIENT_CREDENTIALS), List.of(), null, "RS256"));
+                Set.of(Client.CLIENT_CREDENTIALS), List.of(), null, "RS256", false));
         clients.createIfAbsent(new Client(NO_REFRESH, "No refresh", hasher.hash(NO_REFRESH_SECRET),
                 List.of(URI.create(NO_REFRESH_REDIRECT)), true, Set.of(Client.AUTHORIZATION_CODE), List.of(), null,
-                "RS256"));
+                "RS256", false));
         clients.createIfAbsent(new Client(ES256_APP, "ES256 app", hasher.hash(ES256_SECRET),
                 List.of(URI.create(ES256_REDIRECT)), true, Set.of(Client.AUTHORIZATION_CODE), List.of(), null,
-                "ES256"));
+                "ES256", false));
         clients.createIfAbsent(new Client(SPA, "SPA", null, List.of(URI.create("https://spa.example/cb")), true,
                 Set.of(Client.AUTHORIZATION_CODE, Client.REFRESH_TOKEN, Client.CLIENT_CREDENTIALS), List.of(), null,
-                "RS256"));
+                "RS256", false));
     }
 
     // --- refresh ---

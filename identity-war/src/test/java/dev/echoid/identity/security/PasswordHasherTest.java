@@ -39,4 +39,11 @@ class PasswordHasherTest {
         assertThat(cheap).contains("m=1024,t=1,p=1");
         assertThat(hasher.verify("pw", cheap)).isTrue();
     }
+
+    @Test
+    void needsRehashWhenOtherParametersOrAlgorithmThenTrue() {
+        assertThat(hasher.needsRehash(hasher.hash("pw"))).isFalse();
+        assertThat(hasher.needsRehash(new PasswordHasher(1024, 1, 1).hash("pw"))).isTrue();
+        assertThat(hasher.needsRehash("$2a$10$bcrypt-or-anything-else")).isTrue();
+    }
 }

@@ -1,0 +1,77 @@
+package dev.echoid.identity.endpoint;
+
+import dev.echoid.identity.IdentityProvider;
+import dev.echoid.identity.store.AuditEvent;
+import dev.echoid.identity.store.User;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Account help for operators, behind {@code IDENTITY_ADMIN_TOKEN}: unlock a user name locked by the brute-force
+ * defence, remove a user's second factor (a lost phone).
+ */
+@Path("admin/users/{username}")
+public class AdminUsersEndpoint {
+
+    @Context
+    private ServletContext servletContext;
+    @Context
+    private HttpServletRequest request;
+
+    @POST
+    @Path("unlock")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response unlock(@PathParam("username") String username,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        IdentityProvider provider = IdentityProvider.from(servletContext);
+        Response refused = AdminAccess.refusal(provider, authorization, request);
+        if (refused != null) {
+            return refused;
+        }
+        boolean hadFailures = provider.bruteForce().unlock(username);
+        provider.audit().record(AuditEvent.success(AuditEvent.Type.ACCOUNT_UNLOCKED, null, null, username,
+                request.getRemoteAddr(), hadFailures ? "failures cleared by an operator" : "nothing to clear"));
+        return answer(username, "unlocked", hadFailures);
+    }
+
+    @DELETE
+    @Path("totp")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response resetSecondFactor(@PathParam("username") String username,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        IdentityProvider provider = IdentityProvider.from(servletContext);
+        Response refused = AdminAccess.refusal(provider, authorization, request);
+        if (refused != null) {
+            return refused;
+        }
+        Optional<User> user = provider.users().findByUsername(username);
+        if (user.isEmpty()) {
+            return Endpoints.noStore(Response.status(Response.Status.NOT_FOUND).type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(Map.of("error", "not_found", "error_description", "No such user"))).build();
+        }
+        boolean removed = provider.secondFactor().reset(user.get().id());
+        provider.audit().record(AuditEvent.success(AuditEvent.Type.MFA_ENROLMENT, null, user.get().id(), username,
+                request.getRemoteAddr(), removed ? "second factor removed by an operator" : "had no second factor"));
+        return answer(username, "totp_removed", removed);
+    }
+
+    private static Response answer(String username, String what, boolean value) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("username", username);
+        body.put(what, value);
+        return Endpoints.noStore(Response.ok(body, MediaType.APPLICATION_JSON_TYPE)).build();
+    }
+}

@@ -1,0 +1,74 @@
+package dev.echoid.identity.login;
+
+import dev.echoid.identity.IdentityProvider;
+import dev.echoid.identity.protocol.AuthorizationRequest;
+import dev.echoid.identity.store.User;
+import jakarta.faces.application.FacesMessage;
+import jakarta.faces.context.FacesContext;
+import jakarta.faces.view.ViewScoped;
+import jakarta.inject.Named;
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Backs the second step of sign-in: the code from the authenticator app. */
+@Named("mfa")
+@ViewScoped
+public class MfaBean implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private String requestId;
+    private boolean valid;
+    private String code;
+
+    public void load() {
+        valid = user().isPresent();
+    }
+
+    public void verify() throws IOException {
+        Optional<User> user = user();
+        Optional<AuthorizationRequest> request = SignInCompletion.pending().find(requestId);
+        if (user.isEmpty() || request.isEmpty()) {
+            valid = false;
+            return;
+        }
+        IdentityProvider provider = SignInCompletion.provider();
+        boolean passed = provider.secondFactor().verify(user.get(), code, request.get().clientId(),
+                SignInCompletion.request().getRemoteAddr());
+        code = null;
+        if (!passed) {
+            FacesContext.getCurrentInstance().addMessage(null, new FacesMessage(FacesMessage.SEVERITY_ERROR,
+                    "The code is not correct. Enter the current code from your authenticator app.", null));
+            return;
+        }
+        valid = SignInCompletion.complete(requestId, user.get(), "pwd otp");
+    }
+
+    /** The user whose password step passed for this request in this browser. */
+    private Optional<User> user() {
+        Optional<UUID> userId = SignInCompletion.pending().passwordVerifiedUser(requestId);
+        return userId.flatMap(SignInCompletion.provider().users()::find).filter(User::enabled);
+    }
+
+    public String getRequestId() {
+        return requestId;
+    }
+
+    public void setRequestId(String requestId) {
+        this.requestId = requestId;
+    }
+
+    public boolean isValid() {
+        return valid;
+    }
+
+    public String getCode() {
+        return code;
+    }
+
+    public void setCode(String code) {
+        this.code = code;
+    }
+}

@@ -1,0 +1,33 @@
+package dev.echoid.identity.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class SealerTest {
+
+    private final byte[] key = RandomTokens.bytes(32);
+    private final byte[] secret = "a TOTP secret".getBytes(StandardCharsets.UTF_8);
+
+    @Test
+    void sealWhenKeySetThenEncryptedAndOpensWithTheSameKeyAndPurposeOnly() {
+        String sealed = new Sealer(Optional.of(key), "totp").seal(secret);
+        assertThat(sealed).startsWith("aesgcm:").doesNotContain("TOTP");
+        assertThat(new Sealer(Optional.of(key), "totp").open(sealed)).isEqualTo(secret);
+        assertThatThrownBy(() -> new Sealer(Optional.of(key), "signing key").open(sealed))
+                .hasMessageContaining("cannot be decrypted");
+        assertThatThrownBy(() -> new Sealer(Optional.of(RandomTokens.bytes(32)), "totp").open(sealed))
+                .hasMessageContaining("cannot be decrypted");
+        assertThatThrownBy(() -> new Sealer(Optional.empty(), "totp").open(sealed))
+                .hasMessageContaining("IDENTITY_KEY_ENCRYPTION_KEY");
+    }
+
+    @Test
+    void sealWhenNoKeyThenPlainBase64StillReadable() {
+        String stored = new Sealer(Optional.empty(), "totp").seal(secret);
+        assertThat(new Sealer(Optional.of(key), "totp").open(stored)).isEqualTo(secret);
+    }
+}
