@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param sessionMaxTtl    and this long after it started, however used
  * @param keyEncryptionKey AES-256 key that encrypts signing keys at rest, when set
  * @param bootstrap        a user and a client to create at start-up when absent (first deployment, dev)
+ * @param trustedProxies   the reverse proxies whose {@code X-Forwarded-Proto} is believed (none by default)
  */
 public record IdentitySettings(
         URI issuer,
@@ -34,7 +35,8 @@ public record IdentitySettings(
         Duration sessionIdleTtl,
         Duration sessionMaxTtl,
         Optional<byte[]> keyEncryptionKey,
-        Bootstrap bootstrap) {
+        Bootstrap bootstrap,
+        TrustedProxies trustedProxies) {
 
     public static final String ISSUER = "IDENTITY_ISSUER";
     public static final String DEV_MODE = "IDENTITY_DEV_MODE";
@@ -45,6 +47,7 @@ public record IdentitySettings(
     public static final String REFRESH_ABSOLUTE_TTL = "IDENTITY_REFRESH_ABSOLUTE_TTL_SECONDS";
     public static final String SESSION_IDLE_TTL = "IDENTITY_SESSION_IDLE_SECONDS";
     public static final String SESSION_MAX_TTL = "IDENTITY_SESSION_MAX_SECONDS";
+    public static final String TRUSTED_PROXIES = "IDENTITY_TRUSTED_PROXIES";
 
     public IdentitySettings {
         requirePositive(idTokenTtl, ID_TOKEN_TTL);
@@ -88,7 +91,9 @@ public record IdentitySettings(
                 seconds(source, SESSION_IDLE_TTL, Duration.ofMinutes(30)),
                 seconds(source, SESSION_MAX_TTL, Duration.ofHours(10)),
                 source.get(KEY_ENCRYPTION_KEY).map(IdentitySettings::decodeKey),
-                Bootstrap.from(source));
+                Bootstrap.from(source),
+                source.get(TRUSTED_PROXIES).map(value -> TrustedProxies.parse(TRUSTED_PROXIES, value))
+                        .orElse(TrustedProxies.none()));
     }
 
     /** The endpoint URL under the issuer, e.g. {@code endpoint("token")}. */
