@@ -25,6 +25,7 @@ public final class GatewaySettings {
     public static final String CLOCK_SKEW_SECONDS = "ECHO_CLOCK_SKEW_SECONDS";
     public static final String POST_LOGOUT_REDIRECT_URI = "ECHO_POST_LOGOUT_REDIRECT_URI";
     public static final String REFRESH_MARGIN_SECONDS = "ECHO_REFRESH_MARGIN_SECONDS";
+    public static final String TRUSTED_PROXIES = "ECHO_TRUSTED_PROXIES";
 
     public static final String DEFAULT_SCOPES = "openid profile email";
     public static final int DEFAULT_CLOCK_SKEW_SECONDS = 60;
@@ -45,6 +46,7 @@ public final class GatewaySettings {
     private final Duration clockSkew;
     private final URI postLogoutRedirectUri;
     private final Duration refreshMargin;
+    private final TrustedProxies trustedProxies;
 
     private GatewaySettings(Builder b) {
         this.issuer = b.issuer;
@@ -57,6 +59,7 @@ public final class GatewaySettings {
         this.postLogoutRedirectUri = b.postLogoutRedirectUri == null || b.postLogoutRedirectUri.isBlank()
                 ? null : URI.create(b.postLogoutRedirectUri);
         this.refreshMargin = Duration.ofSeconds(b.refreshMarginSeconds);
+        this.trustedProxies = b.parsedTrustedProxies;
     }
 
     /** Reads every setting from {@code source}, applying defaults; all problems are reported at once. */
@@ -91,6 +94,7 @@ public final class GatewaySettings {
                 problems.add(REFRESH_MARGIN_SECONDS + " must be a whole number of seconds, was '" + v + "'");
             }
         });
+        source.lookup(TRUSTED_PROXIES).ifPresent(builder::trustedProxies);
         return builder.build(problems);
     }
 
@@ -150,13 +154,18 @@ public final class GatewaySettings {
         return refreshMargin;
     }
 
+    /** The reverse proxies whose {@code X-Forwarded-Proto} is believed; none by default. */
+    public TrustedProxies trustedProxies() {
+        return trustedProxies;
+    }
+
     @Override
     public String toString() {
         return "GatewaySettings[issuer=" + issuer + ", clientId=" + clientId + ", clientSecret=****"
                 + ", redirectUri=" + redirectUri + ", scopes=" + scope() + ", devMode=" + devMode
                 + ", clockSkew=" + clockSkew.toSeconds() + "s, postLogoutRedirectUri="
                 + (postLogoutRedirectUri == null ? "(default)" : postLogoutRedirectUri)
-                + ", refreshMargin=" + refreshMargin.toSeconds() + "s]";
+                + ", refreshMargin=" + refreshMargin.toSeconds() + "s, trustedProxies=" + trustedProxies + "]";
     }
 
     /** Sets defaults and rejects bad values, naming the setting. */
@@ -170,6 +179,8 @@ public final class GatewaySettings {
         private int clockSkewSeconds = DEFAULT_CLOCK_SKEW_SECONDS;
         private String postLogoutRedirectUri;
         private int refreshMarginSeconds = DEFAULT_REFRESH_MARGIN_SECONDS;
+        private String trustedProxies = "";
+        private TrustedProxies parsedTrustedProxies = TrustedProxies.none();
 
         private Builder() {
         }
@@ -217,6 +228,12 @@ public final class GatewaySettings {
 
         public Builder refreshMarginSeconds(int refreshMarginSeconds) {
             this.refreshMarginSeconds = refreshMarginSeconds;
+            return this;
+        }
+
+        /** IPs and CIDR ranges, space- or comma-separated, whose {@code X-Forwarded-Proto} is believed. */
+        public Builder trustedProxies(String trustedProxies) {
+            this.trustedProxies = trustedProxies;
             return this;
         }
 
@@ -269,6 +286,11 @@ public final class GatewaySettings {
             if (refreshMarginSeconds < 0 || refreshMarginSeconds > MAX_REFRESH_MARGIN_SECONDS) {
                 problems.add(REFRESH_MARGIN_SECONDS + " must be between 0 and " + MAX_REFRESH_MARGIN_SECONDS
                         + ", was " + refreshMarginSeconds);
+            }
+            try {
+                parsedTrustedProxies = TrustedProxies.parse(trustedProxies == null ? "" : trustedProxies);
+            } catch (IllegalArgumentException e) {
+                problems.add(TRUSTED_PROXIES + ": " + e.getMessage());
             }
             if (!problems.isEmpty()) {
                 throw new InvalidSettingsException(problems);

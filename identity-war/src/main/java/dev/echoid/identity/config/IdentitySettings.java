@@ -23,6 +23,8 @@ import java.util.Optional;
  * @param keyEncryptionKey AES-256 key that encrypts signing keys at rest, when set
  * @param bootstrap        a user and a client to create at start-up when absent (first deployment, dev)
  * @param keyRotation      signing-key rotation: publish delay, admin token
+ * @param loginPolicy      brute-force defence, password and second-factor policy
+ * @param trustedProxies   the reverse proxies whose {@code X-Forwarded-Proto} is believed (none by default)
  */
 public record IdentitySettings(
         URI issuer,
@@ -37,7 +39,8 @@ public record IdentitySettings(
         Optional<byte[]> keyEncryptionKey,
         Bootstrap bootstrap,
         KeyRotation keyRotation,
-        LoginPolicy loginPolicy) {
+        LoginPolicy loginPolicy,
+        TrustedProxies trustedProxies) {
 
     public static final String ISSUER = "IDENTITY_ISSUER";
     public static final String DEV_MODE = "IDENTITY_DEV_MODE";
@@ -48,6 +51,7 @@ public record IdentitySettings(
     public static final String REFRESH_ABSOLUTE_TTL = "IDENTITY_REFRESH_ABSOLUTE_TTL_SECONDS";
     public static final String SESSION_IDLE_TTL = "IDENTITY_SESSION_IDLE_SECONDS";
     public static final String SESSION_MAX_TTL = "IDENTITY_SESSION_MAX_SECONDS";
+    public static final String TRUSTED_PROXIES = "IDENTITY_TRUSTED_PROXIES";
 
     public IdentitySettings {
         requirePositive(idTokenTtl, ID_TOKEN_TTL);
@@ -93,7 +97,9 @@ public record IdentitySettings(
                 source.get(KEY_ENCRYPTION_KEY).map(IdentitySettings::decodeKey),
                 Bootstrap.from(source),
                 KeyRotation.from(source),
-                LoginPolicy.from(source));
+                LoginPolicy.from(source),
+                source.get(TRUSTED_PROXIES).map(value -> TrustedProxies.parse(TRUSTED_PROXIES, value))
+                        .orElse(TrustedProxies.none()));
     }
 
     /** The endpoint URL under the issuer, e.g. {@code endpoint("token")}. */

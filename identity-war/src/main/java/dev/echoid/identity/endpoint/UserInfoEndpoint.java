@@ -48,7 +48,7 @@ public class UserInfoEndpoint {
         IdentityProvider provider = IdentityProvider.from(servletContext);
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             // RFC 6750 §3.1: without credentials, no error code, just the challenge
-            return Response.status(Response.Status.UNAUTHORIZED)
+            return Endpoints.noStore(Response.status(Response.Status.UNAUTHORIZED))
                     .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"" + provider.settings().issuer() + "\"")
                     .build();
         }

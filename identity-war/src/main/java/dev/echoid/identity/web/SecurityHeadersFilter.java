@@ -2,15 +2,15 @@ package dev.echoid.identity.web;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.annotation.WebFilter;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
-/** Headers every response of the provider carries: no framing, no sniffing, no referrer, no inline script. */
-@WebFilter(urlPatterns = "/*", dispatcherTypes = {jakarta.servlet.DispatcherType.REQUEST,
-    jakarta.servlet.DispatcherType.ERROR})
+/**
+ * Headers every response of the provider carries: no framing, no sniffing, no referrer, no inline script. Mapped first
+ * in {@code web.xml} (requests, forwards and error pages), so the protocol endpoints' answers carry them too.
+ */
 public class SecurityHeadersFilter extends HttpFilter {
 
     private static final long serialVersionUID = 1L;

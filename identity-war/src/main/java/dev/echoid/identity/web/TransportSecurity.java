@@ -1,0 +1,83 @@
+package dev.echoid.identity.web;
+
+import dev.echoid.identity.config.TrustedProxies;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import java.net.URI;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Whether a request reached the provider over TLS, and where its https twin lives. Only the configured issuer names
+ * the host of that address: a {@code Host} header is the client's to choose and must not pick a redirect target.
+ */
+final class TransportSecurity {
+
+    static final String FORWARDED_PROTO = "X-Forwarded-Proto";
+
+    private final String publicBase;
+    private final TrustedProxies trustedProxies;
+
+    /**
+     * @param issuer         the https URL this web application is reached at (its context root)
+     * @param trustedProxies the proxies whose {@value #FORWARDED_PROTO} header is believed
+     */
+    TransportSecurity(URI issuer, TrustedProxies trustedProxies) {
+        this.publicBase = issuer.toString();
+        this.trustedProxies = trustedProxies;
+    }
+
+    /** TLS ended at this container, or at a trusted proxy that says so. */
+    boolean arrivedOverTls(HttpServletRequest request) {
+        if (request.isSecure()) {
+            return true;
+        }
+        if (!trustedProxies.contains(request.getRemoteAddr())) {
+            return false; // anyone else's X-Forwarded-Proto is ignored
+        }
+        List<String> values = Collections.list(request.getHeaders(FORWARDED_PROTO));
+        if (values.isEmpty()) {
+            return false;
+        }
+        // proxies append: the last entry is the one our trusted proxy added, the earlier ones the client could forge
+        String[] hops = values.get(values.size() - 1).split(",");
+        return "https".equals(hops[hops.length - 1].trim().toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * A plain-HTTP request that may simply be sent to https: a GET or HEAD that carries no credentials. Anything else
+     * is refused, so that a password, code or token sent in the clear is never acted on.
+     */
+    static boolean mayRedirect(HttpServletRequest request) {
+        String method = request.getMethod();
+        return ("GET".equals(method) || "HEAD".equals(method)) && request.getHeader("Authorization") == null;
+    }
+
+    /** The same path and query under the issuer: {@code https://issuer-host/identity/login.xhtml?request=...}. */
+    String httpsLocation(HttpServletRequest request) {
+        String uri = request.getRequestURI();
+        String context = request.getContextPath();
+        String path = uri.startsWith(context) ? uri.substring(context.length()) : "/";
+        String query = request.getQueryString();
+        return publicBase + path + (query == null ? "" : "?" + query);
+    }
+
+    /** The request as code below sees it once TLS is established: secure, scheme https. */
+    static HttpServletRequest asSecure(HttpServletRequest request) {
+        if (request.isSecure()) {
+            return request;
+        }
+        return new HttpServletRequestWrapper(request) {
+            @Override
+            public boolean isSecure() {
+                return true;
+            }
+
+            @Override
+            public String getScheme() {
+                return "https";
+            }
+        };
+    }
+}

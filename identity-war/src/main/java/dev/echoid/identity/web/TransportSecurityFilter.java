@@ -1,0 +1,68 @@
+package dev.echoid.identity.web;
+
+import dev.echoid.identity.IdentityProvider;
+import dev.echoid.identity.config.IdentitySettings;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Outside dev mode the provider speaks only over TLS. A plain-HTTP GET or HEAD without credentials is sent to the same
+ * address under the https issuer ({@code 301}); anything else is refused with {@code 403} and never processed.
+ * Responses over TLS carry {@code Strict-Transport-Security}. Mapped ahead of the protocol endpoints in
+ * {@code web.xml}; in dev mode it does nothing.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-3.2">RFC 6749 §3.2: the token endpoint MUST use TLS</a>
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc6797">RFC 6797 (HSTS)</a>
+ */
+public class TransportSecurityFilter extends HttpFilter {
+
+    private static final long serialVersionUID = 1L;
+    static final String STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains";
+    static final String HTTPS_REQUIRED = "{\"error\":\"invalid_request\",\"error_description\":\"HTTPS is required\"}";
+
+    private transient TransportSecurity transport;
+
+    @Override
+    public void init() {
+        IdentitySettings settings = IdentityProvider.from(getServletContext()).settings();
+        transport = settings.devMode() ? null : new TransportSecurity(settings.issuer(), settings.trustedProxies());
+    }
+
+    /** For tests: the filter with its settings given rather than read from the running provider. */
+    static TransportSecurityFilter of(TransportSecurity transport) {
+        TransportSecurityFilter filter = new TransportSecurityFilter();
+        filter.transport = transport;
+        return filter;
+    }
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        if (transport == null) {
+            chain.doFilter(request, response);
+            return;
+        }
+        if (transport.arrivedOverTls(request)) {
+            response.setHeader("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY);
+            chain.doFilter(TransportSecurity.asSecure(request), response);
+        } else if (request.getDispatcherType() != DispatcherType.REQUEST) {
+            chain.doFilter(request, response); // an error page or forward of a request already let through
+        } else if (TransportSecurity.mayRedirect(request)) {
+            response.setStatus(HttpServletResponse.SC_MOVED_PERMANENTLY);
+            response.setHeader("Location", transport.httpsLocation(request));
+            response.setHeader("Cache-Control", "no-store");
+        } else {
+            response.setStatus(HttpServletResponse.SC_FORBIDDEN);
+            response.setHeader("Cache-Control", "no-store");
+            response.setContentType("application/json");
+            response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+            response.getWriter().write(HTTPS_REQUIRED);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.echoid.identity.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TrustedProxiesTest {
+
+    private static final String NAME = IdentitySettings.TRUSTED_PROXIES;
+
+    @Test
+    void containsWhenNoneConfiguredThenNobodyIsTrusted() {
+        assertThat(TrustedProxies.none().contains("127.0.0.1")).isFalse();
+        assertThat(IdentitySettings.from(SettingsSource.of(Map.of("IDENTITY_ISSUER", "https://id.example")))
+                .trustedProxies().isEmpty()).isTrue();
+    }
+
+    @Test
+    void containsWhenSingleAddressesThenExactMatchOnly() {
+        TrustedProxies proxies = TrustedProxies.parse(NAME, "10.1.2.3, 192.168.0.9 ::1");
+        assertThat(proxies.contains("10.1.2.3")).isTrue();
+        assertThat(proxies.contains("192.168.0.9")).isTrue();
+        assertThat(proxies.contains("10.1.2.4")).isFalse();
+        assertThat(proxies.contains("0:0:0:0:0:0:0:1")).as("Tomcat's spelling of ::1").isTrue();
+        assertThat(proxies.contains("::2")).isFalse();
+    }
+
+    @Test
+    void containsWhenIpv4CidrThenWholeRangeAndNothingOutside() {
+        TrustedProxies proxies = TrustedProxies.parse(NAME, "10.0.0.0/8 172.16.0.0/12 192.168.1.128/25");
+        assertThat(proxies.contains("10.255.255.255")).isTrue();
+        assertThat(proxies.contains("11.0.0.0")).isFalse();
+        assertThat(proxies.contains("172.31.0.1")).isTrue();
+        assertThat(proxies.contains("172.32.0.1")).isFalse();
+        assertThat(proxies.contains("192.168.1.128")).isTrue();
+        assertThat(proxies.contains("192.168.1.127")).isFalse();
+    }
+
+    @Test
+    void containsWhenIpv6CidrThenRangeAndIpv4DoesNotMatchIt() {
+        TrustedProxies proxies = TrustedProxies.parse(NAME, "fd00::/8,2001:db8:1::/48");
+        assertThat(proxies.contains("fd12:3456::1")).isTrue();
+        assertThat(proxies.contains("fe80::1")).isFalse();
+        assertThat(proxies.contains("2001:db8:1:ffff::1")).isTrue();
+        assertThat(proxies.contains("2001:db8:2::1")).isFalse();
+        assertThat(proxies.contains("10.0.0.1")).isFalse();
+        assertThat(proxies.contains("fd00::1%eth0")).as("a zone id is not part of the address").isTrue();
+    }
+
+    @Test
+    void containsWhenIpv4MappedIpv6ThenMatchesIpv4Entry() {
+        TrustedProxies proxies = TrustedProxies.parse(NAME, "127.0.0.1");
+        assertThat(proxies.contains("::ffff:127.0.0.1")).isTrue();
+    }
+
+    @Test
+    void containsWhenZeroPrefixThenEverythingOfThatFamily() {
+        TrustedProxies proxies = TrustedProxies.parse(NAME, "0.0.0.0/0");
+        assertThat(proxies.contains("203.0.113.7")).isTrue();
+        assertThat(proxies.contains("2001:db8::1")).isFalse();
+    }
+
+    @Test
+    void containsWhenRemoteAddressIsNotALiteralThenFalse() {
+        TrustedProxies proxies = TrustedProxies.parse(NAME, "0.0.0.0/0");
+        assertThat(proxies.contains("localhost")).isFalse();
+        assertThat(proxies.contains("")).isFalse();
+        assertThat(proxies.contains(null)).isFalse();
+    }
+
+    @Test
+    void parseWhenHostNameOrBadPrefixThenRejectedNamingTheSetting() {
+        for (String bad : new String[] {"proxy.example", "10.0.0.0/33", "::1/129", "10.0.0.256", "10.0.0.0/", "1.2.3"}) {
+            assertThatThrownBy(() -> TrustedProxies.parse(NAME, bad)).as(bad)
+                    .isInstanceOf(InvalidSettingException.class)
+                    .hasMessageStartingWith("IDENTITY_TRUSTED_PROXIES ")
+                    .hasMessageContaining(bad);
+        }
+        assertThatThrownBy(() -> IdentitySettings.from(SettingsSource.of(Map.of(
+                "IDENTITY_ISSUER", "https://id.example", "IDENTITY_TRUSTED_PROXIES", "10.0.0.1 nope"))))
+                .hasMessageContaining("IDENTITY_TRUSTED_PROXIES");
+    }
+}
