@@ -18,6 +18,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -675,8 +677,28 @@ class EchoGatewayIT {
         assertThat(response.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
         assertThat(response.headers().firstValue("Referrer-Policy")).contains("no-referrer");
         assertThat(response.headers().firstValue("X-Frame-Options")).contains("DENY");
+        // the page's one inline stylesheet is allowed by its hash, never by 'unsafe-inline'
+        String style = between(response.body(), "<style>", "</style>");
         assertThat(response.headers().firstValue("Content-Security-Policy")).contains("default-src 'none'; "
-                + "style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+                + "style-src 'sha256-" + sha256Base64(style) + "'; frame-ancestors 'none'; base-uri 'none'; "
+                + "form-action 'self'");
+        assertThat(response.body()).containsOnlyOnce("<style>").doesNotContain("style=");
         assertThat(response.body()).doesNotContain("<script");
+    }
+
+    private static String between(String text, String start, String end) {
+        int from = text.indexOf(start);
+        int to = text.indexOf(end, from);
+        assertThat(from).as("page has %s", start).isNotNegative();
+        return text.substring(from + start.length(), to);
+    }
+
+    private static String sha256Base64(String text) {
+        try {
+            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
     }
 }
