@@ -21,7 +21,7 @@ public final class SignedOutServlet extends HttpServlet {
 
     static void page(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Responses.page(response, HttpServletResponse.SC_OK, "Signed out",
-                "<p>You are signed out of Echo.</p>\n<p><a href=\""
-                        + Html.escape(request.getContextPath() + "/login") + "\">Sign in again</a></p>");
+                "<p class=\"lead\">You are signed out of Echo.</p>\n<div class=\"actions\"><a href=\""
+                        + Html.escape(request.getContextPath() + "/login") + "\" class=\"button\">Sign in again</a></div>");
     }
 }

@@ -18,6 +18,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -162,6 +164,10 @@ class EchoGatewayIT {
                 .doesNotContain("<b>Lovelace</b>")
                 .contains(StubOpenIdProvider.SUBJECT).contains("ada@example.org").contains(stub.issuer());
         assertProtectiveHtmlHeaders(home);
+        // the Sign out form's answer redirects to the provider's end_session_endpoint; Chromium checks that hop too
+        URI issuer = URI.create(stub.issuer());
+        assertThat(home.headers().firstValue("Content-Security-Policy").orElse(""))
+                .endsWith("; form-action 'self' " + issuer.getScheme() + "://" + issuer.getAuthority());
 
         // 5. The echo API answers with the request and the identity, never the session cookie.
         HttpResponse<String> echo = send(HttpRequest.newBuilder(app("/api/echo/things?x=1"))
@@ -675,8 +681,31 @@ class EchoGatewayIT {
         assertThat(response.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
         assertThat(response.headers().firstValue("Referrer-Policy")).contains("no-referrer");
         assertThat(response.headers().firstValue("X-Frame-Options")).contains("DENY");
-        assertThat(response.headers().firstValue("Content-Security-Policy")).contains("default-src 'none'; "
-                + "style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+        // the page's one inline stylesheet is allowed by its hash, never by 'unsafe-inline'
+        String style = between(response.body(), "<style>", "</style>");
+        String policy = "default-src 'none'; style-src 'sha256-" + sha256Base64(style) + "'; frame-ancestors 'none'; "
+                + "base-uri 'none'; form-action 'self'";
+        String csp = response.headers().firstValue("Content-Security-Policy").orElse("");
+        assertThat(csp).startsWith(policy);
+        assertThat(csp.substring(policy.length())).as("form-action: the gateway, and at most the provider's origin")
+                .matches("( http://127\\.0\\.0\\.1:[0-9]+)?");
+        assertThat(response.body()).containsOnlyOnce("<style>").doesNotContain("style=");
         assertThat(response.body()).doesNotContain("<script");
+    }
+
+    private static String between(String text, String start, String end) {
+        int from = text.indexOf(start);
+        int to = text.indexOf(end, from);
+        assertThat(from).as("page has %s", start).isNotNegative();
+        return text.substring(from + start.length(), to);
+    }
+
+    private static String sha256Base64(String text) {
+        try {
+            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
     }
 }

@@ -19,8 +19,10 @@ final class HtmlPage {
         String html = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"UTF-8\">"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                 + "<title>" + escape(title) + " · EchoID</title>"
+                // every endpoint sits at the context root, so this relative link finds the stylesheet
+                + "<link rel=\"icon\" type=\"image/svg+xml\" href=\"resources/img/echoid.svg\">"
                 + "<link rel=\"stylesheet\" href=\"resources/css/login.css\"></head>"
-                + "<body><main class=\"card\"><h1 class=\"brand\">EchoID</h1><h2>" + escape(title) + "</h2>"
+                + "<body><main class=\"card\"><p class=\"brand\">EchoID</p><h1>" + escape(title) + "</h1>"
                 + bodyHtml + "</main></body></html>\n";
         return Endpoints.noStore(Response.status(status))
                 .type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))

@@ -1,0 +1,57 @@
+package dev.echoid.identity.web;
+
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.annotation.WebServlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * The container's error pages ({@code /error/*}, named in {@code web.xml}): fixed words, no detail of the failure.
+ * Served by a servlet rather than as static files because the browser resolves a page's links against the address
+ * that failed, which may lie at any depth; only the context path gives a stylesheet link that always works.
+ */
+@WebServlet(urlPatterns = "/error/*")
+public class ErrorPageServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+
+    private record Page(String title, String message) {
+    }
+
+    private static final Map<String, Page> PAGES = Map.of(
+            "/400.html", new Page("Bad request",
+                    "The request could not be understood. Go back to the application and try again."),
+            "/404.html", new Page("Page not found", "There is nothing at this address."),
+            "/500.html", new Page("Something went wrong",
+                    "The sign-in service could not complete the request. Please try again in a moment."),
+            "/expired.html", new Page("Your sign-in page expired",
+                    "The page was open too long. Go back to the application and sign in again."));
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Page page = PAGES.get(request.getPathInfo());
+        if (page == null) {
+            page = PAGES.get("/404.html");
+            response.setStatus(HttpServletResponse.SC_NOT_FOUND);
+        } else if (request.getDispatcherType() != DispatcherType.ERROR) {
+            // asked for directly: the page itself is found; on an error dispatch the container's status stands
+            response.setStatus(HttpServletResponse.SC_OK);
+        }
+        response.setContentType("text/html");
+        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        response.setHeader("Cache-Control", "no-store");
+        // fixed text only: nothing from the request is written into the page but the context path
+        response.getWriter().write("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"UTF-8\">\n"
+                + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                + "<title>" + page.title() + " · EchoID</title>\n"
+                + "<link rel=\"icon\" type=\"image/svg+xml\" href=\"" + request.getContextPath()
+                + "/resources/img/echoid.svg\">\n"
+                + "<link rel=\"stylesheet\" href=\"" + request.getContextPath() + "/resources/css/login.css\">\n"
+                + "</head>\n<body>\n<main class=\"card\">\n<p class=\"brand\">EchoID</p>\n"
+                + "<h1>" + page.title() + "</h1>\n<p>" + page.message() + "</p>\n</main>\n</body>\n</html>\n");
+    }
+}
