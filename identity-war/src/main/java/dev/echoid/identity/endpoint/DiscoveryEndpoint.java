@@ -4,6 +4,7 @@ import dev.echoid.identity.IdentityProvider;
 import dev.echoid.identity.config.IdentitySettings;
 import dev.echoid.identity.protocol.Pkce;
 import dev.echoid.identity.protocol.Scope;
+import dev.echoid.identity.token.TokenIssuer;
 import jakarta.servlet.ServletContext;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -56,7 +57,7 @@ public class DiscoveryEndpoint {
                 List.of("client_secret_basic", "client_secret_post"));
         metadata.put("code_challenge_methods_supported", List.of(Pkce.S256));
         metadata.put("claims_supported", List.of("sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "azp", "sid",
-                "name", "preferred_username", "email", "email_verified"));
+                TokenIssuer.LOGIN_ID_CLAIM, "name", "preferred_username", "email", "email_verified"));
         metadata.put("prompt_values_supported", List.of("none", "login", "consent", "select_account"));
         metadata.put("authorization_response_iss_parameter_supported", true);
         metadata.put("backchannel_logout_supported", true);

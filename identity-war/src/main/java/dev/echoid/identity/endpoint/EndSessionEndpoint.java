@@ -27,6 +27,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -128,8 +129,13 @@ public class EndSessionEndpoint {
     private void signedOut(IdentityProvider provider, Current ended) {
         // grants of this session end with it, except offline ones (offline_access: the user asked to stay signed in)
         provider.grants().revokeBySession(ended.session().id(), Scope.OFFLINE_ACCESS, "signed out");
-        provider.audit().record(AuditEvent.success(AuditEvent.Type.LOGOUT, null, ended.user().id(),
-                ended.user().username(), request.getRemoteAddr(), "sso session " + ended.session().id() + " ended"));
+        // one event in the trail of each sign-in the session carried
+        List<String> loginIds = provider.singleSignOn().loginIds(ended.session());
+        for (String loginId : loginIds.isEmpty() ? java.util.Collections.<String>singletonList(null) : loginIds) {
+            provider.audit().record(AuditEvent.success(AuditEvent.Type.LOGOUT, null, ended.user().id(),
+                    ended.user().username(), request.getRemoteAddr(),
+                    "sso session " + ended.session().id() + " ended").withLoginId(loginId));
+        }
         provider.backchannelLogout().notifyClients(ended.session().id(), ended.user().id());
     }
 

@@ -64,7 +64,7 @@ public final class TokenResponseIssuer {
         }
         if (user != null && scope.contains(Scope.OPENID)) {
             response.put("id_token", tokens.idToken(user, client.clientId(), scope, nonce, grant.authTime(),
-                    grant.ssoSessionId(), client.idTokenSigningAlgorithm()));
+                    grant.ssoSessionId(), client.idTokenSigningAlgorithm(), grant.loginId()));
         }
         return response;
     }

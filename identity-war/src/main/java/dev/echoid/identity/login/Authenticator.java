@@ -23,33 +23,36 @@ public final class Authenticator {
         this.audit = audit;
     }
 
-    public Optional<User> authenticate(String username, String password, String clientId, String remoteAddress) {
+    /** @param loginId the sign-in this attempt belongs to (audit trail) */
+    public Optional<User> authenticate(String username, String password, String clientId, String remoteAddress,
+            String loginId) {
         String name = username == null ? "" : username.trim();
         String secret = password == null ? "" : password;
         if (name.isEmpty() || name.length() > 200 || secret.length() > PasswordHasher.MAX_LENGTH) {
             hasher.verifyDummy(secret.length() > PasswordHasher.MAX_LENGTH ? "" : secret);
-            return failed(name, clientId, remoteAddress, null, "malformed credentials");
+            return failed(name, clientId, remoteAddress, null, "malformed credentials", loginId);
         }
         Optional<User> user = users.findByUsername(name);
         if (user.isEmpty()) {
             hasher.verifyDummy(secret);
-            return failed(name, clientId, remoteAddress, null, "unknown user");
+            return failed(name, clientId, remoteAddress, null, "unknown user", loginId);
         }
         boolean matches = hasher.verify(secret, user.get().passwordHash());
         if (!matches) {
-            return failed(name, clientId, remoteAddress, user.get(), "wrong password");
+            return failed(name, clientId, remoteAddress, user.get(), "wrong password", loginId);
         }
         if (!user.get().enabled()) {
-            return failed(name, clientId, remoteAddress, user.get(), "account disabled");
+            return failed(name, clientId, remoteAddress, user.get(), "account disabled", loginId);
         }
         audit.record(AuditEvent.success(AuditEvent.Type.LOGIN_SUCCEEDED, clientId, user.get().id(), name,
-                remoteAddress, null));
+                remoteAddress, null).withLoginId(loginId));
         return user;
     }
 
-    private Optional<User> failed(String username, String clientId, String remoteAddress, User user, String why) {
+    private Optional<User> failed(String username, String clientId, String remoteAddress, User user, String why,
+            String loginId) {
         audit.record(AuditEvent.failure(AuditEvent.Type.LOGIN_FAILED, clientId, user == null ? null : user.id(),
-                username, remoteAddress, why));
+                username, remoteAddress, why).withLoginId(loginId));
         return Optional.empty();
     }
 }

@@ -53,7 +53,7 @@ public class LoginBean implements Serializable {
             return;
         }
         Optional<User> user = provider.authenticator().authenticate(username, password, request.get().clientId(),
-                http.getRemoteAddr());
+                http.getRemoteAddr(), request.get().loginId());
         password = null;
         if (user.isEmpty()) {
             faces.addMessage(null, new FacesMessage(FacesMessage.SEVERITY_ERROR,
@@ -67,7 +67,7 @@ public class LoginBean implements Serializable {
         }
         // session fixation: a new session id once the person is authenticated
         http.changeSessionId();
-        SsoSession session = provider.singleSignOn().signedIn(user.get(), http,
+        SsoSession session = provider.singleSignOn().signedIn(user.get(), taken.get().loginId(), http,
                 (HttpServletResponse) external.getResponse());
         AuthorizationRequest authorization = taken.get();
         String code = provider.codeGrant().issue(authorization, user.get(), session.authTime(), session.id(),

@@ -61,23 +61,29 @@ public final class SingleSignOn {
     }
 
     /**
-     * After the user authenticated: the same session re-authenticated when it was this user's, else a new one (and
-     * the previous one ends). Sets the cookie.
+     * After the user authenticated in the sign-in {@code loginId}: the same session re-authenticated when it was this
+     * user's, else a new one (and the previous one ends). Sets the cookie.
      */
-    public SsoSession signedIn(User user, HttpServletRequest request, HttpServletResponse response) {
+    public SsoSession signedIn(User user, String loginId, HttpServletRequest request, HttpServletResponse response) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Optional<Current> current = current(request);
         if (current.isPresent() && current.get().user().id().equals(user.id())) {
-            sessions.touch(current.get().session().id(), now, now);
+            sessions.reauthenticated(current.get().session().id(), now, loginId);
             SsoSession old = current.get().session();
-            return new SsoSession(old.id(), old.userId(), now, old.createdAt(), now, old.expiresAt(), null);
+            return new SsoSession(old.id(), old.userId(), now, old.createdAt(), now, old.expiresAt(), null, loginId);
         }
         current.ifPresent(other -> sessions.end(other.session().id()));
         String secret = RandomTokens.base64Url(32);
-        SsoSession session = new SsoSession(UUID.randomUUID(), user.id(), now, now, now, now.plus(maxTtl), null);
+        SsoSession session = new SsoSession(UUID.randomUUID(), user.id(), now, now, now, now.plus(maxTtl), null,
+                loginId);
         sessions.create(session, Hashes.sha256Base64Url(secret));
         response.addCookie(cookie(request, secret, -1));
         return session;
+    }
+
+    /** Every sign-in (audit login id) of the session: the one that authenticated and those it signed in since. */
+    public java.util.List<String> loginIds(SsoSession session) {
+        return sessions.loginIdsOf(session.id());
     }
 
     /** Ends the browser's session (if any) and clears the cookie; the session that ended, if one was live. */

@@ -9,9 +9,10 @@ import java.util.UUID;
  *
  * @param id       the session id, published as the {@code sid} claim (never the browser's secret)
  * @param authTime when the user last authenticated in this session
+ * @param loginId  the sign-in (audit login id) in which the user last authenticated in this session
  */
 public record SsoSession(UUID id, UUID userId, Instant authTime, Instant createdAt, Instant lastSeenAt,
-        Instant expiresAt, Instant endedAt) {
+        Instant expiresAt, Instant endedAt, String loginId) {
 
     public boolean isActive(Instant now, Duration idleTtl) {
         return endedAt == null && expiresAt.isAfter(now) && lastSeenAt.plus(idleTtl).isAfter(now);

@@ -19,6 +19,9 @@ public final class TokenIssuer {
     public record SignedAccessToken(String value, String jti, Instant issuedAt, Instant expiresAt) {
     }
 
+    /** The sign-in this token came from, as the audit trail names it; only ever sent from the token endpoint. */
+    public static final String LOGIN_ID_CLAIM = "login_id";
+
     private final IdentitySettings settings;
     private final SigningKeys keys;
     private final Clock clock;
@@ -37,6 +40,12 @@ public final class TokenIssuer {
      */
     public String idToken(User user, String clientId, Scope scope, String nonce, Instant authTime, UUID sid,
             String algorithm) {
+        return idToken(user, clientId, scope, nonce, authTime, sid, algorithm, null);
+    }
+
+    /** As above, with the audit trail's {@code login_id} claim (see {@link #LOGIN_ID_CLAIM}) when not null. */
+    public String idToken(User user, String clientId, Scope scope, String nonce, Instant authTime, UUID sid,
+            String algorithm, String loginId) {
         Instant now = now();
         SigningKey idKey = keys.signingKey(algorithm);
         JWTCreator.Builder id = JWT.create()
@@ -53,6 +62,9 @@ public final class TokenIssuer {
         }
         if (sid != null) {
             id.withClaim("sid", sid.toString());
+        }
+        if (loginId != null) {
+            id.withClaim(LOGIN_ID_CLAIM, loginId);
         }
         UserClaims.of(user, scope).forEach((name, value) -> putClaim(id, name, value));
         return id.sign(idKey.jwtAlgorithm());
