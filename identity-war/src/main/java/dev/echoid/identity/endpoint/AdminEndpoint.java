@@ -3,14 +3,12 @@ package dev.echoid.identity.endpoint;
 import dev.echoid.identity.IdentityProvider;
 import dev.echoid.identity.protocol.OAuthException;
 import dev.echoid.identity.protocol.Parameters;
-import dev.echoid.identity.token.AdminToken;
 import dev.echoid.identity.token.SigningKeys;
 import dev.echoid.identity.token.SigningKeys.KeyInfo;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
-import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -36,7 +34,6 @@ import java.util.Map;
 public class AdminEndpoint {
 
     private static final Logger LOG = System.getLogger(AdminEndpoint.class.getName());
-    private static final String REALM = "Bearer realm=\"identity-admin\"";
 
     @Context
     private ServletContext servletContext;
@@ -82,23 +79,8 @@ public class AdminEndpoint {
         return Endpoints.noStore(Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body)).build();
     }
 
-    /** Null when the request may proceed; otherwise the answer: 404 without a configured token, else 401. */
     private Response refusal(IdentityProvider provider, String authorization) {
-        AdminToken token = new AdminToken(provider.settings().keyRotation().adminToken());
-        if (!token.configured()) {
-            throw new NotFoundException();
-        }
-        if (authorization == null || authorization.isBlank()) {
-            // RFC 6750 §3.1: a request without credentials gets the challenge and no error code
-            return Endpoints.noStore(Response.status(Response.Status.UNAUTHORIZED))
-                    .header(HttpHeaders.WWW_AUTHENTICATE, REALM).build();
-        }
-        if (!token.acceptsHeader(authorization)) {
-            LOG.log(Level.WARNING, "Admin request with a wrong token from {0}", request.getRemoteAddr());
-            return Endpoints.noStore(Response.status(Response.Status.UNAUTHORIZED))
-                    .header(HttpHeaders.WWW_AUTHENTICATE, REALM + ", error=\"invalid_token\"").build();
-        }
-        return null;
+        return AdminAccess.refusal(provider, authorization, request);
     }
 
     private static Map<String, Object> describe(KeyInfo key) {

@@ -19,6 +19,7 @@ public class ProtocolApplication extends ResourceConfig {
         register(EndSessionEndpoint.class);
         register(HealthEndpoint.class);
         register(AdminEndpoint.class);
+        register(AuditEndpoint.class);
         register(OAuthExceptionMapper.class);
         register(WebApplicationExceptionMapper.class);
         register(UnexpectedExceptionMapper.class);
