@@ -20,6 +20,7 @@ import dev.echoid.identity.logout.BackchannelLogout;
 import dev.echoid.identity.security.PasswordHasher;
 import dev.echoid.identity.store.AccessTokens;
 import dev.echoid.identity.store.AuditLog;
+import dev.echoid.identity.store.AuditTrail;
 import dev.echoid.identity.store.Clients;
 import dev.echoid.identity.store.Grants;
 import dev.echoid.identity.store.JdbcAccessTokens;
@@ -53,6 +54,7 @@ public final class IdentityProvider {
     private final Clients clients;
     private final Users users;
     private final AuditLog audit;
+    private final AuditTrail auditTrail;
     private final SigningKeys signingKeys;
     private final PasswordHasher hasher;
     private final Grants grants;
@@ -76,7 +78,9 @@ public final class IdentityProvider {
         var dataSource = database.dataSource();
         this.clients = new JdbcClients(dataSource);
         this.users = new JdbcUsers(dataSource);
-        this.audit = new JdbcAuditLog(dataSource);
+        JdbcAuditLog auditLog = new JdbcAuditLog(dataSource);
+        this.audit = auditLog;
+        this.auditTrail = auditLog;
         this.grants = new JdbcGrants(dataSource);
         this.refreshTokens = new JdbcRefreshTokens(dataSource);
         this.accessTokens = new JdbcAccessTokens(dataSource);
@@ -88,8 +92,8 @@ public final class IdentityProvider {
                 !settings.devMode(), clock);
         TokenResponseIssuer responses = new TokenResponseIssuer(issuer, accessTokens, refreshTokens,
                 singleSignOn::amrOf, settings.refreshIdleTtl(), clock);
-        this.codeGrant = new AuthorizationCodeGrant(new JdbcAuthorizationCodes(dataSource), users, grants, responses,
-                audit, settings.codeTtl(), settings.refreshAbsoluteTtl(), clock);
+        this.codeGrant = new AuthorizationCodeGrant(new JdbcAuthorizationCodes(dataSource), users, grants,
+                ssoSessions, responses, audit, settings.codeTtl(), settings.refreshAbsoluteTtl(), clock);
         this.grantHandlers = new GrantHandlers(List.of(
                 codeGrant,
                 new RefreshTokenGrant(refreshTokens, grants, users, responses, audit, clock),
@@ -132,6 +136,10 @@ public final class IdentityProvider {
 
     public AuditLog audit() {
         return audit;
+    }
+
+    public AuditTrail auditTrail() {
+        return auditTrail;
     }
 
     public SigningKeys signingKeys() {

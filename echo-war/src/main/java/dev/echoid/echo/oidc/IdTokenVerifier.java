@@ -156,7 +156,8 @@ public final class IdTokenVerifier {
             }
         }
         return new VerifiedIdentity(subject, jwt.getIssuer(), string(jwt, "name"), string(jwt, "preferred_username"),
-                string(jwt, "email"), expiresAt, issuedAt, string(jwt, "sid"));
+                string(jwt, "email"), expiresAt, issuedAt, string(jwt, "sid"),
+                string(jwt, VerifiedIdentity.LOGIN_ID_CLAIM));
     }
 
     private static String string(DecodedJWT jwt, String name) {

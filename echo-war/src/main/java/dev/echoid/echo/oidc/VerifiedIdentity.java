@@ -13,6 +13,8 @@ import java.time.Instant;
  * @param expiresAt         {@code exp}
  * @param issuedAt          {@code iat}
  * @param sessionId         {@code sid}: the provider's session (Front-/Back-Channel Logout 1.0), null when absent
+ * @param loginId           {@code login_id}: the provider's audit id of this sign-in (EchoID's private claim), null
+ *                          when absent; the gateway only logs it
  */
 public record VerifiedIdentity(
         String subject,
@@ -22,7 +24,12 @@ public record VerifiedIdentity(
         String email,
         Instant expiresAt,
         Instant issuedAt,
-        String sessionId) {
+        String sessionId,
+        String loginId) {
+
+    /** The provider's (private) claim naming the sign-in in its audit trail. */
+    public static final String LOGIN_ID_CLAIM = "login_id";
+
 
     /** The request attribute under which {@code OidcSessionFilter} hands the identity to the application. */
     public static final String REQUEST_ATTRIBUTE = VerifiedIdentity.class.getName();

@@ -41,6 +41,7 @@ public final class CallbackServlet extends HttpServlet {
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         RelyingParty relyingParty = GatewayStartup.relyingParty(getServletContext());
         Optional<PendingAuthorization> pending = takePending(request, relyingParty);
+        String state = request.getParameter("state");
 
         String iss = request.getParameter("iss");
         if (iss != null && !iss.equals(relyingParty.settings().issuer())) {
@@ -51,11 +52,13 @@ public final class CallbackServlet extends HttpServlet {
         }
         String error = request.getParameter("error");
         if (error != null) {
+            GatewayAudit.stateChecked(pending.isPresent(), state, "provider answered error " + error);
             providerError(request, response, error, pending);
             return;
         }
         if (pending.isEmpty()) {
             LOG.log(System.Logger.Level.WARNING, "Callback with a missing, unknown or expired state; no token exchange");
+            GatewayAudit.stateChecked(false, state, "missing, unknown or expired state");
             invalidAttempt(request, response);
             return;
         }
@@ -72,15 +75,19 @@ public final class CallbackServlet extends HttpServlet {
                 invalidAttempt(request, response);
                 return;
             }
+            GatewayAudit.stateChecked(true, state, null);
             SignedInUser user = relyingParty.completeAuthorization(pending.get(), code);
+            GatewayAudit.tokenValidated(user.identity(), state);
             signIn(request, user);
             Responses.redirect(response, request.getContextPath() + pending.get().returnTo());
         } catch (TokenEndpointException e) {
             LOG.log(System.Logger.Level.WARNING, "Code exchange refused: {0}", e.getMessage());
+            GatewayAudit.tokenRefused(state, "code exchange refused");
             Responses.page(response, HttpServletResponse.SC_BAD_GATEWAY, "Sign-in failed",
                     "<p>The identity provider did not complete the sign-in.</p>" + tryAgain(request));
         } catch (IdTokenException e) {
             LOG.log(System.Logger.Level.WARNING, "ID token refused at callback: {0}", e.getMessage());
+            GatewayAudit.tokenRefused(state, "ID token refused: " + e.reason());
             Responses.page(response, HttpServletResponse.SC_UNAUTHORIZED, "Sign-in failed",
                     "<p>The sign-in could not be verified.</p>" + tryAgain(request));
         } catch (ProviderException e) {

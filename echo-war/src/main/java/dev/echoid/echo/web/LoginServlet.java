@@ -40,6 +40,7 @@ public final class LoginServlet extends HttpServlet {
             // Set again even when unchanged in identity, so replicated sessions see the new entry.
             session.setAttribute(PendingAuthorizations.SESSION_ATTRIBUTE, pending);
         }
+        GatewayAudit.redirectSent(authorization.pending().state());
         Responses.redirect(response, authorization.toUri().toString());
     }
 }

@@ -43,6 +43,7 @@ public final class LogoutServlet extends HttpServlet {
             SignedOutServlet.page(request, response);
             return;
         }
+        GatewayAudit.loggedOut(tokens.get().idToken());
         revoke(relyingParty, tokens.get());
         Optional<EndSessionRequest> atProvider = providerLogout(request, relyingParty, tokens.get());
         if (atProvider.isPresent()) {

@@ -78,12 +78,14 @@ final class SessionIdentity {
         } catch (TokenEndpointException e) {
             if (e.refused()) {
                 LOG.log(System.Logger.Level.INFO, "Refresh refused, signing out: {0}", e.getMessage());
+                GatewayAudit.refreshFailed(tokens.idToken(), "refused; signed out");
                 SignedInSession.invalidate(session);
                 return Optional.empty();
             }
             return unreachable(session, current, e);
         } catch (IdTokenException e) {
             LOG.log(System.Logger.Level.WARNING, "Refreshed ID token refused, signing out: {0}", e.getMessage());
+            GatewayAudit.refreshFailed(tokens.idToken(), "new ID token refused: " + e.reason() + "; signed out");
             SignedInSession.invalidate(session);
             return Optional.empty();
         } catch (ProviderException e) {
@@ -98,6 +100,7 @@ final class SessionIdentity {
             return Optional.empty();
         }
         registry.register(session, identity.get());
+        GatewayAudit.refreshed(identity.get());
         return identity;
     }
 

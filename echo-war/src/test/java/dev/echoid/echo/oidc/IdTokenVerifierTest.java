@@ -77,6 +77,12 @@ class IdTokenVerifierTest {
     }
 
     @Test
+    void verifyWhenProviderSendsLoginIdThenIdentityCarriesItAndOtherwiseNull() {
+        assertThat(verifier.verify(rs256(claims().withClaim("login_id", "L-1")), NONCE).loginId()).isEqualTo("L-1");
+        assertThat(verifier.verify(rs256(claims()), NONCE).loginId()).isNull();
+    }
+
+    @Test
     void verifyWhenReverifiedWithoutNonceThenAccepted() {
         assertThat(verifier.verify(rs256(claims())).subject()).isEqualTo("user-42");
     }

@@ -46,7 +46,7 @@ class SessionRegistryTest {
     }
 
     private static VerifiedIdentity identity(String sub, String sid) {
-        return new VerifiedIdentity(sub, ISSUER, null, null, null, NOW.plusSeconds(300), NOW, sid);
+        return new VerifiedIdentity(sub, ISSUER, null, null, null, NOW.plusSeconds(300), NOW, sid, null);
     }
 
     private static LogoutToken token(String issuer, String sub, String sid) {

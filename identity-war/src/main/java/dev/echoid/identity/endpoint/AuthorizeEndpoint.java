@@ -9,6 +9,7 @@ import dev.echoid.identity.protocol.AuthorizationResponse;
 import dev.echoid.identity.protocol.OAuthError;
 import dev.echoid.identity.protocol.OAuthException;
 import dev.echoid.identity.protocol.Parameters;
+import dev.echoid.identity.store.AuditEvent;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
@@ -66,6 +67,8 @@ public class AuthorizeEndpoint {
         URI issuer = provider.settings().issuer();
         try {
             AuthorizationRequest authorization = AuthorizationRequest.parse(params, trusted);
+            provider.audit().record(AuditEvent.success(AuditEvent.Type.AUTHORIZATION_REQUESTED, trusted.client()
+                    .clientId(), null, null, request.getRemoteAddr(), null).withLoginId(authorization.loginId()));
             boolean secondFactorRequired = provider.secondFactor().isRequired(trusted.client());
             Optional<Current> signedIn = provider.singleSignOn().current(request)
                     .filter(current -> !mustAuthenticateAgain(authorization, current))

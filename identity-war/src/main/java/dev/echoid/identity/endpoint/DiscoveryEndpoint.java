@@ -57,7 +57,7 @@ public class DiscoveryEndpoint {
                 List.of("client_secret_basic", "client_secret_post"));
         metadata.put("code_challenge_methods_supported", List.of(Pkce.S256));
         metadata.put("claims_supported", List.of("sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "azp", "sid",
-                "amr", "acr",
+                "amr", "acr", TokenIssuer.LOGIN_ID_CLAIM,
                 "name", "preferred_username", "email", "email_verified"));
         metadata.put("prompt_values_supported", List.of("none", "login", "consent", "select_account"));
         metadata.put("authorization_response_iss_parameter_supported", true);

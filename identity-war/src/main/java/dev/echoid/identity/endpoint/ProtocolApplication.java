@@ -20,6 +20,7 @@ public class ProtocolApplication extends ResourceConfig {
         register(AdminUsersEndpoint.class);
         register(HealthEndpoint.class);
         register(AdminEndpoint.class);
+        register(AuditEndpoint.class);
         register(OAuthExceptionMapper.class);
         register(WebApplicationExceptionMapper.class);
         register(UnexpectedExceptionMapper.class);

@@ -6,6 +6,7 @@ import dev.echoid.identity.protocol.Parameters;
 import dev.echoid.identity.security.Hashes;
 import dev.echoid.identity.store.AuditEvent;
 import dev.echoid.identity.store.Client;
+import dev.echoid.identity.store.Grant;
 import dev.echoid.identity.token.AccessTokenVerifier.VerifiedAccessToken;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
@@ -44,35 +45,38 @@ public class RevocationEndpoint {
         String token = params.required("token");
         String hint = params.optional("token_type_hint").orElse("refresh_token");
         // RFC 7009 §2.1: the hint only speeds up the lookup; a token of either type is found whatever the hint says
-        boolean revoked = "access_token".equals(hint)
-                ? revokeAccessToken(provider, client, token) || revokeRefreshToken(provider, client, token)
-                : revokeRefreshToken(provider, client, token) || revokeAccessToken(provider, client, token);
-        if (revoked) {
-            provider.audit().record(AuditEvent.success(AuditEvent.Type.TOKEN_REVOKED, client.clientId(), null, null,
-                    request.getRemoteAddr(), null));
-        }
+        Optional<Grant> revoked = "access_token".equals(hint)
+                ? revokeAccessToken(provider, client, token).or(() -> revokeRefreshToken(provider, client, token))
+                : revokeRefreshToken(provider, client, token).or(() -> revokeAccessToken(provider, client, token));
+        revoked.ifPresent(grant -> provider.audit().record(AuditEvent.success(AuditEvent.Type.TOKEN_REVOKED,
+                client.clientId(), grant.userId(), null, request.getRemoteAddr(), "grant " + grant.id())
+                .withLoginId(grant.loginId())));
         // RFC 7009 §2.2: 200 whether or not the token was valid, so the answer tells an attacker nothing
         return Endpoints.noStore(Response.ok()).build();
     }
 
-    private static boolean revokeRefreshToken(IdentityProvider provider, Client client, String token) {
+    /** The grant the refresh token belonged to, revoked; empty when it is not one of this client's. */
+    private static Optional<Grant> revokeRefreshToken(IdentityProvider provider, Client client, String token) {
         return provider.refreshTokens().find(Hashes.sha256Base64Url(token))
                 .flatMap(stored -> provider.grants().find(stored.grantId()))
                 .filter(grant -> grant.clientId().equals(client.clientId()))
                 .map(grant -> {
                     provider.grants().revoke(grant.id(), "refresh token revoked by the client");
-                    return true;
-                })
-                .orElse(false);
+                    return grant;
+                });
     }
 
-    private static boolean revokeAccessToken(IdentityProvider provider, Client client, String token) {
-        Optional<VerifiedAccessToken> verified;
+    /** The grant of the access token just revoked; empty when it is not one of this client's. */
+    private static Optional<Grant> revokeAccessToken(IdentityProvider provider, Client client, String token) {
+        VerifiedAccessToken verified;
         try {
-            verified = Optional.of(provider.accessTokenVerifier().verifySignature(token));
+            verified = provider.accessTokenVerifier().verifySignature(token);
         } catch (OAuthException notOurs) {
-            return false;
+            return Optional.empty();
         }
-        return verified.map(t -> provider.accessTokens().revoke(t.jti(), client.clientId())).orElse(false);
+        if (!provider.accessTokens().revoke(verified.jti(), client.clientId())) {
+            return Optional.empty();
+        }
+        return provider.grants().findByAccessToken(verified.jti());
     }
 }

@@ -14,6 +14,7 @@ import dev.echoid.identity.store.IssuedCode;
 import dev.echoid.identity.store.Client;
 import dev.echoid.identity.store.Grant;
 import dev.echoid.identity.store.Grants;
+import dev.echoid.identity.store.SsoSessions;
 import dev.echoid.identity.store.User;
 import dev.echoid.identity.store.Users;
 import java.time.Clock;
@@ -32,17 +33,19 @@ public final class AuthorizationCodeGrant implements GrantHandler {
     private final AuthorizationCodes codes;
     private final Users users;
     private final Grants grants;
+    private final SsoSessions ssoSessions;
     private final TokenResponseIssuer responses;
     private final AuditLog audit;
     private final Duration codeTtl;
     private final Duration grantTtl;
     private final Clock clock;
 
-    public AuthorizationCodeGrant(AuthorizationCodes codes, Users users, Grants grants, TokenResponseIssuer responses,
-            AuditLog audit, Duration codeTtl, Duration grantTtl, Clock clock) {
+    public AuthorizationCodeGrant(AuthorizationCodes codes, Users users, Grants grants, SsoSessions ssoSessions,
+            TokenResponseIssuer responses, AuditLog audit, Duration codeTtl, Duration grantTtl, Clock clock) {
         this.codes = codes;
         this.users = users;
         this.grants = grants;
+        this.ssoSessions = ssoSessions;
         this.responses = responses;
         this.audit = audit;
         this.codeTtl = codeTtl;
@@ -56,7 +59,9 @@ public final class AuthorizationCodeGrant implements GrantHandler {
     }
 
     /**
-     * A new code for a signed-in user: 256 random bits, only its SHA-256 stored.
+     * A new code for a signed-in user: 256 random bits, only its SHA-256 stored. It belongs to the request's
+     * sign-in (login id); when the user signed in earlier in the session (single sign-on), the audit event names the
+     * login id of that sign-in too.
      *
      * @param ssoSessionId the provider sign-on session the user is in, or null
      */
@@ -67,9 +72,13 @@ public final class AuthorizationCodeGrant implements GrantHandler {
         codes.save(new IssuedCode(Hashes.sha256Base64Url(code), request.clientId(), user.id(),
                 request.redirectUri(), request.scope().toString(), request.nonce(), request.codeChallenge(),
                 request.codeChallenge() == null ? null : Pkce.S256, authTime, now, now.plus(codeTtl), null, null,
-                ssoSessionId));
+                ssoSessionId, request.loginId()));
+        String signedInBy = ssoSessionId == null ? null : ssoSessions.loginIdOf(ssoSessionId)
+                .filter(original -> !original.equals(request.loginId()))
+                .map(original -> "single sign-on; the password was entered in login " + original)
+                .orElse(null);
         audit.record(AuditEvent.success(AuditEvent.Type.CODE_ISSUED, request.clientId(), user.id(), user.username(),
-                remoteAddress, null));
+                remoteAddress, signedInBy).withLoginId(request.loginId()));
         return code;
     }
 
@@ -120,12 +129,12 @@ public final class AuthorizationCodeGrant implements GrantHandler {
 
         Instant now = clock.instant();
         Grant grant = new Grant(grantId, client.clientId(), user.id(), issued.ssoSessionId(), issued.scope(),
-                issued.authTime(), now, now.plus(grantTtl), null);
+                issued.authTime(), now, now.plus(grantTtl), null, issued.loginId());
         grants.create(grant);
         Map<String, Object> response = responses.issue(grant, client, user, Scope.parse(issued.scope()),
                 issued.nonce());
         audit.record(AuditEvent.success(AuditEvent.Type.CODE_REDEEMED, client.clientId(), user.id(),
-                user.username(), request.remoteAddress(), null));
+                user.username(), request.remoteAddress(), "grant " + grantId).withLoginId(issued.loginId()));
         return response;
     }
 
@@ -138,12 +147,13 @@ public final class AuthorizationCodeGrant implements GrantHandler {
             grants.revoke(replayed.grantId(), "authorization code replayed");
         }
         audit.record(AuditEvent.failure(AuditEvent.Type.CODE_REUSED, request.client().clientId(), replayed.userId(),
-                null, request.remoteAddress(), "code issued to " + replayed.clientId() + " presented again"));
+                null, request.remoteAddress(), "code issued to " + replayed.clientId() + " presented again")
+                .withLoginId(replayed.loginId()));
     }
 
     private OAuthException rejected(IssuedCode code, TokenRequest request, String why, String description) {
         audit.record(AuditEvent.failure(AuditEvent.Type.TOKEN_REQUEST_FAILED, request.client().clientId(),
-                code.userId(), null, request.remoteAddress(), why));
+                code.userId(), null, request.remoteAddress(), why).withLoginId(code.loginId()));
         return OAuthException.invalidGrant(description);
     }
 }

@@ -70,7 +70,7 @@ public final class RefreshTokenGrant implements GrantHandler {
             // RFC 9700 §4.14.2: a rotated refresh token used again: revoke the grant and all its tokens
             grants.revoke(grant.id(), "refresh token reused");
             audit.record(AuditEvent.failure(AuditEvent.Type.REFRESH_TOKEN_REUSED, client.clientId(), grant.userId(),
-                    null, request.remoteAddress(), "grant " + grant.id() + " revoked"));
+                    null, request.remoteAddress(), "grant " + grant.id() + " revoked").withLoginId(grant.loginId()));
             throw invalid();
         }
         Scope granted = Scope.parse(grant.scope());
@@ -85,13 +85,13 @@ public final class RefreshTokenGrant implements GrantHandler {
         });
         Map<String, Object> response = responses.issue(grant, client, user, scope, null);
         audit.record(AuditEvent.success(AuditEvent.Type.TOKEN_REFRESHED, client.clientId(), user.id(),
-                user.username(), request.remoteAddress(), null));
+                user.username(), request.remoteAddress(), "grant " + grant.id()).withLoginId(grant.loginId()));
         return response;
     }
 
     private void audit(TokenRequest request, Grant grant, String why) {
         audit.record(AuditEvent.failure(AuditEvent.Type.TOKEN_REQUEST_FAILED, request.client().clientId(),
-                grant.userId(), null, request.remoteAddress(), why));
+                grant.userId(), null, request.remoteAddress(), why).withLoginId(grant.loginId()));
     }
 
     private static OAuthException invalid() {

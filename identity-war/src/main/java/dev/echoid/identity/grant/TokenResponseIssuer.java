@@ -73,7 +73,7 @@ public final class TokenResponseIssuer {
             List<String> amr = grant.ssoSessionId() == null ? List.of()
                     : sessionAmr.apply(grant.ssoSessionId()).map(value -> List.of(value.split(" "))).orElse(List.of());
             response.put("id_token", tokens.idToken(user, client.clientId(), scope, nonce, grant.authTime(),
-                    grant.ssoSessionId(), client.idTokenSigningAlgorithm(), amr));
+                    grant.ssoSessionId(), client.idTokenSigningAlgorithm(), amr, grant.loginId()));
         }
         return response;
     }

@@ -26,44 +26,47 @@ public final class Authenticator {
         this.bruteForce = bruteForce;
     }
 
-    public Optional<User> authenticate(String username, String password, String clientId, String remoteAddress) {
+    /** @param loginId the sign-in this attempt belongs to (audit trail) */
+    public Optional<User> authenticate(String username, String password, String clientId, String remoteAddress,
+            String loginId) {
         String name = username == null ? "" : username.trim();
         String secret = password == null ? "" : password;
         if (name.isEmpty() || name.length() > 200 || secret.length() > PasswordHasher.MAX_LENGTH) {
             hasher.verifyDummy(secret.length() > PasswordHasher.MAX_LENGTH ? "" : secret);
-            return failed(name, clientId, remoteAddress, null, "malformed credentials");
+            return failed(name, clientId, remoteAddress, null, "malformed credentials", loginId);
         }
         String accountKey = BruteForceProtection.userKey(name);
         if (bruteForce.isLocked(accountKey, BruteForceProtection.addressKey(remoteAddress))) {
             // the same work and the same answer as any other refusal: a lock reveals nothing
             hasher.verifyDummy(secret);
-            return failed(name, clientId, remoteAddress, null, "locked (too many failures)");
+            return failed(name, clientId, remoteAddress, null, "locked (too many failures)", loginId);
         }
         Optional<User> user = users.findByUsername(name);
         if (user.isEmpty()) {
             hasher.verifyDummy(secret);
             bruteForce.failed(accountKey, remoteAddress);
-            return failed(name, clientId, remoteAddress, null, "unknown user");
+            return failed(name, clientId, remoteAddress, null, "unknown user", loginId);
         }
         if (!hasher.verify(secret, user.get().passwordHash())) {
             bruteForce.failed(accountKey, remoteAddress);
-            return failed(name, clientId, remoteAddress, user.get(), "wrong password");
+            return failed(name, clientId, remoteAddress, user.get(), "wrong password", loginId);
         }
         if (!user.get().enabled()) {
-            return failed(name, clientId, remoteAddress, user.get(), "account disabled");
+            return failed(name, clientId, remoteAddress, user.get(), "account disabled", loginId);
         }
         bruteForce.succeeded(accountKey);
         if (hasher.needsRehash(user.get().passwordHash())) {
             users.updatePasswordHash(user.get().id(), hasher.hash(secret));
         }
         audit.record(AuditEvent.success(AuditEvent.Type.LOGIN_SUCCEEDED, clientId, user.get().id(), name,
-                remoteAddress, null));
+                remoteAddress, null).withLoginId(loginId));
         return user;
     }
 
-    private Optional<User> failed(String username, String clientId, String remoteAddress, User user, String why) {
+    private Optional<User> failed(String username, String clientId, String remoteAddress, User user, String why,
+            String loginId) {
         audit.record(AuditEvent.failure(AuditEvent.Type.LOGIN_FAILED, clientId, user == null ? null : user.id(),
-                username, remoteAddress, why));
+                username, remoteAddress, why).withLoginId(loginId));
         return Optional.empty();
     }
 }

@@ -44,7 +44,7 @@ public class LoginBean implements Serializable {
             return;
         }
         Optional<User> user = provider.authenticator().authenticate(username, password, request.get().clientId(),
-                SignInCompletion.request().getRemoteAddr());
+                SignInCompletion.request().getRemoteAddr(), request.get().loginId());
         password = null;
         if (user.isEmpty()) {
             FacesContext.getCurrentInstance().addMessage(null, new FacesMessage(FacesMessage.SEVERITY_ERROR,

@@ -36,7 +36,7 @@ public class MfaBean implements Serializable {
         }
         IdentityProvider provider = SignInCompletion.provider();
         boolean passed = provider.secondFactor().verify(user.get(), code, request.get().clientId(),
-                SignInCompletion.request().getRemoteAddr());
+                SignInCompletion.request().getRemoteAddr(), request.get().loginId());
         code = null;
         if (!passed) {
             FacesContext.getCurrentInstance().addMessage(null, new FacesMessage(FacesMessage.SEVERITY_ERROR,

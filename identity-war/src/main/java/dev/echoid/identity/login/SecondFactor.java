@@ -69,26 +69,31 @@ public final class SecondFactor {
         return true;
     }
 
-    /** Checks a code at sign-in: right, in the window, not used before, and the user not locked out. */
-    public boolean verify(User user, String code, String clientId, String remoteAddress) {
+    /**
+     * Checks a code at sign-in: right, in the window, not used before, and the user not locked out.
+     *
+     * @param loginId the sign-in, for the audit trail
+     */
+    public boolean verify(User user, String code, String clientId, String remoteAddress, String loginId) {
         String key = BruteForceProtection.secondFactorKey(user.id());
         if (bruteForce.isLocked(key, BruteForceProtection.addressKey(remoteAddress))) {
-            return failed(user, clientId, remoteAddress, "locked (too many failures)");
+            return failed(user, clientId, remoteAddress, "locked (too many failures)", loginId);
         }
         var credential = credentials.find(user.id());
         if (credential.isEmpty()) {
-            return failed(user, clientId, remoteAddress, "not enrolled");
+            return failed(user, clientId, remoteAddress, "not enrolled", loginId);
         }
         OptionalLong step = Totp.matchingStep(sealer.open(credential.get().sealedSecret()),
                 code == null ? null : code.trim(), clock.instant());
         // RFC 6238 §5.2: a code is accepted once; the atomic update refuses a step already used (or an older one)
         if (step.isEmpty() || !credentials.use(user.id(), step.getAsLong())) {
             bruteForce.failed(key, remoteAddress);
-            return failed(user, clientId, remoteAddress, step.isEmpty() ? "wrong code" : "code already used");
+            return failed(user, clientId, remoteAddress, step.isEmpty() ? "wrong code" : "code already used",
+                    loginId);
         }
         bruteForce.succeeded(key);
         audit.record(AuditEvent.success(AuditEvent.Type.MFA_SUCCEEDED, clientId, user.id(), user.username(),
-                remoteAddress, null));
+                remoteAddress, null).withLoginId(loginId));
         return true;
     }
 
@@ -96,9 +101,9 @@ public final class SecondFactor {
         return credentials.delete(userId);
     }
 
-    private boolean failed(User user, String clientId, String remoteAddress, String why) {
+    private boolean failed(User user, String clientId, String remoteAddress, String why, String loginId) {
         audit.record(AuditEvent.failure(AuditEvent.Type.MFA_FAILED, clientId, user.id(), user.username(),
-                remoteAddress, why));
+                remoteAddress, why).withLoginId(loginId));
         return false;
     }
 }

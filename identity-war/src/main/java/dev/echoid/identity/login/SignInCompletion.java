@@ -51,9 +51,9 @@ final class SignInCompletion {
             provider.sessionTermination().endAll(user.id(), user.username(), http.getRemoteAddr(),
                     "new sign-in (single-session policy)");
         }
-        SsoSession session = provider.singleSignOn().signedIn(user, amr, http,
-                (HttpServletResponse) external.getResponse());
         AuthorizationRequest authorization = taken.get();
+        SsoSession session = provider.singleSignOn().signedIn(user, amr, authorization.loginId(), http,
+                (HttpServletResponse) external.getResponse());
         String code = provider.codeGrant().issue(authorization, user, session.authTime(), session.id(),
                 http.getRemoteAddr());
         external.redirect(AuthorizationResponse.success(authorization.redirectUri(), code, authorization.state(),

@@ -61,22 +61,25 @@ public final class SingleSignOn {
     }
 
     /**
-     * After the user authenticated (with the RFC 8176 methods {@code amr}, e.g. {@code pwd otp}): the same session
-     * re-authenticated when it was this user's, else a new one (and the previous one ends). Sets the cookie.
+     * After the user authenticated in the sign-in {@code loginId} (with the RFC 8176 methods {@code amr}, e.g.
+     * {@code pwd otp}): the same session re-authenticated when it was this user's, else a new one (and the previous
+     * one ends). Sets the cookie.
      */
-    public SsoSession signedIn(User user, String amr, HttpServletRequest request, HttpServletResponse response) {
+    public SsoSession signedIn(User user, String amr, String loginId, HttpServletRequest request,
+            HttpServletResponse response) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Optional<Current> current = current(request);
         if (current.isPresent() && current.get().user().id().equals(user.id())) {
-            sessions.touch(current.get().session().id(), now, now);
+            sessions.reauthenticated(current.get().session().id(), now, loginId);
             sessions.setAmr(current.get().session().id(), amr);
             SsoSession old = current.get().session();
-            return new SsoSession(old.id(), old.userId(), now, old.createdAt(), now, old.expiresAt(), null, amr);
+            return new SsoSession(old.id(), old.userId(), now, old.createdAt(), now, old.expiresAt(), null, amr,
+                    loginId);
         }
         current.ifPresent(other -> sessions.end(other.session().id()));
         String secret = RandomTokens.base64Url(32);
         SsoSession session = new SsoSession(UUID.randomUUID(), user.id(), now, now, now, now.plus(maxTtl), null,
-                amr);
+                amr, loginId);
         sessions.create(session, Hashes.sha256Base64Url(secret));
         response.addCookie(cookie(request, secret, -1));
         return session;
@@ -90,6 +93,11 @@ public final class SingleSignOn {
     /** The amr of a session, for the ID tokens issued from it. */
     public Optional<String> amrOf(UUID sessionId) {
         return sessions.find(sessionId).map(SsoSession::amr);
+    }
+
+    /** Every sign-in (audit login id) of the session: the one that authenticated and those it signed in since. */
+    public java.util.List<String> loginIds(UUID sessionId) {
+        return sessions.loginIdsOf(sessionId);
     }
 
     /** Ends the browser's session (if any) and clears the cookie; the session that ended, if one was live. */

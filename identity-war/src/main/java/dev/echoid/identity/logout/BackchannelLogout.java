@@ -72,10 +72,10 @@ public final class BackchannelLogout {
                     boolean ok = failure == null && response.statusCode() == 200;
                     String detail = "back-channel logout to " + client.backchannelLogoutUri() + ": "
                             + (failure != null ? failure.getClass().getSimpleName() : "HTTP " + response.statusCode());
-                    audit.record(ok
+                    audit.record((ok
                             ? AuditEvent.success(AuditEvent.Type.LOGOUT, client.clientId(), userId, null, null, detail)
                             : AuditEvent.failure(AuditEvent.Type.LOGOUT, client.clientId(), userId, null, null,
-                                    detail));
+                                    detail)).withLoginId(client.loginId()));
                     return ok;
                 });
     }

@@ -27,11 +27,14 @@ public final class SessionTermination {
         this.audit = audit;
     }
 
-    /** After one session ended. */
+    /** After one session ended: one LOGOUT event in the trail of each sign-in the session carried. */
     public void ended(UUID sessionId, UUID userId, String username, String remoteAddress, String reason) {
         grants.revokeBySession(sessionId, Scope.OFFLINE_ACCESS, reason);
-        audit.record(AuditEvent.success(AuditEvent.Type.LOGOUT, null, userId, username, remoteAddress,
-                "sso session " + sessionId + " ended: " + reason));
+        List<String> loginIds = singleSignOn.loginIds(sessionId);
+        for (String loginId : loginIds.isEmpty() ? java.util.Collections.<String>singletonList(null) : loginIds) {
+            audit.record(AuditEvent.success(AuditEvent.Type.LOGOUT, null, userId, username, remoteAddress,
+                    "sso session " + sessionId + " ended: " + reason).withLoginId(loginId));
+        }
         backchannel.notifyClients(sessionId, userId);
     }
 

@@ -1,5 +1,6 @@
 package dev.echoid.identity.protocol;
 
+import dev.echoid.identity.security.RandomTokens;
 import dev.echoid.identity.store.Client;
 import java.io.Serializable;
 import java.net.URI;
@@ -17,6 +18,8 @@ import java.util.function.Function;
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-4.1.1">RFC 6749 §4.1.1</a>
  * @see <a href="https://openid.net/specs/openid-connect-core-1_0.html#AuthRequest">OIDC Core §3.1.2.1</a>
+ * @param loginId a new random id (128 bits) for the sign-in this request starts; every audit event of it carries
+ *                it. Kept on the server and sent only in the ID token, never in a redirect
  */
 public record AuthorizationRequest(
         String clientId,
@@ -26,7 +29,8 @@ public record AuthorizationRequest(
         String nonce,
         String codeChallenge,
         String prompt,
-        Long maxAge) implements Serializable {
+        Long maxAge,
+        String loginId) implements Serializable {
 
     private static final int MAX_VALUE_LENGTH = 512;
 
@@ -147,7 +151,7 @@ public record AuthorizationRequest(
             }
         }).orElse(null);
         return new AuthorizationRequest(trusted.client().clientId(), trusted.redirectUri(), scope, state, nonce,
-                challenge, prompt, maxAge);
+                challenge, prompt, maxAge, RandomTokens.base64Url(16));
     }
 
     private static String bounded(Parameters params, String name) {

@@ -3,7 +3,11 @@ package dev.echoid.identity.store;
 import java.time.Instant;
 import java.util.UUID;
 
-/** One security-relevant event. Never holds a password, a secret, a code or a token. */
+/**
+ * One security-relevant event. Never holds a password, a secret, a code or a token.
+ *
+ * @param loginId the sign-in this event belongs to (created when {@code /authorize} accepted the request), or null
+ */
 public record AuditEvent(
         Instant occurredAt,
         Type type,
@@ -12,23 +16,31 @@ public record AuditEvent(
         UUID userId,
         String username,
         String remoteAddress,
-        String detail) {
+        String detail,
+        String loginId) {
 
     public enum Type {
         LOGIN_SUCCEEDED, LOGIN_FAILED, CODE_ISSUED, CODE_REDEEMED, CODE_REUSED, CLIENT_AUTHENTICATION_FAILED,
         TOKEN_REQUEST_FAILED, TOKEN_REFRESHED, REFRESH_TOKEN_REUSED, CLIENT_CREDENTIALS_ISSUED, TOKEN_REVOKED,
-        LOGOUT, MFA_ENROLMENT, MFA_SUCCEEDED, MFA_FAILED, SESSIONS_ENDED, ACCOUNT_UNLOCKED
+        LOGOUT, MFA_ENROLMENT, MFA_SUCCEEDED, MFA_FAILED, SESSIONS_ENDED, ACCOUNT_UNLOCKED, AUTHORIZATION_REQUESTED
     }
 
     public enum Outcome { SUCCESS, FAILURE }
 
     public static AuditEvent success(Type type, String clientId, UUID userId, String username, String remoteAddress,
             String detail) {
-        return new AuditEvent(Instant.now(), type, Outcome.SUCCESS, clientId, userId, username, remoteAddress, detail);
+        return new AuditEvent(Instant.now(), type, Outcome.SUCCESS, clientId, userId, username, remoteAddress, detail,
+                null);
     }
 
     public static AuditEvent failure(Type type, String clientId, UUID userId, String username, String remoteAddress,
             String detail) {
-        return new AuditEvent(Instant.now(), type, Outcome.FAILURE, clientId, userId, username, remoteAddress, detail);
+        return new AuditEvent(Instant.now(), type, Outcome.FAILURE, clientId, userId, username, remoteAddress, detail,
+                null);
+    }
+
+    /** The same event, belonging to the sign-in {@code loginId} (null: none). */
+    public AuditEvent withLoginId(String loginId) {
+        return new AuditEvent(occurredAt, type, outcome, clientId, userId, username, remoteAddress, detail, loginId);
     }
 }

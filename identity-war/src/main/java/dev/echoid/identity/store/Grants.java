@@ -10,6 +10,9 @@ public interface Grants {
 
     Optional<Grant> find(UUID id);
 
+    /** The grant an access token was issued from, by the token's {@code jti}. */
+    Optional<Grant> findByAccessToken(String jti);
+
     /** Revokes the grant, and with it every refresh and access token issued from it. */
     void revoke(UUID id, String reason);
 

@@ -9,6 +9,7 @@ import java.util.UUID;
  *
  * @param grantId      the grant created when the code was redeemed (null until then); a replay revokes it
  * @param ssoSessionId the provider's sign-on session the code was issued in (its {@code sid})
+ * @param loginId      the sign-in it was issued for (the audit trail's login id)
  */
 public record IssuedCode(
         String codeHash,
@@ -24,5 +25,6 @@ public record IssuedCode(
         Instant expiresAt,
         Instant redeemedAt,
         UUID grantId,
-        UUID ssoSessionId) {
+        UUID ssoSessionId,
+        String loginId) {
 }

@@ -2,21 +2,42 @@ package dev.echoid.identity.store;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import javax.sql.DataSource;
 
-/** Audit events in the {@code audit_event} table, and one log line each (logger {@code dev.echoid.audit}). */
-public final class JdbcAuditLog implements AuditLog {
+/**
+ * Audit events in the {@code audit_event} table, chained by hash ({@link AuditChain}), and one log line each
+ * (logger {@code dev.echoid.audit}). Inserts take the one-row {@code audit_chain_head} with {@code FOR UPDATE}, so
+ * concurrent inserts from any node form a single chain.
+ */
+public final class JdbcAuditLog implements AuditLog, AuditTrail {
 
     private static final Logger LOG = System.getLogger("dev.echoid.audit");
-    private static final String INSERT = "INSERT INTO audit_event "
-            + "(occurred_at, event_type, outcome, client_id, user_id, username, remote_address, detail) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-    private static final String RECENT = "SELECT occurred_at, event_type, outcome, client_id, user_id, username, "
-            + "remote_address, detail FROM audit_event ORDER BY id DESC LIMIT ?";
+    private static final String COLUMNS = "id, occurred_at, event_type, outcome, client_id, user_id, username, "
+            + "remote_address, detail, login_id, prev_hash, row_hash";
+    private static final String LOCK_HEAD = "SELECT last_hash FROM audit_chain_head FOR UPDATE";
+    private static final String NEXT_ID = "SELECT nextval(pg_get_serial_sequence('audit_event', 'id'))";
+    private static final String INSERT = "INSERT INTO audit_event (" + COLUMNS + ") "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String MOVE_HEAD = "UPDATE audit_chain_head SET last_id = ?, last_hash = ?";
+    private static final String HEAD = "SELECT last_id, last_hash FROM audit_chain_head";
+    private static final String ALL = "SELECT " + COLUMNS + " FROM audit_event ORDER BY id";
+    private static final String RECENT = "SELECT " + COLUMNS + " FROM audit_event ORDER BY id DESC LIMIT ?";
+    private static final String BY_LOGIN = "SELECT " + COLUMNS + " FROM audit_event WHERE login_id = ? ORDER BY id";
+    private static final String RANGE = " AND occurred_at >= coalesce(?, '-infinity'::timestamptz)"
+            + " AND occurred_at < coalesce(?, 'infinity'::timestamptz) ORDER BY id";
+    // by id, or by name: the account's events (most name only its id) and attempts that typed that name
+    private static final String BY_USER = "SELECT " + COLUMNS + " FROM audit_event WHERE (user_id = ?"
+            + " OR user_id IN (SELECT id FROM app_user WHERE lower(username) = lower(?))"
+            + " OR lower(username) = lower(?))" + RANGE;
+    private static final String BY_CLIENT = "SELECT " + COLUMNS + " FROM audit_event WHERE client_id = ?" + RANGE;
 
     private final Sql sql;
 
@@ -27,24 +48,121 @@ public final class JdbcAuditLog implements AuditLog {
     @Override
     public void record(AuditEvent event) {
         LOG.log(event.outcome() == AuditEvent.Outcome.SUCCESS ? Level.INFO : Level.WARNING,
-                "audit type={0} outcome={1} client={2} user={3} username={4} remote={5} detail={6}",
+                "audit type={0} outcome={1} client={2} user={3} username={4} remote={5} login_id={6} detail={7}",
                 event.type(), event.outcome(), event.clientId(), event.userId(), printable(event.username()),
-                event.remoteAddress(), printable(event.detail()));
-        sql.update(INSERT, s -> {
-            s.setTimestamp(1, Sql.timestamp(event.occurredAt()));
-            s.setString(2, event.type().name());
-            s.setString(3, event.outcome().name().toLowerCase(java.util.Locale.ROOT));
-            s.setString(4, event.clientId());
-            s.setObject(5, event.userId());
-            s.setString(6, event.username());
-            s.setString(7, event.remoteAddress());
-            s.setString(8, event.detail());
+                event.remoteAddress(), event.loginId(), printable(event.detail()));
+        AuditEvent stored = new AuditEvent(AuditChain.storable(event.occurredAt()), event.type(), event.outcome(),
+                event.clientId(), event.userId(), event.username(), event.remoteAddress(), event.detail(),
+                event.loginId());
+        sql.transaction(Connection.TRANSACTION_READ_COMMITTED, connection -> {
+            String prevHash = single(connection, LOCK_HEAD, 1);
+            long id = Long.parseLong(single(connection, NEXT_ID, 1));
+            String rowHash = AuditChain.rowHash(prevHash, id, stored);
+            try (PreparedStatement s = connection.prepareStatement(INSERT)) {
+                s.setLong(1, id);
+                s.setTimestamp(2, Sql.timestamp(stored.occurredAt()));
+                s.setString(3, stored.type().name());
+                s.setString(4, stored.outcome().name().toLowerCase(Locale.ROOT));
+                s.setString(5, stored.clientId());
+                s.setObject(6, stored.userId());
+                s.setString(7, stored.username());
+                s.setString(8, stored.remoteAddress());
+                s.setString(9, stored.detail());
+                s.setString(10, stored.loginId());
+                s.setString(11, prevHash);
+                s.setString(12, rowHash);
+                s.executeUpdate();
+            }
+            try (PreparedStatement s = connection.prepareStatement(MOVE_HEAD)) {
+                s.setLong(1, id);
+                s.setString(2, rowHash);
+                s.executeUpdate();
+            }
+            return null;
         });
     }
 
     @Override
     public List<AuditEvent> recent(int limit) {
-        return sql.query(RECENT, s -> s.setInt(1, limit), JdbcAuditLog::map);
+        return sql.query(RECENT, s -> s.setInt(1, limit), JdbcAuditLog::map).stream().map(AuditRecord::event)
+                .toList();
+    }
+
+    @Override
+    public Verification verify() {
+        // one snapshot: the head and the rows as of the same moment
+        return sql.transaction(Connection.TRANSACTION_REPEATABLE_READ, connection -> {
+            Long headId;
+            String headHash;
+            try (PreparedStatement s = connection.prepareStatement(HEAD); ResultSet row = s.executeQuery()) {
+                if (!row.next()) {
+                    return new Verification(false, 0, null, "the chain head row is missing", null, null);
+                }
+                headId = row.getObject("last_id", Long.class);
+                headHash = row.getString("last_hash");
+            }
+            AuditChain.Verifier verifier = new AuditChain.Verifier();
+            try (PreparedStatement s = connection.prepareStatement(ALL)) {
+                s.setFetchSize(500);
+                try (ResultSet rows = s.executeQuery()) {
+                    boolean intact = true;
+                    while (intact && rows.next()) {
+                        AuditRecord record;
+                        try {
+                            record = map(rows);
+                        } catch (IllegalArgumentException unknownTypeOrOutcome) {
+                            intact = verifier.unreadable(rows.getLong("id"));
+                            continue;
+                        }
+                        intact = verifier.check(record);
+                    }
+                }
+            }
+            return verifier.result(headId, headHash);
+        });
+    }
+
+    @Override
+    public List<AuditRecord> byLogin(String loginId) {
+        return sql.query(BY_LOGIN, s -> s.setString(1, loginId), JdbcAuditLog::map);
+    }
+
+    @Override
+    public List<AuditRecord> byUser(String user, Instant from, Instant to) {
+        UUID id = uuidOrNull(user);
+        return sql.query(BY_USER, s -> {
+            s.setObject(1, id);
+            s.setString(2, user);
+            s.setString(3, user);
+            s.setTimestamp(4, Sql.timestamp(from));
+            s.setTimestamp(5, Sql.timestamp(to));
+        }, JdbcAuditLog::map);
+    }
+
+    @Override
+    public List<AuditRecord> byClient(String clientId, Instant from, Instant to) {
+        return sql.query(BY_CLIENT, s -> {
+            s.setString(1, clientId);
+            s.setTimestamp(2, Sql.timestamp(from));
+            s.setTimestamp(3, Sql.timestamp(to));
+        }, JdbcAuditLog::map);
+    }
+
+    private static String single(Connection connection, String query, int column) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement(query); ResultSet row = s.executeQuery()) {
+            if (!row.next()) {
+                throw new SQLException("no row: " + query);
+            }
+            return row.getString(column);
+        }
+    }
+
+    private static UUID uuidOrNull(String value) {
+        try {
+            return UUID.fromString(value);
+        } catch (IllegalArgumentException notAnId) {
+            return null;
+        }
     }
 
     /** Keeps attacker-chosen text (a typed user name) from forging log lines. */
@@ -56,11 +174,12 @@ public final class JdbcAuditLog implements AuditLog {
         return clipped.replaceAll("\\p{Cntrl}", "?");
     }
 
-    private static AuditEvent map(ResultSet row) throws SQLException {
-        return new AuditEvent(Sql.instant(row, "occurred_at"),
+    private static AuditRecord map(ResultSet row) throws SQLException {
+        AuditEvent event = new AuditEvent(Sql.instant(row, "occurred_at"),
                 AuditEvent.Type.valueOf(row.getString("event_type")),
-                AuditEvent.Outcome.valueOf(row.getString("outcome").toUpperCase(java.util.Locale.ROOT)),
+                AuditEvent.Outcome.valueOf(row.getString("outcome").toUpperCase(Locale.ROOT)),
                 row.getString("client_id"), row.getObject("user_id", UUID.class), row.getString("username"),
-                row.getString("remote_address"), row.getString("detail"));
+                row.getString("remote_address"), row.getString("detail"), row.getString("login_id"));
+        return new AuditRecord(row.getLong("id"), event, row.getString("prev_hash"), row.getString("row_hash"));
     }
 }

@@ -14,9 +14,10 @@ import javax.sql.DataSource;
 public final class JdbcAuthorizationCodes implements AuthorizationCodes {
 
     private static final String COLUMNS = "code_hash, client_id, user_id, redirect_uri, scope, nonce, code_challenge, "
-            + "code_challenge_method, auth_time, issued_at, expires_at, redeemed_at, grant_id, sso_session_id";
+            + "code_challenge_method, auth_time, issued_at, expires_at, redeemed_at, grant_id, sso_session_id, "
+            + "login_id";
     private static final String INSERT = "INSERT INTO authorization_code (" + COLUMNS + ") "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?)";
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?)";
     // One statement: of any number of concurrent redemptions, exactly one sees redeemed_at IS NULL.
     private static final String REDEEM = "UPDATE authorization_code SET redeemed_at = now(), grant_id = ? "
             + "WHERE code_hash = ? AND redeemed_at IS NULL RETURNING " + COLUMNS;
@@ -44,6 +45,7 @@ public final class JdbcAuthorizationCodes implements AuthorizationCodes {
             s.setTimestamp(10, timestamp(code.issuedAt()));
             s.setTimestamp(11, timestamp(code.expiresAt()));
             s.setObject(12, code.ssoSessionId());
+            s.setString(13, code.loginId());
         });
     }
 
@@ -80,6 +82,7 @@ public final class JdbcAuthorizationCodes implements AuthorizationCodes {
                 instant(row, "expires_at"),
                 instant(row, "redeemed_at"),
                 row.getObject("grant_id", UUID.class),
-                row.getObject("sso_session_id", UUID.class));
+                row.getObject("sso_session_id", UUID.class),
+                row.getString("login_id"));
     }
 }

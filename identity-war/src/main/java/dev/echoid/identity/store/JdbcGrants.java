@@ -9,10 +9,12 @@ import javax.sql.DataSource;
 public final class JdbcGrants implements Grants {
 
     private static final String COLUMNS = "id, client_id, user_id, sso_session_id, scope, auth_time, created_at, "
-            + "expires_at, revoked_at";
+            + "expires_at, revoked_at, login_id";
     private static final String INSERT = "INSERT INTO authorization_grant (" + COLUMNS + ") "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)";
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)";
     private static final String FIND = "SELECT " + COLUMNS + " FROM authorization_grant WHERE id = ?";
+    private static final String FIND_BY_ACCESS_TOKEN = "SELECT " + COLUMNS + " FROM authorization_grant "
+            + "WHERE id = (SELECT grant_id FROM access_token WHERE jti = ?)";
     private static final String REVOKE = "UPDATE authorization_grant SET revoked_at = now(), revoked_reason = ? "
             + "WHERE id = ? AND revoked_at IS NULL";
     // scope is space-delimited: match the whole token
@@ -37,12 +39,18 @@ public final class JdbcGrants implements Grants {
             s.setTimestamp(6, Sql.timestamp(grant.authTime()));
             s.setTimestamp(7, Sql.timestamp(grant.createdAt()));
             s.setTimestamp(8, Sql.timestamp(grant.expiresAt()));
+            s.setString(9, grant.loginId());
         });
     }
 
     @Override
     public Optional<Grant> find(UUID id) {
         return sql.queryOne(FIND, s -> s.setObject(1, id), JdbcGrants::map);
+    }
+
+    @Override
+    public Optional<Grant> findByAccessToken(String jti) {
+        return sql.queryOne(FIND_BY_ACCESS_TOKEN, s -> s.setString(1, jti), JdbcGrants::map);
     }
 
     @Override
@@ -66,6 +74,7 @@ public final class JdbcGrants implements Grants {
         return new Grant(row.getObject("id", UUID.class), row.getString("client_id"),
                 row.getObject("user_id", UUID.class), row.getObject("sso_session_id", UUID.class),
                 row.getString("scope"), Sql.instant(row, "auth_time"), Sql.instant(row, "created_at"),
-                Sql.instant(row, "expires_at"), Sql.instant(row, "revoked_at"));
+                Sql.instant(row, "expires_at"), Sql.instant(row, "revoked_at"),
+                row.getString("login_id"));
     }
 }

@@ -11,9 +11,10 @@ import javax.sql.DataSource;
 
 public final class JdbcSsoSessions implements SsoSessions {
 
-    private static final String COLUMNS = "id, user_id, auth_time, created_at, last_seen_at, expires_at, ended_at, amr";
+    private static final String COLUMNS = "id, user_id, auth_time, created_at, last_seen_at, expires_at, ended_at, amr, "
+            + "login_id";
     private static final String INSERT = "INSERT INTO sso_session (id, secret_hash, user_id, auth_time, created_at, "
-            + "last_seen_at, expires_at, amr) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+            + "last_seen_at, expires_at, amr, login_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String FIND = "SELECT " + COLUMNS + " FROM sso_session WHERE secret_hash = ?";
     private static final String FIND_BY_ID = "SELECT " + COLUMNS + " FROM sso_session WHERE id = ?";
     private static final String END_ALL = "UPDATE sso_session SET ended_at = now() "
@@ -22,8 +23,15 @@ public final class JdbcSsoSessions implements SsoSessions {
     private static final String TOUCH = "UPDATE sso_session SET last_seen_at = ?, auth_time = ? "
             + "WHERE id = ? AND ended_at IS NULL";
     private static final String END = "UPDATE sso_session SET ended_at = now() WHERE id = ? AND ended_at IS NULL";
-    private static final String CLIENTS = "SELECT DISTINCT c.client_id, c.backchannel_logout_uri "
-            + "FROM authorization_code ac JOIN client c ON c.client_id = ac.client_id WHERE ac.sso_session_id = ?";
+    private static final String REAUTHENTICATED = "UPDATE sso_session SET last_seen_at = ?, auth_time = ?, "
+            + "login_id = ? WHERE id = ? AND ended_at IS NULL";
+    private static final String LOGIN_ID = "SELECT login_id FROM sso_session WHERE id = ? AND login_id IS NOT NULL";
+    private static final String LOGIN_IDS = "SELECT login_id FROM sso_session WHERE id = ? AND login_id IS NOT NULL "
+            + "UNION SELECT login_id FROM authorization_code WHERE sso_session_id = ? AND login_id IS NOT NULL";
+    // one row per client, with the login id of its latest code in the session
+    private static final String CLIENTS = "SELECT DISTINCT ON (c.client_id) c.client_id, c.backchannel_logout_uri, "
+            + "ac.login_id FROM authorization_code ac JOIN client c ON c.client_id = ac.client_id "
+            + "WHERE ac.sso_session_id = ? ORDER BY c.client_id, ac.issued_at DESC";
 
     private final Sql sql;
 
@@ -42,6 +50,7 @@ public final class JdbcSsoSessions implements SsoSessions {
             s.setTimestamp(6, Sql.timestamp(session.lastSeenAt()));
             s.setTimestamp(7, Sql.timestamp(session.expiresAt()));
             s.setString(8, session.amr());
+            s.setString(9, session.loginId());
         });
     }
 
@@ -78,6 +87,29 @@ public final class JdbcSsoSessions implements SsoSessions {
     }
 
     @Override
+    public void reauthenticated(UUID id, Instant authTime, String loginId) {
+        sql.update(REAUTHENTICATED, s -> {
+            s.setTimestamp(1, Sql.timestamp(authTime));
+            s.setTimestamp(2, Sql.timestamp(authTime));
+            s.setString(3, loginId);
+            s.setObject(4, id);
+        });
+    }
+
+    @Override
+    public Optional<String> loginIdOf(UUID id) {
+        return sql.queryOne(LOGIN_ID, s -> s.setObject(1, id), row -> row.getString("login_id"));
+    }
+
+    @Override
+    public List<String> loginIdsOf(UUID id) {
+        return sql.query(LOGIN_IDS, s -> {
+            s.setObject(1, id);
+            s.setObject(2, id);
+        }, row -> row.getString("login_id")).stream().sorted().toList();
+    }
+
+    @Override
     public boolean end(UUID id) {
         return sql.update(END, s -> s.setObject(1, id)) == 1;
     }
@@ -86,13 +118,15 @@ public final class JdbcSsoSessions implements SsoSessions {
     public List<SignedInClient> clientsOf(UUID id) {
         return sql.query(CLIENTS, s -> s.setObject(1, id), row -> {
             String uri = row.getString("backchannel_logout_uri");
-            return new SignedInClient(row.getString("client_id"), uri == null ? null : URI.create(uri));
+            return new SignedInClient(row.getString("client_id"), uri == null ? null : URI.create(uri),
+                    row.getString("login_id"));
         });
     }
 
     private static SsoSession map(ResultSet row) throws SQLException {
         return new SsoSession(row.getObject("id", UUID.class), row.getObject("user_id", UUID.class),
                 Sql.instant(row, "auth_time"), Sql.instant(row, "created_at"), Sql.instant(row, "last_seen_at"),
-                Sql.instant(row, "expires_at"), Sql.instant(row, "ended_at"), row.getString("amr"));
+                Sql.instant(row, "expires_at"), Sql.instant(row, "ended_at"), row.getString("amr"),
+                row.getString("login_id"));
     }
 }

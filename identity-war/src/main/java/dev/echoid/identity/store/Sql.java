@@ -22,6 +22,11 @@ final class Sql {
         T map(ResultSet row) throws SQLException;
     }
 
+    @FunctionalInterface
+    interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
     private final DataSource dataSource;
 
     Sql(DataSource dataSource) {
@@ -54,6 +59,29 @@ final class Sql {
                 PreparedStatement statement = connection.prepareStatement(sql)) {
             binder.bind(statement);
             return statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    /** Runs {@code work} in one transaction at the given isolation level; commits, or rolls back on failure. */
+    <T> T transaction(int isolation, Work<T> work) {
+        try (Connection connection = dataSource.getConnection()) {
+            boolean autoCommit = connection.getAutoCommit();
+            int previousIsolation = connection.getTransactionIsolation();
+            connection.setAutoCommit(false);
+            connection.setTransactionIsolation(isolation);
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setTransactionIsolation(previousIsolation);
+                connection.setAutoCommit(autoCommit);
+            }
         } catch (SQLException e) {
             throw new StoreException(e);
         }

@@ -10,9 +10,10 @@ import java.util.UUID;
  * @param id       the session id, published as the {@code sid} claim (never the browser's secret)
  * @param authTime when the user last authenticated in this session
  * @param amr      how: space-separated authentication method references (RFC 8176)
+ * @param loginId  the sign-in (audit login id) in which the user last authenticated in this session
  */
 public record SsoSession(UUID id, UUID userId, Instant authTime, Instant createdAt, Instant lastSeenAt,
-        Instant expiresAt, Instant endedAt, String amr) {
+        Instant expiresAt, Instant endedAt, String amr, String loginId) {
 
     /** RFC 8176: the methods used, e.g. {@code pwd} or {@code pwd otp}. */
     public boolean usedSecondFactor() {

@@ -10,7 +10,7 @@ import java.util.UUID;
 public interface SsoSessions {
 
     /** A client the session signed in to, with where it takes back-channel logout tokens (or null). */
-    record SignedInClient(String clientId, URI backchannelLogoutUri) {
+    record SignedInClient(String clientId, URI backchannelLogoutUri, String loginId) {
     }
 
     void create(SsoSession session, String secretHash);
@@ -21,6 +21,14 @@ public interface SsoSessions {
     void touch(UUID id, Instant lastSeenAt, Instant authTime);
 
     Optional<SsoSession> find(UUID id);
+    /** The user authenticated again in this session, in the sign-in {@code loginId}. */
+    void reauthenticated(UUID id, Instant authTime, String loginId);
+
+    /** The login id of the sign-in that last authenticated in the session, if the session exists. */
+    java.util.Optional<String> loginIdOf(UUID id);
+
+    /** Every sign-in (login id) of the session: the one that authenticated, and each code issued in it. */
+    List<String> loginIdsOf(UUID id);
 
     /** Ends the session; true when it was active. */
     boolean end(UUID id);
@@ -31,6 +39,6 @@ public interface SsoSessions {
     /** Records how the user authenticated in the session (space-separated RFC 8176 values). */
     void setAmr(UUID id, String amr);
 
-    /** Every client that received a code in this session. */
+    /** Every client that received a code in this session, with the login id of its latest code there. */
     List<SignedInClient> clientsOf(UUID id);
 }

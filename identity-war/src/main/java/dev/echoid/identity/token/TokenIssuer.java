@@ -22,6 +22,8 @@ public final class TokenIssuer {
     /** Authentication context classes: a password, or a password and a second factor. */
     public static final String ACR_PASSWORD = "1";
     public static final String ACR_SECOND_FACTOR = "2";
+    /** The sign-in this token came from, as the audit trail names it; only ever sent from the token endpoint. */
+    public static final String LOGIN_ID_CLAIM = "login_id";
 
     private final IdentitySettings settings;
     private final SigningKeys keys;
@@ -41,15 +43,16 @@ public final class TokenIssuer {
      */
     public String idToken(User user, String clientId, Scope scope, String nonce, Instant authTime, UUID sid,
             String algorithm) {
-        return idToken(user, clientId, scope, nonce, authTime, sid, algorithm, java.util.List.of());
+        return idToken(user, clientId, scope, nonce, authTime, sid, algorithm, java.util.List.of(), null);
     }
 
     /**
      * As above, with how the user authenticated: {@code amr} (RFC 8176: {@code pwd}, {@code otp}) and the matching
-     * {@code acr}: {@code "2"} with a second factor, {@code "1"} with a password alone.
+     * {@code acr} ({@code "2"} with a second factor, {@code "1"} with a password alone), and the audit trail's
+     * {@code login_id} claim (see {@link #LOGIN_ID_CLAIM}) when not null.
      */
     public String idToken(User user, String clientId, Scope scope, String nonce, Instant authTime, UUID sid,
-            String algorithm, java.util.List<String> amr) {
+            String algorithm, java.util.List<String> amr, String loginId) {
         Instant now = now();
         SigningKey idKey = keys.signingKey(algorithm);
         JWTCreator.Builder id = JWT.create()
@@ -70,6 +73,9 @@ public final class TokenIssuer {
         if (!amr.isEmpty()) {
             id.withClaim("amr", amr);
             id.withClaim("acr", amr.contains("otp") ? ACR_SECOND_FACTOR : ACR_PASSWORD);
+        }
+        if (loginId != null) {
+            id.withClaim(LOGIN_ID_CLAIM, loginId);
         }
         UserClaims.of(user, scope).forEach((name, value) -> putClaim(id, name, value));
         return id.sign(idKey.jwtAlgorithm());
