@@ -81,6 +81,11 @@ class ReflectedXssIT {
             HttpResponse<String> page = b.get(Browser.location(b.get(SecurityHeadersIT.authorizeUri(Map.of()))));
             return b.submit(page, "login", Map.of("login:username", p, "login:password", p), "login:submit");
         }));
+        cases.add(anonymous("mfa.xhtml ?request", (b, p) -> b.get(URI.create(issuer + "/mfa.xhtml?request=" + enc(p)))));
+        cases.add(anonymous("enrol.xhtml ?request", (b, p) -> b.get(URI.create(issuer + "/enrol.xhtml?request="
+                + enc(p)))));
+        cases.add(signedIn("enrol POST code", (b, p) -> b.submit(b.get(URI.create(issuer + "/enrol.xhtml")), "enrol",
+                Map.of("enrol:code", p), "enrol:submit")));
         // --- provider: logout ---
         cases.add(anonymous("logout ?client_id", (b, p) -> b.get(logout(Map.of("client_id", p)))));
         cases.add(anonymous("logout ?post_logout_redirect_uri", (b, p) -> b.get(logout(Map.of(
