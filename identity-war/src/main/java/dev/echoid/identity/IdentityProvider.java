@@ -10,6 +10,8 @@ import dev.echoid.identity.grant.RefreshTokenGrant;
 import dev.echoid.identity.grant.TokenResponseIssuer;
 import dev.echoid.identity.login.Authenticator;
 import dev.echoid.identity.login.BruteForceProtection;
+import dev.echoid.identity.login.PendingAuthorizations;
+import dev.echoid.identity.store.JdbcPendingRequests;
 import dev.echoid.identity.login.SecondFactor;
 import dev.echoid.identity.logout.SessionTermination;
 import dev.echoid.identity.security.Sealer;
@@ -71,6 +73,7 @@ public final class IdentityProvider {
     private final BruteForceProtection bruteForce;
     private final SecondFactor secondFactor;
     private final SessionTermination sessionTermination;
+    private final PendingAuthorizations pendingAuthorizations;
 
     public IdentityProvider(IdentitySettings settings, Database database, PasswordHasher hasher, Clock clock) {
         this.settings = settings;
@@ -107,6 +110,8 @@ public final class IdentityProvider {
                 settings.loginPolicy().mfaRequired(), clock);
         this.idTokenHints = new IdTokenHints(settings, signingKeys);
         this.backchannelLogout = new BackchannelLogout(ssoSessions, issuer, audit);
+        this.pendingAuthorizations = new PendingAuthorizations(new JdbcPendingRequests(dataSource),
+                !settings.devMode(), clock);
         this.sessionTermination = new SessionTermination(singleSignOn, grants, backchannelLogout, audit);
     }
 
@@ -204,5 +209,9 @@ public final class IdentityProvider {
 
     public SessionTermination sessionTermination() {
         return sessionTermination;
+    }
+
+    public PendingAuthorizations pendingAuthorizations() {
+        return pendingAuthorizations;
     }
 }

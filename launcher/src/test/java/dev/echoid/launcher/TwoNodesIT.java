@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
  * node writes (codes, grants, refresh tokens, sign-on sessions, keys) the other reads. The tests talk to each node
  * directly, as a load balancer would route them.
  *
- * <p>Not covered, and documented in the README's "Scaling out": the few seconds of the login form itself (from
- * {@code /authorize} to the login POST) keep state in the node's HTTP session, so that step needs session affinity.
+ * <p>The login form too: its pending request is in PostgreSQL and its Faces views are stateless, so each step may
+ * land on any node.
  */
 class TwoNodesIT {
 
@@ -78,6 +78,34 @@ class TwoNodesIT {
         String access = tokens.get("access_token").asText();
         assertThat(userinfo(nodeA, access).statusCode()).isEqualTo(200);
         assertThat(userinfo(nodeB, access).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void loginFormWhenEachStepLandsOnAnotherNodeThenSignInCompletes() {
+        Browser browser = new Browser();
+        URI loginPage = Browser.location(browser.get(authorize(nodeA, Map.of())));
+        HttpResponse<String> page = browser.get(base(nodeB, "login.xhtml?" + loginPage.getRawQuery()));
+        assertThat(page.body()).contains("Sign in");
+        // the form rendered by node B is posted to node A
+        HttpResponse<String> back = browser.submit(page, base(nodeA, "login.xhtml"), "login", Map.of(
+                "login:username", DevServer.DEMO_USER, "login:password", DevServer.DEMO_PASSWORD), "login:submit");
+        assertThat(back.statusCode()).isEqualTo(302);
+        Map<String, String> callback = Browser.query(Browser.location(back));
+        assertThat(token(nodeB, Map.of("grant_type", "authorization_code", "code", callback.get("code"),
+                "redirect_uri", REDIRECT)).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void loginFormWhenTheNodeThatShowedItStopsThenAnotherTakesThePost() {
+        DevServer doomed = node();
+        Browser browser = new Browser();
+        URI loginPage = Browser.location(browser.get(authorize(doomed, Map.of())));
+        HttpResponse<String> page = browser.get(base(doomed, "login.xhtml?" + loginPage.getRawQuery()));
+        doomed.close();
+        HttpResponse<String> back = browser.submit(page, base(nodeB, "login.xhtml"), "login", Map.of(
+                "login:username", DevServer.DEMO_USER, "login:password", DevServer.DEMO_PASSWORD), "login:submit");
+        assertThat(back.statusCode()).isEqualTo(302);
+        assertThat(Browser.query(Browser.location(back))).containsKey("code");
     }
 
     @Test

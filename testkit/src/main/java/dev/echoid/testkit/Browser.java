@@ -65,7 +65,16 @@ public final class Browser {
     /** Fills and submits the form with the given id, as a person would (hidden fields included). */
     public HttpResponse<String> submit(HttpResponse<String> page, String formId, Map<String, String> fields,
             String button) {
-        Document document = Jsoup.parse(page.body(), page.uri().toString());
+        return submit(page, page.uri(), formId, fields, button);
+    }
+
+    /**
+     * As {@link #submit(HttpResponse, String, Map, String)}, with the form's action resolved against {@code base}:
+     * the page came from one server and the form goes to another (two nodes behind one address).
+     */
+    public HttpResponse<String> submit(HttpResponse<String> page, URI base, String formId, Map<String, String> fields,
+            String button) {
+        Document document = Jsoup.parse(page.body(), base.toString());
         Element form = document.getElementById(formId);
         if (form == null) {
             throw new AssertionError("No form #" + formId + " in:\n" + page.body());

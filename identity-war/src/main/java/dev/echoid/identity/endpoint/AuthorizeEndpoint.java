@@ -1,7 +1,6 @@
 package dev.echoid.identity.endpoint;
 
 import dev.echoid.identity.IdentityProvider;
-import dev.echoid.identity.login.PendingAuthorizations;
 import dev.echoid.identity.protocol.AuthorizationRequest;
 import dev.echoid.identity.protocol.AuthorizationRequest.TrustedRedirect;
 import dev.echoid.identity.protocol.AuthorizationRequest.UntrustedRequestException;
@@ -40,6 +39,8 @@ public class AuthorizeEndpoint {
     private ServletContext servletContext;
     @Context
     private HttpServletRequest request;
+    @Context
+    private jakarta.servlet.http.HttpServletResponse response;
 
     @GET
     public Response get(@Context UriInfo uri) {
@@ -88,7 +89,7 @@ public class AuthorizeEndpoint {
                 // OIDC Core §3.1.2.1: with prompt=none the server MUST NOT display a login page
                 throw new OAuthException(OAuthError.LOGIN_REQUIRED, "The user is not signed in");
             }
-            String id = PendingAuthorizations.of(request.getSession()).add(authorization);
+            String id = provider.pendingAuthorizations().add(authorization, request, response);
             return Endpoints.noStore(Response.status(Response.Status.FOUND))
                     .location(URI.create(issuer + "/login.xhtml?request=" + id))
                     .build();

@@ -5,7 +5,6 @@ import dev.echoid.identity.login.SingleSignOn.Current;
 import dev.echoid.identity.protocol.AuthorizationResponse;
 import dev.echoid.identity.protocol.OAuthException;
 import dev.echoid.identity.protocol.Parameters;
-import dev.echoid.identity.security.RandomTokens;
 import dev.echoid.identity.store.Client;
 import dev.echoid.identity.token.IdTokenHints.Hint;
 import jakarta.servlet.ServletContext;
@@ -39,8 +38,6 @@ import java.util.Optional;
  */
 @Path("logout")
 public class EndSessionEndpoint {
-
-    private static final String CONFIRMATION = EndSessionEndpoint.class.getName() + ".confirmation";
 
     @Context
     private ServletContext servletContext;
@@ -105,7 +102,7 @@ public class EndSessionEndpoint {
         Optional<Current> current = provider.singleSignOn().current(request);
         boolean hintIsThisUser = hint.isPresent() && current.isPresent()
                 && current.get().user().id().toString().equals(hint.get().subject());
-        if (current.isPresent() && !hintIsThisUser && !(post && confirmed(params))) {
+        if (current.isPresent() && !hintIsThisUser && !(post && confirmed(provider, params))) {
             return confirmationPage(provider, client, values);
         }
 
@@ -129,23 +126,21 @@ public class EndSessionEndpoint {
                 request.getRemoteAddr(), "signed out (RP-initiated logout)");
     }
 
-    private boolean confirmed(Parameters params) {
-        HttpSession session = request.getSession(false);
-        Object expected = session == null ? null : session.getAttribute(CONFIRMATION);
+    private boolean confirmed(IdentityProvider provider, Parameters params) {
+        Optional<String> expected = provider.singleSignOn().formToken(request, "logout");
         String given;
         try {
             given = params.optional("confirmation").orElse("");
         } catch (OAuthException duplicated) {
             return false;
         }
-        return expected instanceof String token && MessageDigest.isEqual(
-                token.getBytes(StandardCharsets.US_ASCII), given.getBytes(StandardCharsets.US_ASCII));
+        return expected.isPresent() && MessageDigest.isEqual(
+                expected.get().getBytes(StandardCharsets.US_ASCII), given.getBytes(StandardCharsets.US_ASCII));
     }
 
     private Response confirmationPage(IdentityProvider provider, Optional<Client> client,
             MultivaluedMap<String, String> values) {
-        String token = RandomTokens.base64Url(16);
-        request.getSession().setAttribute(CONFIRMATION, token);
+        String token = provider.singleSignOn().formToken(request, "logout").orElseThrow();
         StringBuilder form = new StringBuilder()
                 .append("<p>Do you want to sign out of EchoID")
                 .append(client.map(c -> " and " + HtmlPage.escape(c.name())).orElse(""))

@@ -3,47 +3,49 @@ package dev.echoid.identity.login;
 import dev.echoid.identity.IdentityProvider;
 import dev.echoid.identity.security.Totp;
 import dev.echoid.identity.store.User;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.RequestScoped;
 import jakarta.faces.application.FacesMessage;
 import jakarta.faces.context.FacesContext;
-import jakarta.faces.view.ViewScoped;
 import jakarta.inject.Named;
 import java.io.IOException;
-import java.io.Serializable;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Backs TOTP enrolment: during sign-in when a second factor is required and the user has none (then the sign-in
  * completes), or from the account page of a signed-in user. The secret is shown on this page only, and stored
- * only once a first code proves the app has it.
+ * only once a first code proves the app has it. Between the page and its POST the secret travels in the form (it is
+ * on the page anyway), so any node can take the POST.
  */
 @Named("enrol")
-@ViewScoped
-public class EnrolBean implements Serializable {
-
-    private static final long serialVersionUID = 1L;
+@RequestScoped
+public class EnrolBean {
 
     private String requestId;
     private UUID userId;
     private byte[] secret;
     private String code;
 
-    public void load() {
+    /** Before the form is decoded: whose enrolment, and the secret shown (new on a GET, from the form on a POST). */
+    @PostConstruct
+    void load() {
         IdentityProvider provider = SignInCompletion.provider();
+        requestId = SignInCompletion.requestId("enrol");
         if (requestId != null) {
-            userId = SignInCompletion.pending().passwordVerifiedUser(requestId).orElse(null);
+            userId = SignInCompletion.passwordVerifiedUser(requestId).orElse(null);
         } else {
             userId = provider.singleSignOn().current(SignInCompletion.request())
                     .map(current -> current.user().id()).orElse(null);
         }
-        if (userId != null && secret == null) {
-            secret = provider.secondFactor().newSecret();
-        }
+        String posted = FacesContext.getCurrentInstance().getExternalContext().getRequestParameterMap()
+                .get("enrol:secret");
+        secret = posted != null ? Totp.base32Decode(posted) : provider.secondFactor().newSecret();
     }
 
     public void confirm() throws IOException {
         Optional<User> user = user();
-        if (user.isEmpty() || secret == null) {
+        if (user.isEmpty() || secret == null || secret.length < 16) {
             userId = null;
             return;
         }
@@ -91,12 +93,13 @@ public class EnrolBean implements Serializable {
         return secret == null ? "" : Totp.base32(secret).replaceAll("(.{4})(?!$)", "$1 ");
     }
 
-    public String getRequestId() {
-        return requestId;
+    /** The secret for the form's hidden field. */
+    public String getSecretField() {
+        return secret == null ? "" : Totp.base32(secret);
     }
 
-    public void setRequestId(String requestId) {
-        this.requestId = requestId;
+    public String getRequestId() {
+        return requestId;
     }
 
     public String getCode() {

@@ -6,10 +6,10 @@ import dev.echoid.identity.store.Client;
 import dev.echoid.identity.store.User;
 import jakarta.faces.application.FacesMessage;
 import jakarta.faces.context.FacesContext;
-import jakarta.faces.view.ViewScoped;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Named;
 import java.io.IOException;
-import java.io.Serializable;
 import java.util.Optional;
 
 /**
@@ -17,20 +17,20 @@ import java.util.Optional;
  * to the second step (TOTP, or enrolment when a second factor is required and the user has none).
  */
 @Named("login")
-@ViewScoped
-public class LoginBean implements Serializable {
-
-    private static final long serialVersionUID = 1L;
+@RequestScoped
+public class LoginBean {
 
     private String requestId;
     private String clientName;
     private boolean valid;
     private String username;
-    private transient String password;
+    private String password;
 
-    /** Runs on the page's GET: is there a pending request for this id in this browser's session? */
-    public void load() {
-        Optional<AuthorizationRequest> request = SignInCompletion.pending().find(requestId);
+    /** Before the form is decoded: is there a pending request for this id, started by this browser? */
+    @PostConstruct
+    void load() {
+        requestId = SignInCompletion.requestId("login");
+        Optional<AuthorizationRequest> request = SignInCompletion.pending(requestId);
         valid = request.isPresent();
         clientName = request.flatMap(r -> SignInCompletion.provider().clients().find(r.clientId()))
                 .map(Client::name).orElse(null);
@@ -38,7 +38,7 @@ public class LoginBean implements Serializable {
 
     public void signIn() throws IOException {
         IdentityProvider provider = SignInCompletion.provider();
-        Optional<AuthorizationRequest> request = SignInCompletion.pending().find(requestId);
+        Optional<AuthorizationRequest> request = SignInCompletion.pending(requestId);
         if (request.isEmpty()) {
             valid = false;
             return;
@@ -54,7 +54,7 @@ public class LoginBean implements Serializable {
         Client client = provider.clients().find(request.get().clientId()).orElseThrow();
         boolean enrolled = provider.secondFactor().isEnrolled(user.get().id());
         if (enrolled || provider.secondFactor().isRequired(client)) {
-            SignInCompletion.pending().passwordVerified(requestId, user.get().id());
+            SignInCompletion.passwordVerified(requestId, user.get().id());
             SignInCompletion.continueAt(enrolled ? "mfa.xhtml" : "enrol.xhtml", requestId);
             return;
         }

@@ -5,31 +5,32 @@ import dev.echoid.identity.protocol.AuthorizationRequest;
 import dev.echoid.identity.store.User;
 import jakarta.faces.application.FacesMessage;
 import jakarta.faces.context.FacesContext;
-import jakarta.faces.view.ViewScoped;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Named;
 import java.io.IOException;
-import java.io.Serializable;
 import java.util.Optional;
 import java.util.UUID;
 
 /** Backs the second step of sign-in: the code from the authenticator app. */
 @Named("mfa")
-@ViewScoped
-public class MfaBean implements Serializable {
-
-    private static final long serialVersionUID = 1L;
+@RequestScoped
+public class MfaBean {
 
     private String requestId;
     private boolean valid;
     private String code;
 
-    public void load() {
+    /** Before the form is decoded: the pending request, and whose password step passed for it. */
+    @PostConstruct
+    void load() {
+        requestId = SignInCompletion.requestId("mfa");
         valid = user().isPresent();
     }
 
     public void verify() throws IOException {
         Optional<User> user = user();
-        Optional<AuthorizationRequest> request = SignInCompletion.pending().find(requestId);
+        Optional<AuthorizationRequest> request = SignInCompletion.pending(requestId);
         if (user.isEmpty() || request.isEmpty()) {
             valid = false;
             return;
@@ -48,7 +49,7 @@ public class MfaBean implements Serializable {
 
     /** The user whose password step passed for this request in this browser. */
     private Optional<User> user() {
-        Optional<UUID> userId = SignInCompletion.pending().passwordVerifiedUser(requestId);
+        Optional<UUID> userId = SignInCompletion.passwordVerifiedUser(requestId);
         return userId.flatMap(SignInCompletion.provider().users()::find).filter(User::enabled);
     }
 

@@ -1,82 +1,121 @@
 package dev.echoid.identity.login;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.echoid.identity.protocol.AuthorizationRequest;
+import dev.echoid.identity.security.Hashes;
 import dev.echoid.identity.security.RandomTokens;
-import jakarta.servlet.http.HttpSession;
-import java.io.Serializable;
+import dev.echoid.identity.store.PendingRequests;
+import dev.echoid.identity.store.PendingRequests.PendingRequest;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Authorization requests waiting for the person to sign in, kept in the browser's session at the provider under a
- * random id that the login page carries. A few may wait at once (several tabs); each expires after ten minutes.
+ * Authorization requests waiting for the person to sign in. They are kept in PostgreSQL (any provider node can
+ * continue them) under a random id that the login pages carry, and bound to the browser that asked by the
+ * {@code IDENTITY_LOGIN} cookie: HttpOnly and SameSite=Lax, so a cross-site form POST arrives without it and finds
+ * nothing. Each lives ten minutes and completes at most once.
  */
-public final class PendingAuthorizations implements Serializable {
+public final class PendingAuthorizations {
 
-    private static final long serialVersionUID = 1L;
-    private static final String ATTRIBUTE = PendingAuthorizations.class.getName();
-    private static final int MAX_PENDING = 8;
+    static final String COOKIE = "IDENTITY_LOGIN";
     private static final Duration LIFETIME = Duration.ofMinutes(10);
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
-    /** @param passwordVerified the user whose password was right, while the second step is pending, else null */
-    private record Pending(AuthorizationRequest request, Instant expiresAt, UUID passwordVerified)
-            implements Serializable {
+    private final PendingRequests store;
+    private final boolean secureCookie;
+    private final Clock clock;
+
+    public PendingAuthorizations(PendingRequests store, boolean secureCookie, Clock clock) {
+        this.store = store;
+        this.secureCookie = secureCookie;
+        this.clock = clock;
     }
 
-    private final Map<String, Pending> pending = new LinkedHashMap<>();
-
-    public static PendingAuthorizations of(HttpSession session) {
-        synchronized (session) {
-            PendingAuthorizations value = (PendingAuthorizations) session.getAttribute(ATTRIBUTE);
-            if (value == null) {
-                value = new PendingAuthorizations();
-                session.setAttribute(ATTRIBUTE, value);
-            }
-            return value;
-        }
-    }
-
-    public synchronized String add(AuthorizationRequest request) {
-        purge();
-        while (pending.size() >= MAX_PENDING) {
-            pending.remove(pending.keySet().iterator().next());
-        }
+    /** Keeps the request for this browser (setting its cookie when it has none); the id for the login pages. */
+    public String add(AuthorizationRequest request, HttpServletRequest http, HttpServletResponse response) {
+        String browser = browserSecret(http).orElseGet(() -> {
+            String secret = RandomTokens.base64Url(32);
+            Cookie cookie = new Cookie(COOKIE, secret);
+            cookie.setPath(http.getContextPath().isEmpty() ? "/" : http.getContextPath());
+            cookie.setHttpOnly(true);
+            cookie.setSecure(secureCookie);
+            cookie.setMaxAge(-1);
+            cookie.setAttribute("SameSite", "Lax");
+            response.addCookie(cookie);
+            return secret;
+        });
+        Instant now = clock.instant();
+        store.deleteExpired(now);
         String id = RandomTokens.base64Url(16);
-        pending.put(id, new Pending(request, Instant.now().plus(LIFETIME), null));
+        store.save(Hashes.sha256Base64Url(id), Hashes.sha256Base64Url(browser), write(request), now.plus(LIFETIME));
         return id;
     }
 
-    public synchronized Optional<AuthorizationRequest> find(String id) {
-        purge();
-        return Optional.ofNullable(id == null ? null : pending.get(id)).map(Pending::request);
-    }
-
-    /** Records that the password step passed for this request; only the second step remains. */
-    public synchronized void passwordVerified(String id, UUID userId) {
-        Pending entry = pending.get(id);
-        if (entry != null) {
-            pending.put(id, new Pending(entry.request(), entry.expiresAt(), userId));
-        }
-    }
-
-    /** The user whose password step passed for this request, if it did. */
-    public synchronized Optional<UUID> passwordVerifiedUser(String id) {
-        purge();
-        return Optional.ofNullable(id == null ? null : pending.get(id)).map(Pending::passwordVerified);
+    public Optional<AuthorizationRequest> find(String id, HttpServletRequest http) {
+        return pending(id, http, false).map(p -> read(p.requestJson()));
     }
 
     /** Takes the request out, so that it completes at most once. */
-    public synchronized Optional<AuthorizationRequest> take(String id) {
-        purge();
-        return Optional.ofNullable(id == null ? null : pending.remove(id)).map(Pending::request);
+    public Optional<AuthorizationRequest> take(String id, HttpServletRequest http) {
+        return pending(id, http, true).map(p -> read(p.requestJson()));
     }
 
-    private void purge() {
-        Instant now = Instant.now();
-        pending.values().removeIf(p -> p.expiresAt().isBefore(now));
+    /** Records that the password step passed for this request; only the second step remains. */
+    public void passwordVerified(String id, HttpServletRequest http, UUID userId) {
+        browserSecret(http).ifPresent(browser -> store.passwordVerified(Hashes.sha256Base64Url(id),
+                Hashes.sha256Base64Url(browser), userId));
+    }
+
+    /** The user whose password step passed for this request, if it did. */
+    public Optional<UUID> passwordVerifiedUser(String id, HttpServletRequest http) {
+        return pending(id, http, false).map(PendingRequest::passwordVerifiedUser);
+    }
+
+    private Optional<PendingRequest> pending(String id, HttpServletRequest http, boolean take) {
+        Optional<String> browser = browserSecret(http);
+        if (id == null || id.isEmpty() || browser.isEmpty()) {
+            return Optional.empty();
+        }
+        String idHash = Hashes.sha256Base64Url(id);
+        String browserHash = Hashes.sha256Base64Url(browser.get());
+        return take ? store.take(idHash, browserHash, clock.instant())
+                : store.find(idHash, browserHash, clock.instant());
+    }
+
+    private static Optional<String> browserSecret(HttpServletRequest http) {
+        Cookie[] cookies = http.getCookies();
+        if (cookies != null) {
+            for (Cookie cookie : cookies) {
+                if (COOKIE.equals(cookie.getName()) && !cookie.getValue().isEmpty()) {
+                    return Optional.of(cookie.getValue());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String write(AuthorizationRequest request) {
+        try {
+            return JSON.writeValueAsString(request);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot keep the authorization request", e);
+        }
+    }
+
+    private static AuthorizationRequest read(String json) {
+        try {
+            return JSON.readValue(json, AuthorizationRequest.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("A kept authorization request cannot be read", e);
+        }
     }
 }

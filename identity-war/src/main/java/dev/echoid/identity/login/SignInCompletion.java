@@ -10,13 +10,19 @@ import jakarta.faces.context.FacesContext;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
- * The last move of every sign-in page (password, second factor, enrolment): take the pending request, open or renew
- * the sign-on session, issue the code and send the browser back to the client. The response itself is built by
+ * What every sign-in page (password, second factor, enrolment) shares: the pending request it works on, found by
+ * the id in the page's URL or form, and the last move, which takes the request, opens or renews the sign-on session,
+ * issues the code and sends the browser back to the client. The response itself is built by
  * {@link AuthorizationResponse}; the pages never build protocol messages.
+ *
+ * <p>The pages are stateless Faces views and their beans request-scoped: nothing of a sign-in lives in one node's
+ * memory, so any node can serve any step.
  */
 final class SignInCompletion {
 
@@ -32,8 +38,26 @@ final class SignInCompletion {
         return (HttpServletRequest) FacesContext.getCurrentInstance().getExternalContext().getRequest();
     }
 
-    static PendingAuthorizations pending() {
-        return PendingAuthorizations.of(request().getSession());
+    /** The pending request id: {@code ?request=} on a GET, the form's hidden field on a POST. */
+    static String requestId(String form) {
+        var params = FacesContext.getCurrentInstance().getExternalContext().getRequestParameterMap();
+        String id = params.get("request");
+        if (id == null || id.isBlank()) {
+            id = params.get(form + ":request");
+        }
+        return id == null || id.isBlank() ? null : id;
+    }
+
+    static Optional<AuthorizationRequest> pending(String requestId) {
+        return provider().pendingAuthorizations().find(requestId, request());
+    }
+
+    static Optional<UUID> passwordVerifiedUser(String requestId) {
+        return provider().pendingAuthorizations().passwordVerifiedUser(requestId, request());
+    }
+
+    static void passwordVerified(String requestId, UUID userId) {
+        provider().pendingAuthorizations().passwordVerified(requestId, request(), userId);
     }
 
     /** Completes the pending request {@code requestId} for {@code user}; false when it is gone (expired, used). */
@@ -41,20 +65,23 @@ final class SignInCompletion {
         ExternalContext external = FacesContext.getCurrentInstance().getExternalContext();
         HttpServletRequest http = request();
         IdentityProvider provider = provider();
-        Optional<AuthorizationRequest> taken = pending().take(requestId);
+        Optional<AuthorizationRequest> taken = provider.pendingAuthorizations().take(requestId, http);
         if (taken.isEmpty()) {
             return false;
         }
-        // session fixation: a new session id once the person is authenticated
-        http.changeSessionId();
+        HttpSession session = http.getSession(false);
+        if (session != null) {
+            // session fixation: whatever session this browser had gets a new id once the person is authenticated
+            http.changeSessionId();
+        }
         if (provider.settings().loginPolicy().singleSession()) {
             provider.sessionTermination().endAll(user.id(), user.username(), http.getRemoteAddr(),
                     "new sign-in (single-session policy)");
         }
         AuthorizationRequest authorization = taken.get();
-        SsoSession session = provider.singleSignOn().signedIn(user, amr, authorization.loginId(), http,
+        SsoSession sso = provider.singleSignOn().signedIn(user, amr, authorization.loginId(), http,
                 (HttpServletResponse) external.getResponse());
-        String code = provider.codeGrant().issue(authorization, user, session.authTime(), session.id(),
+        String code = provider.codeGrant().issue(authorization, user, sso.authTime(), sso.id(),
                 http.getRemoteAddr());
         external.redirect(AuthorizationResponse.success(authorization.redirectUri(), code, authorization.state(),
                 provider.settings().issuer()).toString());

@@ -85,6 +85,14 @@ public final class SingleSignOn {
         return session;
     }
 
+    /**
+     * A token for the forms that act on this browser's session (the logout confirmation), derived from its secret:
+     * any node can check it, and a cross-site page cannot know it.
+     */
+    public Optional<String> formToken(HttpServletRequest request, String purpose) {
+        return secret(request).map(secret -> Hashes.sha256Base64Url(purpose + ":" + secret));
+    }
+
     /** Ends every live session of the user; their ids. */
     public java.util.List<UUID> endAllOf(UUID userId) {
         return sessions.endAllOf(userId);

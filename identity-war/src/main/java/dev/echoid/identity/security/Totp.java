@@ -94,6 +94,26 @@ public final class Totp {
         return out.toString();
     }
 
+    /** RFC 4648 base32 back to bytes; characters outside the alphabet (spaces) are skipped. */
+    public static byte[] base32Decode(String text) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int buffer = 0;
+        int bits = 0;
+        for (char c : text.toUpperCase(java.util.Locale.ROOT).toCharArray()) {
+            int value = new String(BASE32).indexOf(c);
+            if (value < 0) {
+                continue;
+            }
+            buffer = (buffer << 5) | value;
+            bits += 5;
+            if (bits >= 8) {
+                out.write((buffer >> (bits - 8)) & 0xff);
+                bits -= 8;
+            }
+        }
+        return out.toByteArray();
+    }
+
     private static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }

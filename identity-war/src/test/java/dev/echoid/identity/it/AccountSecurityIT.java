@@ -218,13 +218,20 @@ class AccountSecurityIT {
 
     @Test
     void loginWhenSuccessfulThenSessionIdChanges() {
-        String user = newUser("fixation");
+        // the sign-in keeps no HTTP session; the session of record is the IDENTITY_SSO secret, made at sign-in
+        String first = newUser("fixation");
+        String second = newUser("fixation");
         Browser browser = new Browser();
         HttpResponse<String> page = browser.get(Browser.location(browser.get(authorize(Map.of()))));
-        String before = cookie(browser, "IDENTITYSESSION");
+        assertThat(cookie(browser, "IDENTITY_SSO")).as("no session before sign-in").isNull();
+        browser.submit(page, "login", Map.of("login:username", first, "login:password", PASSWORD), "login:submit");
+        String before = cookie(browser, "IDENTITY_SSO");
         assertThat(before).isNotNull();
-        browser.submit(page, "login", Map.of("login:username", user, "login:password", PASSWORD), "login:submit");
-        assertThat(cookie(browser, "IDENTITYSESSION")).isNotNull().isNotEqualTo(before);
+        // someone else signs in on this browser: a new session and secret, the old session ends
+        HttpResponse<String> again = browser.get(Browser.location(browser.get(authorize(Map.of("prompt", "login")))));
+        browser.submit(again, "login", Map.of("login:username", second, "login:password", PASSWORD),
+                "login:submit");
+        assertThat(cookie(browser, "IDENTITY_SSO")).isNotNull().isNotEqualTo(before);
     }
 
     @Test
