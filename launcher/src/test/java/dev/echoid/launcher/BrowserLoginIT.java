@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -193,6 +194,92 @@ class BrowserLoginIT {
 
         collectConsole();
         assertThat(consoleErrors).as("browser console errors").isEmpty();
+    }
+
+    @Test
+    void personWhenEnrollingAndUsingTwoStepVerificationThenPagesWorkByKeyboardAndNoConsoleErrors()
+            throws Exception {
+        // a system of its own: enrolling the demo user must not change what other tests meet
+        try (DevServer system = DevServer.start(RunningSystem.freshOptions(RunningSystem.temporaryDirectory()))) {
+            String gateway = system.options().gateway();
+            String issuer = system.options().issuer();
+            driver.manage().deleteAllCookies();
+            driver.get(gateway + "/");
+            await(ExpectedConditions.urlContains("/login.xhtml"));
+            labelledField("User name", "login:username").sendKeys(DevServer.DEMO_USER, Keys.TAB);
+            new Actions(driver).sendKeys(DevServer.DEMO_PASSWORD).sendKeys(Keys.ENTER).perform();
+            await(ExpectedConditions.urlToBe(gateway + "/"));
+
+            // 1. The account page offers two-step verification; the enrolment page shows the QR code and the key.
+            driver.get(issuer + "/account.xhtml");
+            assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo("Your account");
+            driver.findElement(By.id("enrol-link")).sendKeys(Keys.ENTER);
+            await(ExpectedConditions.urlContains("/enrol.xhtml"));
+            assertThat(driver.getTitle()).isEqualTo("Set up two-step verification · EchoID");
+            assertThat(driver.findElement(By.cssSelector("svg.qr")).isDisplayed()).isTrue();
+            String keyUri = driver.findElement(By.id("key-uri")).getDomProperty("textContent");
+            byte[] secret = base32(keyUri.replaceAll(".*[?&]secret=([A-Z2-7]+).*", "$1"));
+            WebElement code = labelledField("Code from the app", "enrol:code");
+            assertThat(code.getDomAttribute("autocomplete")).isEqualTo("one-time-code");
+            assertThat(code.getDomAttribute("inputmode")).isEqualTo("numeric");
+            screenshot("7-enrol");
+            atPhoneWidth("7-enrol-phone");
+            long step = Instant.now().getEpochSecond() / 30;
+            code.sendKeys(totp(secret, step), Keys.ENTER);
+            await(ExpectedConditions.urlContains("/account.xhtml?enrolled=true"));
+            assertThat(driver.findElement(By.id("mfa-status")).getText()).startsWith("On");
+
+            // 2. A new browser session: the password, then the second step, by keyboard.
+            driver.manage().deleteAllCookies();
+            driver.get(gateway + "/");
+            await(ExpectedConditions.urlContains("/login.xhtml"));
+            labelledField("User name", "login:username").sendKeys(DevServer.DEMO_USER, Keys.TAB);
+            new Actions(driver).sendKeys(DevServer.DEMO_PASSWORD).sendKeys(Keys.ENTER).perform();
+            await(ExpectedConditions.urlContains("/mfa.xhtml"));
+            assertThat(driver.getTitle()).isEqualTo("Two-step verification · EchoID");
+            assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo("Two-step verification");
+            WebElement second = labelledField("Code", "mfa:code");
+            assertThat(second.getDomAttribute("autocomplete")).isEqualTo("one-time-code");
+            second.sendKeys("000000".equals(totp(secret, step + 1)) ? "111111" : "000000", Keys.ENTER);
+            WebElement alert = await(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[role=alert]")));
+            assertThat(alert.getText()).startsWith("The code is not correct");
+            screenshot("8-mfa-wrong-code");
+            atPhoneWidth("8-mfa-wrong-code-phone");
+            // the enrolment used this step's code: the next one
+            driver.findElement(By.id("mfa:code")).sendKeys(totp(secret, step + 1), Keys.ENTER);
+            await(ExpectedConditions.urlToBe(gateway + "/"));
+            assertThat(driver.findElement(By.tagName("main")).getText()).contains("Signed in as Demo User");
+
+            collectConsole();
+            assertThat(consoleErrors).as("browser console errors").isEmpty();
+        }
+    }
+
+    /** RFC 6238 (HMAC-SHA1, 6 digits), written here rather than taken from the provider. */
+    private static String totp(byte[] secret, long step) throws Exception {
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA1");
+        mac.init(new javax.crypto.spec.SecretKeySpec(secret, "HmacSHA1"));
+        byte[] hash = mac.doFinal(java.nio.ByteBuffer.allocate(8).putLong(step).array());
+        int offset = hash[hash.length - 1] & 0x0f;
+        int binary = ((hash[offset] & 0x7f) << 24) | ((hash[offset + 1] & 0xff) << 16)
+                | ((hash[offset + 2] & 0xff) << 8) | (hash[offset + 3] & 0xff);
+        return String.format("%06d", binary % 1_000_000);
+    }
+
+    private static byte[] base32(String text) {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int buffer = 0;
+        int bits = 0;
+        for (char c : text.toCharArray()) {
+            buffer = (buffer << 5) | alphabet.indexOf(c);
+            bits += 5;
+            if (bits >= 8) {
+                out.write((buffer >> (bits - 8)) & 0xff);
+                bits -= 8;
+            }
+        }
+        return out.toByteArray();
     }
 
     /** Waits for a page; on timeout the failure names where the browser is, what it shows and what it logged. */
