@@ -1,0 +1,193 @@
+package dev.echoid.tomcat;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A standalone Tomcat set up as {@code server-config/tomcat/README.md} tells an operator: the distribution unpacked
+ * as {@code $CATALINA_HOME} with the PostgreSQL driver in {@code lib/}, and a {@code $CATALINA_BASE} holding
+ * {@code bin/setenv.sh}, {@code conf/Catalina/localhost/identity.xml} and the two WARs in {@code webapps/} (the
+ * build puts them there, see {@code pom.xml}). It is started with {@code bin/catalina.sh run}, and every setting
+ * reaches it as an environment variable, as it would from systemd: nothing is passed as a system property.
+ * A real PostgreSQL (embedded binaries) is started first.
+ *
+ * <p>Not Arquillian's managed Tomcat adapter: it starts {@code Bootstrap} with {@code java} directly (so
+ * {@code setenv.sh} is never read), passes the test JVM's environment unchanged, and deploys through the manager,
+ * which refuses {@code /identity} while {@code conf/Catalina/localhost/identity.xml} exists ("Application already
+ * exists at path [/identity]"). Each of these would leave out a step of the guide that this test is here to check.
+ */
+public final class StandaloneTomcat implements BeforeAllCallback, AfterAllCallback {
+
+    public static final String USER = "ada";
+    public static final String PASSWORD = "correct horse battery staple";
+    public static final String CLIENT_ID = "echo";
+    public static final String CLIENT_SECRET = "echo-secret-for-tests-only";
+
+    private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(5);
+
+    private final Path home = Path.of(System.getProperty("echoid.catalina.home"));
+    private final Path base = Path.of(System.getProperty("echoid.catalina.base"));
+    private EmbeddedPostgres postgres;
+    private Process process;
+    private int port;
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        postgres = EmbeddedPostgres.builder().start();
+        port = freePort();
+        prepareBase();
+
+        ProcessBuilder builder = new ProcessBuilder("/bin/sh", home.resolve("bin/catalina.sh").toString(), "run")
+                .directory(base.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(console().toFile());
+        Map<String, String> environment = builder.environment();
+        // only what this test gives: no setting leaks in from the developer's shell or CI
+        environment.keySet().removeIf(name -> name.startsWith("IDENTITY_") || name.startsWith("ECHO_")
+                || name.startsWith("CATALINA_") || name.startsWith("JAVA_") || name.equals("JRE_HOME"));
+        environment.put("JAVA_HOME", System.getProperty("java.home"));
+        environment.put("CATALINA_HOME", home.toString());
+        environment.put("CATALINA_BASE", base.toString());
+        environment.putAll(settings());
+        process = builder.start();
+        awaitStarted();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        if (process != null) {
+            process.destroy(); // catalina.sh run execs java: SIGTERM runs Tomcat's shutdown hook
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    public String gateway() {
+        return "http://localhost:" + port;
+    }
+
+    public String issuer() {
+        return gateway() + "/identity";
+    }
+
+    /** Everything Tomcat and the two web applications wrote to stdout and stderr (including the JUL console log). */
+    public String consoleLog() {
+        try {
+            return Files.readString(console(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The settings, as the README's configuration tables name them; the database only for identity.xml. */
+    private Map<String, String> settings() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("IDENTITY_DB_URL", postgres.getJdbcUrl("postgres", "postgres"));
+        settings.put("IDENTITY_DB_USER", "postgres");
+        settings.put("IDENTITY_DB_PASSWORD", "postgres");
+        settings.put("IDENTITY_ISSUER", issuer());
+        settings.put("IDENTITY_DEV_MODE", "true");
+        settings.put("IDENTITY_BOOTSTRAP_USER", USER);
+        settings.put("IDENTITY_BOOTSTRAP_PASSWORD", PASSWORD);
+        settings.put("IDENTITY_BOOTSTRAP_CLIENT_ID", CLIENT_ID);
+        settings.put("IDENTITY_BOOTSTRAP_CLIENT_SECRET", CLIENT_SECRET);
+        settings.put("IDENTITY_BOOTSTRAP_REDIRECT_URIS", gateway() + "/callback");
+        settings.put("IDENTITY_BOOTSTRAP_POST_LOGOUT_REDIRECT_URIS", gateway() + "/signed-out");
+        settings.put("ECHO_ISSUER", issuer());
+        settings.put("ECHO_CLIENT_ID", CLIENT_ID);
+        settings.put("ECHO_CLIENT_SECRET", CLIENT_SECRET);
+        settings.put("ECHO_REDIRECT_URI", gateway() + "/callback");
+        settings.put("ECHO_DEV_MODE", "true");
+        return settings;
+    }
+
+    /** A fresh start: no expanded WARs, compiled pages or logs from an earlier run; our own HTTP port. */
+    private void prepareBase() throws IOException {
+        for (String stale : List.of("webapps/identity", "webapps/ROOT", "work", "logs", "temp")) {
+            deleteTree(base.resolve(stale));
+        }
+        for (String dir : List.of("logs", "temp", "work")) {
+            Files.createDirectories(base.resolve(dir));
+        }
+        for (String war : List.of("webapps/identity.war", "webapps/ROOT.war", "bin/setenv.sh",
+                "conf/Catalina/localhost/identity.xml")) {
+            if (!Files.isRegularFile(base.resolve(war))) {
+                throw new IllegalStateException(base.resolve(war) + " is missing: run through Maven (mvn verify)");
+            }
+        }
+        // the distribution's ports would clash with other builds on this machine; no shutdown port (SIGTERM stops it)
+        Path serverXml = base.resolve("conf/server.xml");
+        String server = Files.readString(serverXml, StandardCharsets.UTF_8);
+        String ours = server.replace("port=\"8005\"", "port=\"-1\"").replace("port=\"8080\"", "port=\"" + port + "\"");
+        if (ours.equals(server) || ours.contains("port=\"8080\"")) {
+            throw new IllegalStateException("conf/server.xml no longer has the ports 8005 and 8080 to replace");
+        }
+        Files.writeString(serverXml, ours, StandardCharsets.UTF_8);
+    }
+
+    private void awaitStarted() throws InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        URI ready = URI.create(issuer() + "/health/live");
+        Instant deadline = Instant.now().plus(STARTUP_TIMEOUT);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Tomcat exited with " + process.exitValue() + ":\n" + consoleLog());
+            }
+            try {
+                // the connector opens only after every web application has been deployed (or failed to)
+                http.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(10)).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(500);
+            }
+        }
+        throw new IllegalStateException("Tomcat did not open port " + port + " within " + STARTUP_TIMEOUT + ":\n"
+                + consoleLog());
+    }
+
+    private Path console() {
+        return base.resolve("logs/console.log");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+}
