@@ -52,7 +52,11 @@ public final class IdentityAdmin implements Runnable {
         Logger.getLogger("").setLevel(Level.WARNING);
         int status;
         try (AdminEnvironment environment = AdminEnvironment.system()) {
-            status = commandLine(environment).execute(args);
+            CommandLine commandLine = commandLine(environment);
+            status = commandLine.execute(args);
+            // picocli's writers flush on println only; System.exit would lose what print() wrote
+            commandLine.getOut().flush();
+            commandLine.getErr().flush();
         }
         System.exit(status);
     }
@@ -61,6 +65,7 @@ public final class IdentityAdmin implements Runnable {
     static CommandLine commandLine(AdminEnvironment environment) {
         CommandLine commandLine = new CommandLine(new IdentityAdmin(environment));
         commandLine.setExecutionExceptionHandler(new ExitStatus());
+        commandLine.setParameterExceptionHandler(new UsageErrors());
         return commandLine;
     }
 
