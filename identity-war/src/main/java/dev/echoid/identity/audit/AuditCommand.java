@@ -163,7 +163,7 @@ public final class AuditCommand {
         }
     }
 
-    static String verificationText(Verification verification) {
+    public static String verificationText(Verification verification) {
         if (verification.intact()) {
             return "OK: " + verification.rowsChecked() + " rows, the chain is intact; last row "
                     + verification.lastId() + " hash " + verification.lastHash() + "\n";
@@ -173,7 +173,7 @@ public final class AuditCommand {
                 + verification.lastId() + ")\n";
     }
 
-    static String eventsText(List<AuditRecord> records) {
+    public static String eventsText(List<AuditRecord> records) {
         StringBuilder text = new StringBuilder();
         for (AuditRecord record : records) {
             AuditEvent e = record.event();

@@ -52,6 +52,8 @@ public record IdentitySettings(
     public static final String SESSION_IDLE_TTL = "IDENTITY_SESSION_IDLE_SECONDS";
     public static final String SESSION_MAX_TTL = "IDENTITY_SESSION_MAX_SECONDS";
     public static final String TRUSTED_PROXIES = "IDENTITY_TRUSTED_PROXIES";
+    private static final Duration DEFAULT_ID_TOKEN_TTL = Duration.ofMinutes(15);
+    private static final Duration DEFAULT_ACCESS_TOKEN_TTL = Duration.ofMinutes(10);
 
     public IdentitySettings {
         requirePositive(idTokenTtl, ID_TOKEN_TTL);
@@ -87,19 +89,37 @@ public record IdentitySettings(
         return new IdentitySettings(
                 issuer,
                 source.get(DEV_MODE).map(Boolean::parseBoolean).orElse(false),
-                seconds(source, ID_TOKEN_TTL, Duration.ofMinutes(15)),
-                seconds(source, ACCESS_TOKEN_TTL, Duration.ofMinutes(10)),
+                seconds(source, ID_TOKEN_TTL, DEFAULT_ID_TOKEN_TTL),
+                seconds(source, ACCESS_TOKEN_TTL, DEFAULT_ACCESS_TOKEN_TTL),
                 Duration.ofSeconds(60),
                 seconds(source, REFRESH_IDLE_TTL, Duration.ofDays(1)),
                 seconds(source, REFRESH_ABSOLUTE_TTL, Duration.ofDays(30)),
                 seconds(source, SESSION_IDLE_TTL, Duration.ofMinutes(30)),
                 seconds(source, SESSION_MAX_TTL, Duration.ofHours(10)),
-                source.get(KEY_ENCRYPTION_KEY).map(IdentitySettings::decodeKey),
+                keyEncryptionKey(source),
                 Bootstrap.from(source),
                 KeyRotation.from(source),
                 LoginPolicy.from(source),
                 source.get(TRUSTED_PROXIES).map(value -> TrustedProxies.parse(TRUSTED_PROXIES, value))
                         .orElse(TrustedProxies.none()));
+    }
+
+    /** {@code IDENTITY_KEY_ENCRYPTION_KEY}, decoded and checked: for tools that need no issuer (the admin CLI). */
+    public static Optional<byte[]> keyEncryptionKey(SettingsSource source) {
+        Optional<byte[]> key = source.get(KEY_ENCRYPTION_KEY).map(IdentitySettings::decodeKey);
+        key.ifPresent(value -> {
+            if (value.length != 32) {
+                throw new InvalidSettingException(KEY_ENCRYPTION_KEY, "must be 32 bytes, base64-encoded");
+            }
+        });
+        return key;
+    }
+
+    /** {@link #maxTokenLifetime()} from the settings alone: for tools that need no issuer (the admin CLI). */
+    public static Duration maxTokenLifetime(SettingsSource source) {
+        Duration id = seconds(source, ID_TOKEN_TTL, DEFAULT_ID_TOKEN_TTL);
+        Duration access = seconds(source, ACCESS_TOKEN_TTL, DEFAULT_ACCESS_TOKEN_TTL);
+        return id.compareTo(access) >= 0 ? id : access;
     }
 
     /** The endpoint URL under the issuer, e.g. {@code endpoint("token")}. */
@@ -228,7 +248,7 @@ public record IdentitySettings(
             });
         }
 
-        static KeyRotation from(SettingsSource source) {
+        public static KeyRotation from(SettingsSource source) {
             return new KeyRotation(seconds(source, PUBLISH_DELAY, Duration.ofSeconds(600)),
                     source.get(ADMIN_TOKEN).filter(token -> !token.isBlank()));
         }

@@ -38,7 +38,7 @@ public record LoginPolicy(int maxFailures, int maxFailuresPerAddress, Duration w
         }
     }
 
-    static LoginPolicy from(SettingsSource source) {
+    public static LoginPolicy from(SettingsSource source) {
         return new LoginPolicy(
                 number(source, MAX_FAILURES, 5),
                 number(source, MAX_FAILURES_PER_ADDRESS, 50),

@@ -1,5 +1,6 @@
 package dev.echoid.identity.store;
 
+import java.util.List;
 import java.util.Optional;
 
 public interface Clients {
@@ -11,4 +12,10 @@ public interface Clients {
 
     /** Replaces the registration of an existing client; true when it existed. */
     boolean update(Client client);
+
+    /** Every client, by client id. */
+    List<Client> list();
+
+    /** Deletes the client with its codes, grants and tokens; true when it existed. */
+    boolean delete(String clientId);
 }

@@ -22,6 +22,9 @@ public final class JdbcClients implements Clients {
     private static final String UPDATE = "UPDATE client SET name = ?, secret_hash = ?, redirect_uris = ?, "
             + "enabled = ?, grant_types = ?, post_logout_redirect_uris = ?, backchannel_logout_uri = ?, "
             + "id_token_signed_response_alg = ?, require_mfa = ? WHERE client_id = ?";
+    private static final String LIST = "SELECT " + COLUMNS + " FROM client ORDER BY client_id";
+    // codes and grants, and the tokens that hang off the grants, go with it (ON DELETE CASCADE); audit rows stay
+    private static final String DELETE = "DELETE FROM client WHERE client_id = ?";
 
     private final Sql sql;
 
@@ -64,6 +67,16 @@ public final class JdbcClients implements Clients {
             s.setBoolean(9, client.requireMfa());
             s.setString(10, client.clientId());
         }) == 1;
+    }
+
+    @Override
+    public List<Client> list() {
+        return sql.query(LIST, s -> { }, JdbcClients::map);
+    }
+
+    @Override
+    public boolean delete(String clientId) {
+        return sql.update(DELETE, s -> s.setString(1, clientId)) == 1;
     }
 
     private static Array textArray(PreparedStatement statement, Object[] values) throws SQLException {

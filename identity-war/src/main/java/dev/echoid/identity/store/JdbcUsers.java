@@ -2,6 +2,7 @@ package dev.echoid.identity.store;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -16,6 +17,10 @@ public final class JdbcUsers implements Users {
             + "ON CONFLICT DO NOTHING";
 
     private static final String UPDATE_HASH = "UPDATE app_user SET password_hash = ? WHERE id = ?";
+    private static final String LIST = "SELECT " + COLUMNS + " FROM app_user ORDER BY lower(username)";
+    private static final String SET_ENABLED = "UPDATE app_user SET enabled = ? WHERE id = ?";
+    // codes, sessions, grants, tokens and the TOTP credential go with it (ON DELETE CASCADE); audit rows stay
+    private static final String DELETE = "DELETE FROM app_user WHERE id = ?";
 
     private final Sql sql;
 
@@ -52,6 +57,24 @@ public final class JdbcUsers implements Users {
             s.setString(1, passwordHash);
             s.setObject(2, id);
         });
+    }
+
+    @Override
+    public List<User> list() {
+        return sql.query(LIST, s -> { }, JdbcUsers::map);
+    }
+
+    @Override
+    public boolean setEnabled(UUID id, boolean enabled) {
+        return sql.update(SET_ENABLED, s -> {
+            s.setBoolean(1, enabled);
+            s.setObject(2, id);
+        }) == 1;
+    }
+
+    @Override
+    public boolean delete(UUID id) {
+        return sql.update(DELETE, s -> s.setObject(1, id)) == 1;
     }
 
     private static User map(ResultSet row) throws SQLException {

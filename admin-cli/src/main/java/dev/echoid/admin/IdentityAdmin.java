@@ -1,0 +1,91 @@
+package dev.echoid.admin;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code identity-admin}: the provider's users, clients, signing keys and audit trail, from the command line, on the
+ * provider's own database (the WAR's settings, the WAR's migrations). Data goes to stdout, messages to stderr; the
+ * exit statuses are in {@link ExitStatus}.
+ */
+@Command(name = "identity-admin",
+        scope = ScopeType.INHERIT,
+        mixinStandardHelpOptions = true,
+        versionProvider = IdentityAdmin.Version.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = {
+            "Administers the EchoID identity provider: users, clients, signing keys, audit trail.",
+            "Database: IDENTITY_DB_URL, IDENTITY_DB_USER, IDENTITY_DB_PASSWORD (environment), migrated first.",
+            "IDENTITY_KEY_ENCRYPTION_KEY, IDENTITY_PASSWORD_MIN_LENGTH, IDENTITY_KEY_PUBLISH_DELAY_SECONDS are "
+                    + "honoured as by the provider."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {
+            "0:done",
+            "1:the operation failed (not found, exists, invalid, audit chain broken)",
+            "2:usage error",
+            "3:database unreachable, or its settings missing or wrong"},
+        subcommands = {UserCommand.class, ClientCommand.class, KeysCommand.class, AuditTrailCommand.class})
+public final class IdentityAdmin implements Runnable {
+
+    final AdminEnvironment environment;
+
+    @Spec
+    CommandSpec spec;
+
+    IdentityAdmin(AdminEnvironment environment) {
+        this.environment = environment;
+    }
+
+    public static void main(String[] args) {
+        // the provider's INFO logs (pool, migrations) would bury the answer; warnings still reach stderr
+        Logger.getLogger("").setLevel(Level.WARNING);
+        int status;
+        try (AdminEnvironment environment = AdminEnvironment.system()) {
+            CommandLine commandLine = commandLine(environment);
+            status = commandLine.execute(args);
+            // picocli's writers flush on println only; System.exit would lose what print() wrote
+            commandLine.getOut().flush();
+            commandLine.getErr().flush();
+        }
+        System.exit(status);
+    }
+
+    /** The command tree on {@code environment}, with the exit statuses of {@link ExitStatus}. */
+    static CommandLine commandLine(AdminEnvironment environment) {
+        CommandLine commandLine = new CommandLine(new IdentityAdmin(environment));
+        commandLine.setExecutionExceptionHandler(new ExitStatus());
+        commandLine.setParameterExceptionHandler(new UsageErrors());
+        return commandLine;
+    }
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "Missing command: user, client, keys or audit");
+    }
+
+    /** The project version, from version.properties (filtered by Maven). */
+    static final class Version implements IVersionProvider {
+
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties properties = new Properties();
+            try (InputStream in = IdentityAdmin.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    properties.load(in);
+                }
+            }
+            return new String[] {"identity-admin " + properties.getProperty("version", "unknown")};
+        }
+    }
+}
