@@ -191,7 +191,8 @@ class TransportIT {
         assertThat(signedIn.headers().firstValue("Location")).hasValueSatisfying(
                 location -> assertThat(location).startsWith(gateway + "/callback?"));
 
-        assertThat(setCookies).anySatisfy(cookie -> assertThat(cookie).startsWith("IDENTITYSESSION="));
+        // the sign-in keeps no HTTP session: its cookies are the pending request's binding and the sign-on session
+        assertThat(setCookies).anySatisfy(cookie -> assertThat(cookie).startsWith("IDENTITY_LOGIN="));
         assertThat(setCookies).anySatisfy(cookie -> assertThat(cookie).startsWith("IDENTITY_SSO="));
         assertThat(setCookies).allSatisfy(cookie -> assertThat(cookie.toLowerCase())
                 .contains("; secure").contains("; httponly"));
