@@ -2,7 +2,12 @@ package dev.echoid.echo.web;
 
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.exceptions.JWTDecodeException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.echoid.echo.config.LogFormat;
 import dev.echoid.echo.oidc.VerifiedIdentity;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -18,15 +23,14 @@ import java.util.Base64;
 final class GatewayAudit {
 
     private static final System.Logger LOG = System.getLogger("dev.echoid.echo.audit");
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-            new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
     // one per deployment (this class is the web application's own); set once by the access log filter
-    private static volatile dev.echoid.echo.config.LogFormat format = dev.echoid.echo.config.LogFormat.TEXT;
+    private static volatile LogFormat format = LogFormat.TEXT;
 
     private GatewayAudit() {
     }
 
-    static void useFormat(dev.echoid.echo.config.LogFormat logFormat) {
+    static void useFormat(LogFormat logFormat) {
         format = logFormat;
     }
 
@@ -85,7 +89,7 @@ final class GatewayAudit {
     private static void log(boolean success, String event, String loginId, String state, String subject,
             String detail) {
         System.Logger.Level level = success ? System.Logger.Level.INFO : System.Logger.Level.WARNING;
-        if (format == dev.echoid.echo.config.LogFormat.JSON) {
+        if (format == LogFormat.JSON) {
             LOG.log(level, jsonLine(success, event, loginId, state, subject, detail));
             return;
         }
@@ -98,7 +102,7 @@ final class GatewayAudit {
     /** The same line as one JSON object (Jackson escapes quotes and control characters). */
     static String jsonLine(boolean success, String event, String loginId, String state, String subject,
             String detail) {
-        var line = JSON.createObjectNode();
+        ObjectNode line = JSON.createObjectNode();
         line.put("log", "gateway-audit");
         line.put("event", event);
         line.put("outcome", success ? "success" : "failure");
@@ -108,8 +112,8 @@ final class GatewayAudit {
         line.put("detail", detail == null || detail.length() <= 200 ? detail : detail.substring(0, 200) + "...");
         try {
             return JSON.writeValueAsString(line);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
