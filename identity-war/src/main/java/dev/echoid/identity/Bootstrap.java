@@ -3,7 +3,9 @@ package dev.echoid.identity;
 import dev.echoid.identity.config.Database;
 import dev.echoid.identity.config.IdentitySettings;
 import dev.echoid.identity.config.InvalidSettingException;
+import dev.echoid.identity.config.LogFormat;
 import dev.echoid.identity.config.SettingsSource;
+import dev.echoid.identity.metrics.Metrics;
 import dev.echoid.identity.security.PasswordHasher;
 import dev.echoid.identity.store.Client;
 import dev.echoid.identity.store.User;
@@ -27,6 +29,7 @@ public class Bootstrap implements ServletContextListener {
     private static final Logger LOG = System.getLogger(Bootstrap.class.getName());
 
     private Database database;
+    private Metrics metrics;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -34,10 +37,12 @@ public class Bootstrap implements ServletContextListener {
         SettingsSource source = SettingsSource.standard(context::getInitParameter);
         try {
             IdentitySettings settings = IdentitySettings.from(source);
-            database = Database.open(source);
+            LogFormat logFormat = LogFormat.from(source);
+            metrics = Metrics.from(source);
+            database = Database.open(source, metrics.registry());
             database.migrate();
             IdentityProvider provider = new IdentityProvider(settings, database, PasswordHasher.owaspDefault(),
-                    Clock.systemUTC());
+                    Clock.systemUTC(), metrics, logFormat);
             seed(provider, settings.bootstrap(), settings.devMode());
             if (!settings.devMode()) {
                 context.getSessionCookieConfig().setSecure(true);
@@ -46,17 +51,22 @@ public class Bootstrap implements ServletContextListener {
             LOG.log(Level.INFO, "Identity provider started: issuer {0}", settings.issuer());
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "Identity provider failed to start: " + e.getMessage(), e);
-            if (database != null) {
-                database.close();
-            }
+            close();
             throw e;
         }
     }
 
     @Override
     public void contextDestroyed(ServletContextEvent event) {
+        close();
+    }
+
+    private void close() {
         if (database != null) {
             database.close();
+        }
+        if (metrics != null) {
+            metrics.close();
         }
     }
 

@@ -2,6 +2,10 @@ package dev.echoid.identity;
 
 import dev.echoid.identity.config.Database;
 import dev.echoid.identity.config.IdentitySettings;
+import dev.echoid.identity.config.LogFormat;
+import dev.echoid.identity.metrics.AuditMeters;
+import dev.echoid.identity.metrics.Metrics;
+import dev.echoid.identity.store.JdbcDatabaseStatus;
 import dev.echoid.identity.grant.AuthorizationCodeGrant;
 import dev.echoid.identity.grant.ClientAuthenticator;
 import dev.echoid.identity.grant.ClientCredentialsGrant;
@@ -74,15 +78,22 @@ public final class IdentityProvider {
     private final SecondFactor secondFactor;
     private final SessionTermination sessionTermination;
     private final PendingAuthorizations pendingAuthorizations;
+    private final Metrics metrics;
+    private final Database database;
+    private final JdbcDatabaseStatus databaseStatus;
 
-    public IdentityProvider(IdentitySettings settings, Database database, PasswordHasher hasher, Clock clock) {
+    public IdentityProvider(IdentitySettings settings, Database database, PasswordHasher hasher, Clock clock,
+            Metrics metrics, LogFormat logFormat) {
         this.settings = settings;
         this.hasher = hasher;
+        this.metrics = metrics;
+        this.database = database;
         var dataSource = database.dataSource();
+        this.databaseStatus = new JdbcDatabaseStatus(dataSource);
         this.clients = new JdbcClients(dataSource);
         this.users = new JdbcUsers(dataSource);
-        JdbcAuditLog auditLog = new JdbcAuditLog(dataSource);
-        this.audit = auditLog;
+        JdbcAuditLog auditLog = new JdbcAuditLog(dataSource, logFormat);
+        this.audit = new AuditMeters(auditLog, metrics);
         this.auditTrail = auditLog;
         this.grants = new JdbcGrants(dataSource);
         this.refreshTokens = new JdbcRefreshTokens(dataSource);
@@ -103,7 +114,8 @@ public final class IdentityProvider {
                 new ClientCredentialsGrant(grants, responses, audit, settings.accessTokenTtl(), clock)));
         this.clientAuthenticator = new ClientAuthenticator(clients, hasher, audit);
         this.accessTokenVerifier = new AccessTokenVerifier(settings, signingKeys, accessTokens);
-        this.bruteForce = new BruteForceProtection(new JdbcLoginThrottles(dataSource), settings.loginPolicy(), clock);
+        this.bruteForce = new BruteForceProtection(new JdbcLoginThrottles(dataSource), settings.loginPolicy(), clock,
+                metrics::lockout);
         this.authenticator = new Authenticator(users, hasher, audit, bruteForce);
         this.secondFactor = new SecondFactor(new JdbcTotpCredentials(dataSource),
                 new Sealer(settings.keyEncryptionKey(), "echoid totp secret v1"), bruteForce, audit,
@@ -113,6 +125,7 @@ public final class IdentityProvider {
         this.pendingAuthorizations = new PendingAuthorizations(new JdbcPendingRequests(dataSource),
                 !settings.devMode(), clock);
         this.sessionTermination = new SessionTermination(singleSignOn, grants, backchannelLogout, audit);
+        metrics.activeSessions(() -> ssoSessions.countActive(clock.instant(), settings.sessionIdleTtl()), clock);
     }
 
     public static IdentityProvider from(ServletContext context) {
@@ -213,5 +226,17 @@ public final class IdentityProvider {
 
     public PendingAuthorizations pendingAuthorizations() {
         return pendingAuthorizations;
+    }
+
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public JdbcDatabaseStatus databaseStatus() {
+        return databaseStatus;
     }
 }

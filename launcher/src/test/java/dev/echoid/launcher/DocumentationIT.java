@@ -23,7 +23,8 @@ class DocumentationIT {
     private static final Pattern ROW = Pattern.compile("^\\| `(/[^`]+)` \\|", Pattern.MULTILINE);
     /** Pages and probes for people and operators, not protocol metadata. */
     private static final Set<String> NOT_IN_DISCOVERY = Set.of("/login.xhtml", "/health/live", "/health/ready",
-            "/admin/keys", "/admin/keys/rotate?alg=RS256", "/admin/audit?login=ID", "/admin/audit?user=NAME&from=&to=",
+            "/metrics", "/admin/keys", "/admin/keys/rotate?alg=RS256", "/admin/audit?login=ID",
+            "/admin/audit?user=NAME&from=&to=",
             "/admin/audit?client=ID&from=&to=", "/admin/audit/verify", "/account.xhtml", "/enrol.xhtml", "/mfa.xhtml",
             "/admin/users/NAME/unlock", "/admin/users/NAME/totp");
 

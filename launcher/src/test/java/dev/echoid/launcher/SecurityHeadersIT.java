@@ -119,7 +119,10 @@ class SecurityHeadersIT {
                 page("logout, unregistered post_logout_redirect_uri", () -> get(issuer + "/logout?client_id=echo"
                         + "&post_logout_redirect_uri=" + enc("https://evil.example/"))),
                 page("health live", () -> get(issuer + "/health/live")),
-                page("health ready", () -> get(issuer + "/health/ready")),
+                page("health ready", () -> get(issuer + "/health/ready")).noStore(),
+                page("metrics (Prometheus text, from loopback)", () -> get(issuer + "/metrics")).noStore(),
+                page("metrics through a proxy, no token: 403", () -> get(issuer + "/metrics", "X-Forwarded-For",
+                        "203.0.113.9")).noStore(),
                 // --- provider: Faces, static files, container error pages ---
                 page("login page", SecurityHeadersIT::loginPage).noStore(),
                 page("login page, unknown request", () -> get(issuer + "/login.xhtml?request=unknown")).noStore(),
@@ -153,6 +156,7 @@ class SecurityHeadersIT {
                 page("gateway /backchannel-logout without a token", () -> post(gateway + "/backchannel-logout",
                         Map.of())),
                 page("gateway /health/live", () -> get(gateway + "/health/live")),
+                page("gateway /health/ready", () -> get(gateway + "/health/ready")),
                 page("gateway 405 page", () -> send("PUT", gateway + "/health/live")),
                 page("gateway unknown path, signed out", () -> get(gateway + "/no-such-page")),
                 page("gateway /favicon.ico", () -> get(gateway + "/favicon.ico")),

@@ -78,6 +78,7 @@ public final class CallbackServlet extends HttpServlet {
             GatewayAudit.stateChecked(true, state, null);
             SignedInUser user = relyingParty.completeAuthorization(pending.get(), code);
             GatewayAudit.tokenValidated(user.identity(), state);
+            request.setAttribute(AccessLogFilter.LOGIN_ID_ATTRIBUTE, user.identity().loginId());
             signIn(request, user);
             Responses.redirect(response, request.getContextPath() + pending.get().returnTo());
         } catch (TokenEndpointException e) {

@@ -2,7 +2,12 @@ package dev.echoid.echo.web;
 
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.exceptions.JWTDecodeException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.echoid.echo.config.LogFormat;
 import dev.echoid.echo.oidc.VerifiedIdentity;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -18,8 +23,15 @@ import java.util.Base64;
 final class GatewayAudit {
 
     private static final System.Logger LOG = System.getLogger("dev.echoid.echo.audit");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    // one per deployment (this class is the web application's own); set once by the access log filter
+    private static volatile LogFormat format = LogFormat.TEXT;
 
     private GatewayAudit() {
+    }
+
+    static void useFormat(LogFormat logFormat) {
+        format = logFormat;
     }
 
     static void redirectSent(String state) {
@@ -76,10 +88,33 @@ final class GatewayAudit {
 
     private static void log(boolean success, String event, String loginId, String state, String subject,
             String detail) {
-        LOG.log(success ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
+        System.Logger.Level level = success ? System.Logger.Level.INFO : System.Logger.Level.WARNING;
+        if (format == LogFormat.JSON) {
+            LOG.log(level, jsonLine(success, event, loginId, state, subject, detail));
+            return;
+        }
+        LOG.log(level,
                 "gateway-audit event={0} outcome={1} login_id={2} state_hash={3} sub={4} detail={5}",
                 event, success ? "success" : "failure", printable(loginId), printable(stateHash(state)),
                 printable(subject), printable(detail));
+    }
+
+    /** The same line as one JSON object (Jackson escapes quotes and control characters). */
+    static String jsonLine(boolean success, String event, String loginId, String state, String subject,
+            String detail) {
+        ObjectNode line = JSON.createObjectNode();
+        line.put("log", "gateway-audit");
+        line.put("event", event);
+        line.put("outcome", success ? "success" : "failure");
+        line.put("login_id", loginId);
+        line.put("state_hash", stateHash(state));
+        line.put("sub", subject);
+        line.put("detail", detail == null || detail.length() <= 200 ? detail : detail.substring(0, 200) + "...");
+        try {
+            return JSON.writeValueAsString(line);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Values that came from outside (a token, a query string) never forge a log line. */

@@ -44,6 +44,7 @@ public final class LogoutServlet extends HttpServlet {
             return;
         }
         GatewayAudit.loggedOut(tokens.get().idToken());
+        request.setAttribute(AccessLogFilter.LOGIN_ID_ATTRIBUTE, GatewayAudit.loginIdOf(tokens.get().idToken()));
         revoke(relyingParty, tokens.get());
         Optional<EndSessionRequest> atProvider = providerLogout(request, relyingParty, tokens.get());
         if (atProvider.isPresent()) {

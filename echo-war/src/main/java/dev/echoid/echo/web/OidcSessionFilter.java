@@ -26,6 +26,10 @@ public final class OidcSessionFilter extends HttpFilter {
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain) {
         try {
             RelyingParty relyingParty = (RelyingParty) getServletContext().getAttribute(RelyingParty.CONTEXT_ATTRIBUTE);
+            if (isHealth(RequestPaths.withinApp(request))) {
+                chain.doFilter(request, response); // they answer for themselves, configured or not
+                return;
+            }
             if (relyingParty == null) {
                 GatewayStartup.notConfigured(request, response);
                 return;
@@ -54,6 +58,10 @@ public final class OidcSessionFilter extends HttpFilter {
     }
 
     static boolean isPublic(String path) {
-        return PUBLIC_PATHS.contains(path) || path.equals("/health") || path.startsWith("/health/");
+        return PUBLIC_PATHS.contains(path) || isHealth(path);
+    }
+
+    private static boolean isHealth(String path) {
+        return path.equals("/health") || path.startsWith("/health/");
     }
 }

@@ -28,7 +28,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -121,6 +126,57 @@ class EchoGatewayIT {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(response.body()).path("status").asText()).isEqualTo("UP");
+    }
+
+    @Test
+    void readyWhenConfiguredThenUpWithTheSettingsCheck() throws Exception {
+        HttpResponse<String> response = get(app("/health/ready"), "application/json");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode body = JSON.readTree(response.body());
+        assertThat(body.path("status").asText()).isEqualTo("UP");
+        assertThat(body.path("checks").path("settings").path("status").asText()).isEqualTo("UP");
+    }
+
+    @Test
+    void accessLogWhenSignedInApiCallThenOneLineWithTheLoginIdAndNoQuery() throws Exception {
+        assertThat(signIn("/").statusCode()).isEqualTo(302);
+        Logger access = Logger.getLogger("dev.echoid.echo.access");
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                lines.add(record.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        access.setLevel(Level.INFO);
+        access.addHandler(capture);
+        try {
+            HttpResponse<String> echo = send(HttpRequest.newBuilder(app("/api/echo/logged?token=secret-in-query"))
+                    .header("Accept", "application/json").header("Authorization", "Bearer secret-in-header").GET());
+            assertThat(echo.statusCode()).isEqualTo(200);
+            HttpResponse<String> signedOut = get(app("/signed-out"), "text/html");
+            assertThat(signedOut.statusCode()).isEqualTo(200);
+            Thread.sleep(200); // a line is written as the request completes, just after the answer was sent
+        } finally {
+            access.removeHandler(capture);
+        }
+
+        List<String> apiLines = lines.stream().filter(l -> l.contains(" path=" + CTX + "/api/echo/logged ")).toList();
+        assertThat(apiLines).hasSize(1);
+        assertThat(apiLines.get(0)).matches(java.util.regex.Pattern.quote("access method=GET path=" + CTX
+                + "/api/echo/logged status=200 duration_ms=") + "\\d+ remote=(127\\.0\\.0\\.1|0:0:0:0:0:0:0:1) "
+                + java.util.regex.Pattern.quote("login_id=" + StubOpenIdProvider.LOGIN_ID));
+        assertThat(lines).anyMatch(l -> l.contains(" path=" + CTX + "/signed-out ") && l.endsWith(" login_id=-"));
+        assertThat(lines).noneMatch(l -> l.contains("secret-in") || l.contains("?"));
     }
 
     @Test

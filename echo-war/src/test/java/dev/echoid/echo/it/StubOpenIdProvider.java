@@ -49,6 +49,8 @@ final class StubOpenIdProvider implements AutoCloseable {
     static final String CLIENT_SECRET = "s3cret:with spaces&+/=";
     static final String USER_NAME = "Ada \"<b>Lovelace</b>\" & Co";
     static final String SUBJECT = "user-4711";
+    /** EchoID's private claim: the provider's audit id of the sign-in. */
+    static final String LOGIN_ID = "stub-login-0001";
     static final String KID = "stub-rs256";
     static final String LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout";
     static final Duration DEFAULT_ID_TOKEN_LIFETIME = Duration.ofSeconds(300);
@@ -335,6 +337,7 @@ final class StubOpenIdProvider implements AutoCloseable {
                 .withIssuedAt(now)
                 .withExpiresAt(now.plus(idTokenLifetime))
                 .withClaim("sid", grant.sid)
+                .withClaim("login_id", LOGIN_ID)
                 .withClaim("name", USER_NAME)
                 .withClaim("preferred_username", "ada")
                 .withClaim("email", "ada@example.org");

@@ -2,12 +2,18 @@ package dev.echoid.identity.config;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.util.Arrays;
+import java.util.Objects;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationVersion;
 
 /**
  * The provider's PostgreSQL database: the container's JNDI data source {@code java:comp/env/jdbc/identity} when
@@ -27,6 +33,7 @@ public final class Database {
 
     private final DataSource dataSource;
     private final boolean owned;
+    private volatile MigrationVersion newestMigration;
 
     private Database(DataSource dataSource, boolean owned) {
         this.dataSource = dataSource;
@@ -34,6 +41,11 @@ public final class Database {
     }
 
     public static Database open(SettingsSource source) {
+        return open(source, null);
+    }
+
+    /** @param meters where the WAR's own pool reports its meters ({@code hikaricp_*}), or null */
+    public static Database open(SettingsSource source, MeterRegistry meters) {
         DataSource container = containerDataSource();
         if (container != null) {
             LOG.log(Level.INFO, "Using the container data source {0}", JNDI_NAME);
@@ -53,6 +65,9 @@ public final class Database {
         source.get(PASSWORD).ifPresent(config::setPassword);
         config.setMaximumPoolSize(source.get(POOL_SIZE).map(Integer::parseInt).orElse(10));
         config.setInitializationFailTimeout(30_000);
+        if (meters != null) {
+            config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(meters));
+        }
         LOG.log(Level.INFO, "Using a connection pool to {0}", url.replaceAll("password=[^&]*", "password=***"));
         return new Database(new HikariDataSource(config), true);
     }
@@ -63,11 +78,31 @@ public final class Database {
 
     /** Applies the pending migrations; safe to run from several nodes at once (Flyway locks). */
     public void migrate() {
-        Flyway.configure(Database.class.getClassLoader())
+        Flyway flyway = Flyway.configure(Database.class.getClassLoader())
                 .dataSource(dataSource)
                 .locations("classpath:db/migrations")
-                .load()
-                .migrate();
+                .load();
+        flyway.migrate();
+        newestMigration = Arrays.stream(flyway.info().all())
+                .map(MigrationInfo::getVersion)
+                .filter(Objects::nonNull)
+                .max(MigrationVersion::compareTo)
+                .orElse(MigrationVersion.EMPTY);
+    }
+
+    /**
+     * True when the database's schema {@code version} is this WAR's newest migration or later (a newer node of a
+     * rolling upgrade may have migrated further; its migrations only add).
+     */
+    public boolean isMigrated(String version) {
+        MigrationVersion newest = newestMigration;
+        return newest != null && version != null && MigrationVersion.fromVersion(version).compareTo(newest) >= 0;
+    }
+
+    /** This WAR's newest migration, once {@link #migrate()} ran. */
+    public String newestMigration() {
+        MigrationVersion newest = newestMigration;
+        return newest == null ? null : newest.getVersion();
     }
 
     public void close() {

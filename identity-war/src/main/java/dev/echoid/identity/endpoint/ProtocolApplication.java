@@ -13,6 +13,7 @@ public class ProtocolApplication extends ResourceConfig {
         register(JwksEndpoint.class);
         register(AuthorizeEndpoint.class);
         register(TokenEndpoint.class);
+        register(MetricsEndpoint.class);
         register(UserInfoEndpoint.class);
         register(RevocationEndpoint.class);
         register(IntrospectionEndpoint.class);

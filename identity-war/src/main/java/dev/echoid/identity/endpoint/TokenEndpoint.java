@@ -3,6 +3,7 @@ package dev.echoid.identity.endpoint;
 import dev.echoid.identity.IdentityProvider;
 import dev.echoid.identity.grant.GrantHandler;
 import dev.echoid.identity.grant.TokenRequest;
+import dev.echoid.identity.metrics.Metrics;
 import dev.echoid.identity.protocol.OAuthError;
 import dev.echoid.identity.protocol.OAuthException;
 import dev.echoid.identity.protocol.Parameters;
@@ -41,6 +42,18 @@ public class TokenEndpoint {
     public Response token(MultivaluedMap<String, String> form,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         IdentityProvider provider = IdentityProvider.from(servletContext);
+        Metrics.TokenRequestTimer timer = provider.metrics().tokenRequest();
+        String outcome = "error";
+        try {
+            Response response = answer(provider, form, authorization);
+            outcome = "success";
+            return response;
+        } finally {
+            timer.stop(outcome);
+        }
+    }
+
+    private Response answer(IdentityProvider provider, MultivaluedMap<String, String> form, String authorization) {
         Parameters params = Parameters.of(form);
         String remote = request.getRemoteAddr();
         Client client = provider.clientAuthenticator().authenticate(authorization, params, remote);

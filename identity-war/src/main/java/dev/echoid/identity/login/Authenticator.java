@@ -14,6 +14,9 @@ import java.util.Optional;
  */
 public final class Authenticator {
 
+    /** The audit detail of an attempt refused because a lock was in force (the metrics count these apart). */
+    public static final String LOCKED = "locked (too many failures)";
+
     private final Users users;
     private final PasswordHasher hasher;
     private final AuditLog audit;
@@ -39,7 +42,7 @@ public final class Authenticator {
         if (bruteForce.isLocked(accountKey, BruteForceProtection.addressKey(remoteAddress))) {
             // the same work and the same answer as any other refusal: a lock reveals nothing
             hasher.verifyDummy(secret);
-            return failed(name, clientId, remoteAddress, null, "locked (too many failures)", loginId);
+            return failed(name, clientId, remoteAddress, null, LOCKED, loginId);
         }
         Optional<User> user = users.findByUsername(name);
         if (user.isEmpty()) {

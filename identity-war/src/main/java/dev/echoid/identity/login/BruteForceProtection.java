@@ -17,11 +17,18 @@ public final class BruteForceProtection {
     private final LoginThrottles throttles;
     private final LoginPolicy policy;
     private final Clock clock;
+    private final Runnable onLockout;
 
     public BruteForceProtection(LoginThrottles throttles, LoginPolicy policy, Clock clock) {
+        this(throttles, policy, clock, () -> { });
+    }
+
+    /** @param onLockout told each time a key is locked (the lockout counter) */
+    public BruteForceProtection(LoginThrottles throttles, LoginPolicy policy, Clock clock, Runnable onLockout) {
         this.throttles = throttles;
         this.policy = policy;
         this.clock = clock;
+        this.onLockout = onLockout;
     }
 
     public static String userKey(String username) {
@@ -69,6 +76,7 @@ public final class BruteForceProtection {
         Duration lock = policy.lockAfter(failures, threshold);
         if (!lock.isZero()) {
             throttles.lock(key, now.plus(lock));
+            onLockout.run();
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.echoid.identity.login;
 
 import dev.echoid.identity.IdentityProvider;
 import dev.echoid.identity.protocol.AuthorizationRequest;
+import dev.echoid.identity.web.AccessLogFilter;
 import dev.echoid.identity.store.Client;
 import dev.echoid.identity.store.User;
 import jakarta.faces.application.FacesMessage;
@@ -32,6 +33,7 @@ public class LoginBean {
         requestId = SignInCompletion.requestId("login");
         Optional<AuthorizationRequest> request = SignInCompletion.pending(requestId);
         valid = request.isPresent();
+        request.ifPresent(r -> AccessLogFilter.noteLoginId(r.loginId()));
         clientName = request.flatMap(r -> SignInCompletion.provider().clients().find(r.clientId()))
                 .map(Client::name).orElse(null);
     }

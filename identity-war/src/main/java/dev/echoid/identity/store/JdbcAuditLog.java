@@ -1,5 +1,10 @@
 package dev.echoid.identity.store;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.echoid.identity.config.LogFormat;
+import java.io.UncheckedIOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
@@ -39,18 +44,31 @@ public final class JdbcAuditLog implements AuditLog, AuditTrail {
             + " OR lower(username) = lower(?))" + RANGE;
     private static final String BY_CLIENT = "SELECT " + COLUMNS + " FROM audit_event WHERE client_id = ?" + RANGE;
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final Sql sql;
+    private final LogFormat logFormat;
 
     public JdbcAuditLog(DataSource dataSource) {
+        this(dataSource, LogFormat.TEXT);
+    }
+
+    public JdbcAuditLog(DataSource dataSource, LogFormat logFormat) {
         this.sql = new Sql(dataSource);
+        this.logFormat = logFormat;
     }
 
     @Override
     public void record(AuditEvent event) {
-        LOG.log(event.outcome() == AuditEvent.Outcome.SUCCESS ? Level.INFO : Level.WARNING,
-                "audit type={0} outcome={1} client={2} user={3} username={4} remote={5} login_id={6} detail={7}",
-                event.type(), event.outcome(), event.clientId(), event.userId(), printable(event.username()),
-                event.remoteAddress(), event.loginId(), printable(event.detail()));
+        Level level = event.outcome() == AuditEvent.Outcome.SUCCESS ? Level.INFO : Level.WARNING;
+        if (logFormat == LogFormat.JSON) {
+            LOG.log(level, jsonLine(event));
+        } else {
+            LOG.log(level,
+                    "audit type={0} outcome={1} client={2} user={3} username={4} remote={5} login_id={6} detail={7}",
+                    event.type(), event.outcome(), event.clientId(), event.userId(), printable(event.username()),
+                    event.remoteAddress(), event.loginId(), printable(event.detail()));
+        }
         AuditEvent stored = new AuditEvent(AuditChain.storable(event.occurredAt()), event.type(), event.outcome(),
                 event.clientId(), event.userId(), event.username(), event.remoteAddress(), event.detail(),
                 event.loginId());
@@ -166,6 +184,29 @@ public final class JdbcAuditLog implements AuditLog, AuditTrail {
     }
 
     /** Keeps attacker-chosen text (a typed user name) from forging log lines. */
+    /** The audit line as one JSON object (Jackson escapes quotes and control characters). */
+    static String jsonLine(AuditEvent event) {
+        ObjectNode line = JSON.createObjectNode();
+        line.put("log", "audit");
+        line.put("type", event.type().name());
+        line.put("outcome", event.outcome().name());
+        line.put("client", event.clientId());
+        line.put("user", event.userId() == null ? null : event.userId().toString());
+        line.put("username", clipped(event.username()));
+        line.put("remote", event.remoteAddress());
+        line.put("login_id", event.loginId());
+        line.put("detail", clipped(event.detail()));
+        try {
+            return JSON.writeValueAsString(line);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String clipped(String value) {
+        return value == null || value.length() <= 200 ? value : value.substring(0, 200) + "...";
+    }
+
     private static String printable(String value) {
         if (value == null) {
             return null;

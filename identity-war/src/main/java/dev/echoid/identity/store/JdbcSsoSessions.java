@@ -22,6 +22,8 @@ public final class JdbcSsoSessions implements SsoSessions {
     private static final String SET_AMR = "UPDATE sso_session SET amr = ? WHERE id = ?";
     private static final String TOUCH = "UPDATE sso_session SET last_seen_at = ?, auth_time = ? "
             + "WHERE id = ? AND ended_at IS NULL";
+    private static final String COUNT_ACTIVE = "SELECT count(*) FROM sso_session "
+            + "WHERE ended_at IS NULL AND expires_at > ? AND last_seen_at > ?";
     private static final String END = "UPDATE sso_session SET ended_at = now() WHERE id = ? AND ended_at IS NULL";
     private static final String REAUTHENTICATED = "UPDATE sso_session SET last_seen_at = ?, auth_time = ?, "
             + "login_id = ? WHERE id = ? AND ended_at IS NULL";
@@ -107,6 +109,14 @@ public final class JdbcSsoSessions implements SsoSessions {
             s.setObject(1, id);
             s.setObject(2, id);
         }, row -> row.getString("login_id")).stream().sorted().toList();
+    }
+
+    @Override
+    public long countActive(Instant now, java.time.Duration idleTtl) {
+        return sql.queryOne(COUNT_ACTIVE, s -> {
+            s.setTimestamp(1, Sql.timestamp(now));
+            s.setTimestamp(2, Sql.timestamp(now.minus(idleTtl)));
+        }, row -> row.getLong(1)).orElse(0L);
     }
 
     @Override

@@ -39,6 +39,9 @@ public interface SsoSessions {
     /** Records how the user authenticated in the session (space-separated RFC 8176 values). */
     void setAmr(UUID id, String amr);
 
+    /** The sessions live at {@code now}: not ended, not past their absolute or idle ({@code idleTtl}) lifetime. */
+    long countActive(Instant now, java.time.Duration idleTtl);
+
     /** Every client that received a code in this session, with the login id of its latest code there. */
     List<SignedInClient> clientsOf(UUID id);
 }

@@ -21,6 +21,8 @@ public class PostgresExtension implements BeforeAllCallback {
     // key rotation (KeyRotationIT): a short publish delay, and the admin endpoints switched on
     public static final int KEY_PUBLISH_DELAY_SECONDS = 3;
     public static final String ADMIN_TOKEN = "admin-token-for-tests-only-0123456789abcdef";
+    /** Lets OperationsIT scrape /metrics through a (pretended) proxy. */
+    public static final String METRICS_TOKEN = "metrics-token-for-tests-only-0123456789abcdef";
     /** Brute-force defence, tightened so tests see it: 3 failures, then 2 s more per failure, at most 4 s. */
     public static final int MAX_FAILURES = 3;
     public static final int LOCK_SECONDS = 2;
@@ -66,6 +68,7 @@ public class PostgresExtension implements BeforeAllCallback {
             System.setProperty("IDENTITY_BOOTSTRAP_REDIRECT_URIS", REDIRECT_URI);
             System.setProperty("IDENTITY_KEY_PUBLISH_DELAY_SECONDS", String.valueOf(KEY_PUBLISH_DELAY_SECONDS));
             System.setProperty("IDENTITY_ADMIN_TOKEN", ADMIN_TOKEN);
+            System.setProperty("IDENTITY_METRICS_TOKEN", METRICS_TOKEN);
             System.setProperty("IDENTITY_BRUTE_FORCE_MAX_FAILURES", String.valueOf(MAX_FAILURES));
             System.setProperty("IDENTITY_BRUTE_FORCE_WAIT_INCREMENT_SECONDS", String.valueOf(LOCK_SECONDS));
             System.setProperty("IDENTITY_BRUTE_FORCE_MAX_WAIT_SECONDS", String.valueOf(2 * LOCK_SECONDS));

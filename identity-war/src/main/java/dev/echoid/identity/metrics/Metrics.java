@@ -1,0 +1,199 @@
+package dev.echoid.identity.metrics;
+
+import dev.echoid.identity.config.InvalidSettingException;
+import dev.echoid.identity.config.SettingsSource;
+import dev.echoid.identity.token.AdminToken;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+/**
+ * The provider's meters in one registry of this web application (never Micrometer's global one: two deployments in
+ * one JVM must not share counters), written out in the Prometheus text format by {@code /metrics}. Names are given
+ * in Micrometer's dotted form; the Prometheus registry turns {@code echoid.logins} into {@code echoid_logins_total}.
+ */
+public final class Metrics implements AutoCloseable {
+
+    /** The Prometheus text exposition format this registry writes, as {@code /metrics} answers it. */
+    public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    /** A bearer token that lets a scraper off this host read {@code /metrics}; without it, only loopback may. */
+    public static final String TOKEN_SETTING = "IDENTITY_METRICS_TOKEN";
+    static final int MIN_TOKEN_LENGTH = 32;
+
+    public enum LoginOutcome { SUCCESS, FAILURE, LOCKED }
+
+    private static final Set<String> GRANT_TYPES = Set.of("authorization_code", "refresh_token",
+            "client_credentials");
+    // token endpoint latency buckets: Argon2id client authentication alone takes tens of milliseconds
+    private static final Duration[] TOKEN_BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10),
+            Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+            Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5)};
+    private static final Duration SESSION_COUNT_CACHE = Duration.ofSeconds(5);
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final Counter lockouts;
+    private final AdminToken scrapeToken;
+
+    /** Reads {@value #TOKEN_SETTING}; a token shorter than 32 characters is refused by name. */
+    public static Metrics from(SettingsSource source) {
+        Optional<String> token = source.get(TOKEN_SETTING).filter(value -> !value.isBlank());
+        token.ifPresent(value -> {
+            if (value.length() < MIN_TOKEN_LENGTH) {
+                throw new InvalidSettingException(TOKEN_SETTING, "must be at least " + MIN_TOKEN_LENGTH
+                        + " characters (a random value, e.g. openssl rand -base64 32)");
+            }
+        });
+        return new Metrics(token);
+    }
+
+    public Metrics(Optional<String> scrapeToken) {
+        // the same constant-time digest comparison as the admin token
+        this.scrapeToken = new AdminToken(scrapeToken);
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        for (LoginOutcome outcome : LoginOutcome.values()) {
+            loginCounter(outcome); // every outcome shows from the start, at 0
+        }
+        for (String grantType : GRANT_TYPES) {
+            tokensIssuedCounter(grantType);
+        }
+        lockouts = Counter.builder("echoid.lockouts")
+                .description("User names, addresses or second factors locked after too many failures")
+                .register(registry);
+    }
+
+    /** Whether a scrape token is configured. */
+    public boolean tokenConfigured() {
+        return scrapeToken.configured();
+    }
+
+    /** Whether an {@code Authorization} header carries the scrape token. */
+    public boolean acceptsToken(String authorization) {
+        return scrapeToken.acceptsHeader(authorization);
+    }
+
+    /** The registry, for instrumented libraries (the HikariCP pool). */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public void login(LoginOutcome outcome) {
+        loginCounter(outcome).increment();
+    }
+
+    public void tokensIssued(String grantType) {
+        tokensIssuedCounter(grantType).increment();
+    }
+
+    public void lockout() {
+        lockouts.increment();
+    }
+
+    /** Starts timing one token request; {@link TokenRequestTimer#stop} records it. */
+    public TokenRequestTimer tokenRequest() {
+        return new TokenRequestTimer(Timer.start(registry));
+    }
+
+    /** The number of live single sign-on sessions, asked of {@code count} at most every few seconds. */
+    public void activeSessions(LongSupplier count, Clock clock) {
+        CachedCount cached = new CachedCount(count, clock, SESSION_COUNT_CACHE);
+        Gauge.builder("echoid.active.sessions", cached, CachedCount::value)
+                .description("Live single sign-on sessions (all nodes: counted in the database)")
+                .strongReference(true)
+                .register(registry);
+    }
+
+    /** Every meter in the Prometheus text format 0.0.4. */
+    public String scrape() {
+        return registry.scrape(CONTENT_TYPE);
+    }
+
+    @Override
+    public void close() {
+        gc.close(); // unregisters its GC notification listeners, which would otherwise keep this class loader
+        registry.close();
+    }
+
+    private Counter loginCounter(LoginOutcome outcome) {
+        return Counter.builder("echoid.logins")
+                .description("Password sign-in attempts by outcome")
+                .tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
+                .register(registry);
+    }
+
+    private Counter tokensIssuedCounter(String grantType) {
+        return Counter.builder("echoid.tokens.issued")
+                .description("Token responses by grant type")
+                .tag("grant_type", GRANT_TYPES.contains(grantType) ? grantType : "other")
+                .register(registry);
+    }
+
+    /** One token request being timed. */
+    public final class TokenRequestTimer {
+
+        private final Timer.Sample sample;
+
+        private TokenRequestTimer(Timer.Sample sample) {
+            this.sample = sample;
+        }
+
+        /** @param outcome {@code success} or {@code error} (a small fixed set: a label per value is a series) */
+        public void stop(String outcome) {
+            sample.stop(Timer.builder("echoid.token.request.duration")
+                    .description("Time to answer a token endpoint request")
+                    .tag("outcome", outcome)
+                    .serviceLevelObjectives(TOKEN_BUCKETS)
+                    .register(registry));
+        }
+    }
+
+    private static final class CachedCount {
+
+        private final LongSupplier count;
+        private final Clock clock;
+        private final Duration ttl;
+        private Instant readAt = Instant.MIN;
+        private double value = Double.NaN;
+
+        CachedCount(LongSupplier count, Clock clock, Duration ttl) {
+            this.count = count;
+            this.clock = clock;
+            this.ttl = ttl;
+        }
+
+        synchronized double value() {
+            Instant now = clock.instant();
+            if (readAt.plus(ttl).isBefore(now)) {
+                try {
+                    value = count.getAsLong();
+                } catch (RuntimeException e) {
+                    value = Double.NaN; // the database is down: readiness says so, the gauge shows no number
+                }
+                readAt = now;
+            }
+            return value;
+        }
+    }
+}
