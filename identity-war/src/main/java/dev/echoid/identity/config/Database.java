@@ -17,7 +17,8 @@ import org.flywaydb.core.api.MigrationVersion;
 
 /**
  * The provider's PostgreSQL database: the container's JNDI data source {@code java:comp/env/jdbc/identity} when
- * one is defined (Tomcat {@code context.xml}, WildFly), else a HikariCP pool from {@code IDENTITY_DB_URL},
+ * one is defined (Tomcat {@code context.xml}; on WildFly {@code WEB-INF/jboss-web.xml} binds it to the data source
+ * of {@code server-config/wildfly/datasource.cli}), else a HikariCP pool from {@code IDENTITY_DB_URL},
  * {@code IDENTITY_DB_USER}, {@code IDENTITY_DB_PASSWORD}. The schema is migrated by Flyway from
  * {@code db/migrations/}.
  */
