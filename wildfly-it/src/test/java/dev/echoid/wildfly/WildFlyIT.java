@@ -89,7 +89,8 @@ class WildFlyIT {
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("Sign in").contains("jakarta.faces.ViewState")
                 .contains("name=\"login:username\"").contains("name=\"login:password\"");
-        assertThat(cookie(browser, "IDENTITYSESSION")).isNotNull();
+        // the pending request is bound to this browser by the provider's IDENTITY_LOGIN cookie (no HTTP session)
+        assertThat(cookie(browser, "IDENTITY_LOGIN")).isNotNull();
     }
 
     @Test
