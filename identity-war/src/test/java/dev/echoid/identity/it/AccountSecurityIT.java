@@ -15,7 +15,6 @@ import dev.echoid.identity.store.JdbcClients;
 import dev.echoid.identity.store.JdbcUsers;
 import dev.echoid.identity.store.User;
 import dev.echoid.testkit.Browser;
-import java.io.File;
 import java.net.HttpCookie;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -33,8 +32,6 @@ import java.util.UUID;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.importer.ZipImporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.jsoup.Jsoup;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,9 +57,7 @@ class AccountSecurityIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return ShrinkWrap.create(ZipImporter.class, "identity.war")
-                .importFrom(new File(System.getProperty("identity.war", "target/identity.war")))
-                .as(WebArchive.class);
+        return Flows.identityWar();
     }
 
     @BeforeAll

@@ -20,7 +20,6 @@ import dev.echoid.identity.store.AuditEvent;
 import dev.echoid.identity.store.JdbcAuditLog;
 import dev.echoid.testkit.Browser;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -41,8 +40,6 @@ import java.util.concurrent.Future;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.importer.ZipImporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -63,9 +60,7 @@ class AuditTrailIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return ShrinkWrap.create(ZipImporter.class, "identity.war")
-                .importFrom(new File(System.getProperty("identity.war", "target/identity.war")))
-                .as(WebArchive.class);
+        return Flows.identityWar();
     }
 
     @Test

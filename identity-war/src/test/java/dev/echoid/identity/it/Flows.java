@@ -32,6 +32,14 @@ final class Flows {
     private Flows() {
     }
 
+    /** The provider WAR as the build made it, for each IT's Arquillian deployment. */
+    static org.jboss.shrinkwrap.api.spec.WebArchive identityWar() {
+        return org.jboss.shrinkwrap.api.ShrinkWrap.create(org.jboss.shrinkwrap.api.importer.ZipImporter.class,
+                "identity.war")
+                .importFrom(new java.io.File(System.getProperty("identity.war", "target/identity.war")))
+                .as(org.jboss.shrinkwrap.api.spec.WebArchive.class);
+    }
+
     static URI issuer() {
         return URI.create(PostgresExtension.issuer());
     }

@@ -30,7 +30,6 @@ import dev.echoid.identity.store.User;
 import dev.echoid.identity.token.SigningKeys;
 import dev.echoid.identity.token.TokenIssuer;
 import dev.echoid.testkit.Browser;
-import java.io.File;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -55,8 +54,6 @@ import java.util.Optional;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.importer.ZipImporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -78,9 +75,7 @@ class KeyRotationIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return ShrinkWrap.create(ZipImporter.class, "identity.war")
-                .importFrom(new File(System.getProperty("identity.war", "target/identity.war")))
-                .as(WebArchive.class);
+        return Flows.identityWar();
     }
 
     // --- the admin endpoints refuse without the token ---
