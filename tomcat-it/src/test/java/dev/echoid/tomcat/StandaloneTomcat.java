@@ -31,17 +31,13 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * reaches it as an environment variable, as it would from systemd: nothing is passed as a system property.
  * A real PostgreSQL (embedded binaries) is started first.
  *
- * <p>Not Arquillian's managed Tomcat adapter: it starts {@code Bootstrap} with {@code java} directly (so
- * {@code setenv.sh} is never read), passes the test JVM's environment unchanged, and deploys through the manager,
- * which refuses {@code /identity} while {@code conf/Catalina/localhost/identity.xml} exists ("Application already
- * exists at path [/identity]"). Each of these would leave out a step of the guide that this test is here to check.
+ * <p>This is the guide word for word, including {@code catalina.sh} sourcing {@code setenv.sh} and Tomcat deploying
+ * both files of {@code webapps/} at start-up. ManagedTomcatIT covers the other way in, Arquillian's managed adapter
+ * deploying through the manager; {@link ManagedTomcatBase} lists what that adapter does differently.
  */
 public final class StandaloneTomcat implements BeforeAllCallback, AfterAllCallback {
 
-    public static final String USER = "ada";
-    public static final String PASSWORD = "correct horse battery staple";
-    public static final String CLIENT_ID = "echo";
-    public static final String CLIENT_SECRET = "echo-secret-for-tests-only";
+    private static final String CLIENT_SECRET = "echo-secret-for-tests-only";
 
     private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(5);
 
@@ -111,14 +107,14 @@ public final class StandaloneTomcat implements BeforeAllCallback, AfterAllCallba
         settings.put("IDENTITY_DB_PASSWORD", "postgres");
         settings.put("IDENTITY_ISSUER", issuer());
         settings.put("IDENTITY_DEV_MODE", "true");
-        settings.put("IDENTITY_BOOTSTRAP_USER", USER);
-        settings.put("IDENTITY_BOOTSTRAP_PASSWORD", PASSWORD);
-        settings.put("IDENTITY_BOOTSTRAP_CLIENT_ID", CLIENT_ID);
+        settings.put("IDENTITY_BOOTSTRAP_USER", TomcatChecks.USER);
+        settings.put("IDENTITY_BOOTSTRAP_PASSWORD", TomcatChecks.PASSWORD);
+        settings.put("IDENTITY_BOOTSTRAP_CLIENT_ID", TomcatChecks.CLIENT_ID);
         settings.put("IDENTITY_BOOTSTRAP_CLIENT_SECRET", CLIENT_SECRET);
         settings.put("IDENTITY_BOOTSTRAP_REDIRECT_URIS", gateway() + "/callback");
         settings.put("IDENTITY_BOOTSTRAP_POST_LOGOUT_REDIRECT_URIS", gateway() + "/signed-out");
         settings.put("ECHO_ISSUER", issuer());
-        settings.put("ECHO_CLIENT_ID", CLIENT_ID);
+        settings.put("ECHO_CLIENT_ID", TomcatChecks.CLIENT_ID);
         settings.put("ECHO_CLIENT_SECRET", CLIENT_SECRET);
         settings.put("ECHO_REDIRECT_URI", gateway() + "/callback");
         settings.put("ECHO_DEV_MODE", "true");
@@ -180,7 +176,7 @@ public final class StandaloneTomcat implements BeforeAllCallback, AfterAllCallba
         }
     }
 
-    private static void deleteTree(Path root) throws IOException {
+    static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }

@@ -1,0 +1,83 @@
+package dev.echoid.tomcat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.echoid.testkit.Browser;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * What both Tomcat tests prove, whoever started Tomcat: the provider runs on the JNDI data source of
+ * {@code identity.xml}, and a person signs in through the gateway (ROOT.war) at the provider (/identity).
+ */
+final class TomcatChecks {
+
+    // the bootstrap user and client that both tests give the provider (StandaloneTomcat, tomcat-it/pom.xml)
+    static final String USER = "ada";
+    static final String PASSWORD = "correct horse battery staple";
+    static final String CLIENT_ID = "echo";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private TomcatChecks() {
+    }
+
+    static void readyOnContainerDataSource(String issuer, Supplier<String> log) throws IOException {
+        HttpResponse<String> ready = new Browser().get(URI.create(issuer + "/health/ready"));
+        assertThat(ready.statusCode()).as("readiness; the log:%n%s", log.get()).isEqualTo(200);
+        assertThat(JSON.readTree(ready.body()).get("status").asText()).isEqualTo("UP");
+
+        // the placeholders were resolved from the environment and the container's pool is the one in use,
+        // not the WAR's own pool (which IDENTITY_DB_URL would also make possible)
+        assertThat(log.get())
+                .contains("Using the container data source java:comp/env/jdbc/identity")
+                .doesNotContain("Using a connection pool")
+                .doesNotContain("${IDENTITY_DB_URL}");
+    }
+
+    static void signInThroughGateway(String gateway, String issuer, Supplier<String> log) throws IOException {
+        Browser browser = new Browser();
+
+        HttpResponse<String> home = browser.get(URI.create(gateway + "/"));
+        assertThat(home.statusCode()).as("the gateway at ROOT.war; the log:%n%s", log.get()).isEqualTo(302);
+        HttpResponse<String> login = browser.get(Browser.location(home));
+        assertThat(login.statusCode()).isEqualTo(302);
+        URI authorize = Browser.location(login);
+        assertThat(authorize.toString()).startsWith(issuer + "/authorize?");
+        assertThat(Browser.query(authorize)).containsEntry("client_id", CLIENT_ID)
+                .containsEntry("redirect_uri", gateway + "/callback");
+
+        HttpResponse<String> toLoginPage = browser.get(authorize);
+        assertThat(toLoginPage.statusCode()).isEqualTo(302);
+        HttpResponse<String> page = browser.get(Browser.location(toLoginPage));
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("Sign in");
+        HttpResponse<String> back = browser.submit(page, "login",
+                Map.of("login:username", USER, "login:password", PASSWORD), "login:submit");
+        assertThat(back.statusCode()).isEqualTo(302);
+        URI callback = Browser.location(back);
+        assertThat(callback.toString()).startsWith(gateway + "/callback?");
+        assertThat(Browser.query(callback)).containsEntry("state", Browser.query(authorize).get("state"))
+                .containsEntry("iss", issuer).containsKey("code");
+
+        HttpResponse<String> landed = browser.get(callback);
+        assertThat(landed.statusCode()).isEqualTo(302);
+        assertThat(Browser.location(landed).toString()).isEqualTo(gateway + "/");
+
+        HttpResponse<String> signedIn = browser.get(URI.create(gateway + "/"));
+        assertThat(signedIn.statusCode()).isEqualTo(200);
+        assertThat(signedIn.body()).contains("Demo User").contains(USER);
+
+        HttpResponse<String> echo = browser.get(URI.create(gateway + "/api/echo?x=1"), "Accept", "application/json");
+        assertThat(echo.statusCode()).isEqualTo(200);
+        JsonNode body = JSON.readTree(echo.body());
+        assertThat(body.get("query").asText()).isEqualTo("x=1");
+        assertThat(body.get("identity").get("preferred_username").asText()).isEqualTo(USER);
+        assertThat(body.get("identity").get("iss").asText()).isEqualTo(issuer);
+    }
+}
