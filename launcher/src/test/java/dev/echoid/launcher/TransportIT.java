@@ -104,6 +104,23 @@ class TransportIT {
     }
 
     @Test
+    void healthProbeWhenPlainHttpThenAnsweredWithItsRealStatus() throws Exception {
+        // an orchestrator probes each node directly; a 301 would count as healthy whatever the checks say
+        for (String probe : new String[] {plainIssuer + "/health/live", plainIssuer + "/health/ready",
+            plainGateway + "/health/live", plainGateway + "/health/ready"}) {
+            HttpResponse<String> health = send("GET", probe, null);
+            assertThat(health.statusCode()).as(probe).isEqualTo(200);
+            assertThat(new ObjectMapper().readTree(health.body()).get("status").asText()).as(probe).isEqualTo("UP");
+            assertThat(health.headers().firstValue("Strict-Transport-Security")).as(probe).isEmpty();
+            assertThat(health.headers().firstValue("Set-Cookie")).as(probe).isEmpty();
+            SecurityHeadersIT.assertProtectiveHeaders(health);
+        }
+        // the rest of the operations surface stays TLS-only
+        assertThat(send("GET", plainIssuer + "/metrics", null).statusCode()).isEqualTo(301);
+        assertThat(send("POST", plainIssuer + "/health/ready", Map.of()).statusCode()).isEqualTo(403);
+    }
+
+    @Test
     void plainPostWhenOutsideDevModeThen403JsonAndCredentialsNeverChecked() throws Exception {
         HttpResponse<String> token = send("POST", plainIssuer + "/token", Map.of("grant_type", "client_credentials"),
                 "Authorization", basic(DevServer.CLIENT_ID, system.clientSecret()));

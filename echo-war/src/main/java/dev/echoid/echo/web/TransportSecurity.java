@@ -14,7 +14,9 @@ import java.util.Locale;
  */
 final class TransportSecurity {
 
+
     static final String FORWARDED_PROTO = "X-Forwarded-Proto";
+    private static final List<String> HEALTH_PROBES = List.of("/health/live", "/health/ready");
 
     private final String httpsOrigin;
     private final TrustedProxies trustedProxies;
@@ -44,6 +46,22 @@ final class TransportSecurity {
         // proxies append: the last entry is the one our trusted proxy added, the earlier ones the client could forge
         String[] hops = values.get(values.size() - 1).split(",");
         return "https".equals(hops[hops.length - 1].trim().toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * GET or HEAD of {@code /health/live} or {@code /health/ready}: answered over plain HTTP too, without a redirect.
+     * An orchestrator probes each node directly, usually without TLS, and a Kubernetes {@code httpGet} probe counts
+     * a {@code 301} as success, so a redirected readiness probe would report "ready" whatever the checks say. The
+     * probes take no input and their answers hold no credentials and no personal data.
+     */
+    static boolean isHealthProbe(HttpServletRequest request) {
+        String method = request.getMethod();
+        if (!"GET".equals(method) && !"HEAD".equals(method)) {
+            return false;
+        }
+        // the container's decoded, normalised path within the application (no ;parameters, no "..")
+        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        return HEALTH_PROBES.contains(path);
     }
 
     /**

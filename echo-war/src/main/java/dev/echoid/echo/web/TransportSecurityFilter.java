@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * Outside dev mode the gateway speaks only over TLS. A plain-HTTP GET or HEAD without credentials is sent to the same
  * address on the https origin of {@code ECHO_REDIRECT_URI} ({@code 301}); anything else is refused with {@code 403}
- * and never processed. Responses over TLS carry {@code Strict-Transport-Security}. In dev mode it does nothing; while
+ * and never processed; the health probes answer over plain HTTP too ({@link TransportSecurity#isHealthProbe}).
+ * Responses over TLS carry {@code Strict-Transport-Security}. In dev mode it does nothing; while
  * the gateway is not configured {@link OidcSessionFilter} answers every request with 503 anyway.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6797">RFC 6797 (HSTS)</a>
@@ -48,6 +49,8 @@ public final class TransportSecurityFilter extends HttpFilter {
             chain.doFilter(TransportSecurity.asSecure(request), response);
         } else if (request.getDispatcherType() != DispatcherType.REQUEST) {
             chain.doFilter(request, response); // an error page or forward of a request already let through
+        } else if (TransportSecurity.isHealthProbe(request)) {
+            chain.doFilter(request, response); // an orchestrator's probe: see TransportSecurity.isHealthProbe
         } else if (TransportSecurity.mayRedirect(request)) {
             response.setStatus(HttpServletResponse.SC_MOVED_PERMANENTLY);
             response.setHeader("Location", transport.httpsLocation(request));

@@ -124,4 +124,52 @@ class TransportSecurityFilterTest {
         assertThat(passedOn).hasSize(1);
         assertThat(exchange.responseHeaders).isEmpty();
     }
+
+    @Test
+    void healthProbeWhenPlainHttpThenServedWithoutRedirectOrHsts() throws Exception {
+        for (String probe : new String[] {"/health/live", "/health/ready"}) {
+            for (String method : new String[] {"GET", "HEAD"}) {
+                FakeExchange exchange = new FakeExchange();
+                exchange.contextPath = "/app";
+                exchange.requestUri = "/app" + probe;
+                exchange.method = method;
+
+                run(exchange, "");
+
+                assertThat(exchange.status).as(method + " " + probe).isEqualTo(200);
+                assertThat(exchange.responseHeaders).doesNotContainKeys("Location", "Strict-Transport-Security");
+            }
+        }
+        assertThat(passedOn).hasSize(4);
+    }
+
+    @Test
+    void healthProbeWhenMappedAsServletPathAndPathInfoThenRecognised() throws Exception {
+        FakeExchange exchange = new FakeExchange();
+        exchange.contextPath = "/app";
+        exchange.requestUri = "/app/health/ready";
+        exchange.servletPath = "/health";
+        exchange.pathInfo = "/ready";
+
+        run(exchange, "");
+
+        assertThat(passedOn).hasSize(1);
+    }
+
+    @Test
+    void requestWhenNotExactlyAHealthProbeThenStillTlsOnly() throws Exception {
+        String[][] cases = {{"POST", "/health/ready"}, {"GET", "/health/readyx"}, {"GET", "/health"},
+            {"GET", "/health/ready/more"}, {"GET", "/metrics"}, {"PUT", "/health/live"}};
+        for (String[] request : cases) {
+            FakeExchange exchange = new FakeExchange();
+            exchange.contextPath = "/app";
+            exchange.method = request[0];
+            exchange.requestUri = "/app" + request[1];
+
+            run(exchange, "");
+
+            assertThat(exchange.status).as(request[0] + " " + request[1]).isIn(301, 403);
+        }
+        assertThat(passedOn).isEmpty();
+    }
 }

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * Outside dev mode the provider speaks only over TLS. A plain-HTTP GET or HEAD without credentials is sent to the same
  * address under the https issuer ({@code 301}); anything else is refused with {@code 403} and never processed.
+ * The health probes are the exception: they answer over plain HTTP too ({@link TransportSecurity#isHealthProbe}).
  * Responses over TLS carry {@code Strict-Transport-Security}. Mapped ahead of the protocol endpoints in
  * {@code web.xml}; in dev mode it does nothing.
  *
@@ -53,6 +54,8 @@ public class TransportSecurityFilter extends HttpFilter {
             chain.doFilter(TransportSecurity.asSecure(request), response);
         } else if (request.getDispatcherType() != DispatcherType.REQUEST) {
             chain.doFilter(request, response); // an error page or forward of a request already let through
+        } else if (TransportSecurity.isHealthProbe(request)) {
+            chain.doFilter(request, response); // an orchestrator's probe: see TransportSecurity.isHealthProbe
         } else if (TransportSecurity.mayRedirect(request)) {
             response.setStatus(HttpServletResponse.SC_MOVED_PERMANENTLY);
             response.setHeader("Location", transport.httpsLocation(request));

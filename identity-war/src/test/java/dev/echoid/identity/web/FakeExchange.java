@@ -22,6 +22,8 @@ final class FakeExchange {
     String contextPath = "/identity";
     String requestUri = "/identity/authorize";
     String queryString;
+    String servletPath; // null: the request URI within the context
+    String pathInfo;
     String remoteAddr = "203.0.113.10";
     boolean secure;
     DispatcherType dispatcherType = DispatcherType.REQUEST;
@@ -43,6 +45,9 @@ final class FakeExchange {
                     case "getMethod" -> method;
                     case "getContextPath" -> contextPath;
                     case "getRequestURI" -> requestUri;
+                    case "getServletPath" -> servletPath != null ? servletPath
+                            : requestUri.substring(contextPath.length());
+                    case "getPathInfo" -> pathInfo;
                     case "getQueryString" -> queryString;
                     case "getRemoteAddr" -> remoteAddr;
                     case "isSecure" -> secure;
