@@ -42,15 +42,38 @@ public final class StandaloneTomcat implements BeforeAllCallback, AfterAllCallba
     private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(5);
 
     private final Path home = Path.of(System.getProperty("echoid.catalina.home"));
-    private final Path base = Path.of(System.getProperty("echoid.catalina.base"));
+    private final Path base;
+    private final boolean withSetenv;
     private EmbeddedPostgres postgres;
     private Process process;
     private int port;
+
+    /** The guide's Tomcat. */
+    public StandaloneTomcat() {
+        this(Path.of(System.getProperty("echoid.catalina.base")), true);
+    }
+
+    private StandaloneTomcat(Path base, boolean withSetenv) {
+        this.base = base;
+        this.withSetenv = withSetenv;
+    }
+
+    /**
+     * The guide's Tomcat with one step missed: no {@code bin/setenv.sh}, so {@code identity.xml}'s {@code ${...}}
+     * stay unresolved. Its own {@code $CATALINA_BASE} (a copy), so that it can run after the other.
+     */
+    public static StandaloneTomcat withoutSetenv() {
+        Path guide = Path.of(System.getProperty("echoid.catalina.base"));
+        return new StandaloneTomcat(guide.resolveSibling(guide.getFileName() + "-without-setenv"), false);
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         postgres = EmbeddedPostgres.builder().start();
         port = freePort();
+        if (!withSetenv) {
+            copyGuideBaseWithoutSetenv();
+        }
         prepareBase();
 
         ProcessBuilder builder = new ProcessBuilder("/bin/sh", home.resolve("bin/catalina.sh").toString(), "run")
@@ -129,20 +152,38 @@ public final class StandaloneTomcat implements BeforeAllCallback, AfterAllCallba
         for (String dir : List.of("logs", "temp", "work")) {
             Files.createDirectories(base.resolve(dir));
         }
-        for (String war : List.of("webapps/identity.war", "webapps/ROOT.war", "bin/setenv.sh",
-                "conf/Catalina/localhost/identity.xml")) {
+        for (String war : withSetenv ? List.of("webapps/identity.war", "webapps/ROOT.war", "bin/setenv.sh",
+                "conf/Catalina/localhost/identity.xml") : List.of("webapps/identity.war")) {
             if (!Files.isRegularFile(base.resolve(war))) {
                 throw new IllegalStateException(base.resolve(war) + " is missing: run through Maven (mvn verify)");
             }
         }
         // the distribution's ports would clash with other builds on this machine; no shutdown port (SIGTERM stops it)
+        // (from the distribution each time: an earlier run, or the other test, rewrote the copy in this base)
         Path serverXml = base.resolve("conf/server.xml");
-        String server = Files.readString(serverXml, StandardCharsets.UTF_8);
+        String server = Files.readString(home.resolve("conf/server.xml"), StandardCharsets.UTF_8);
         String ours = server.replace("port=\"8005\"", "port=\"-1\"").replace("port=\"8080\"", "port=\"" + port + "\"");
         if (ours.equals(server) || ours.contains("port=\"8080\"")) {
             throw new IllegalStateException("conf/server.xml no longer has the ports 8005 and 8080 to replace");
         }
         Files.writeString(serverXml, ours, StandardCharsets.UTF_8);
+    }
+
+    private void copyGuideBaseWithoutSetenv() throws IOException {
+        Path guide = Path.of(System.getProperty("echoid.catalina.base"));
+        deleteTree(base);
+        try (Stream<Path> paths = Files.walk(guide.resolve("conf"))) {
+            for (Path from : paths.toList()) {
+                Path to = base.resolve(guide.relativize(from).toString());
+                if (Files.isDirectory(from)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(from, to);
+                }
+            }
+        }
+        Files.createDirectories(base.resolve("webapps"));
+        Files.copy(guide.resolve("webapps/identity.war"), base.resolve("webapps/identity.war"));
     }
 
     private void awaitStarted() throws InterruptedException {

@@ -9,6 +9,8 @@ import java.lang.System.Logger.Level;
 import java.util.Arrays;
 import java.util.Objects;
 import javax.naming.InitialContext;
+import javax.naming.NameNotFoundException;
+import javax.naming.NoInitialContextException;
 import javax.naming.NamingException;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -112,11 +114,47 @@ public final class Database {
         }
     }
 
+    /** What {@link #containerDataSource(Lookup)} asks: JNDI in the container, a stand-in in tests. */
+    @FunctionalInterface
+    interface Lookup {
+        Object lookup(String name) throws NamingException;
+    }
+
     private static DataSource containerDataSource() {
+        return containerDataSource(name -> new InitialContext().lookup(name));
+    }
+
+    /**
+     * The container's data source, or null when the container defines none (no JNDI at all, or nothing bound at
+     * {@value #JNDI_NAME}). One that is defined but cannot be built stops the start-up: a {@code ${...}} left
+     * unresolved, no JDBC driver in the container's {@code lib/}, a wrong factory. Falling back to
+     * {@code IDENTITY_DB_URL} then would hide the broken configuration behind a second pool that nobody sized.
+     */
+    static DataSource containerDataSource(Lookup naming) {
+        Object bound;
         try {
-            return (DataSource) new InitialContext().lookup(JNDI_NAME);
-        } catch (NamingException | RuntimeException notDefined) {
+            bound = naming.lookup(JNDI_NAME);
+        } catch (NameNotFoundException | NoInitialContextException notDefined) {
             return null;
+        } catch (NamingException | RuntimeException broken) {
+            throw new IllegalStateException("The container defines the data source " + JNDI_NAME
+                    + " but could not create it (" + rootMessage(broken) + "). Check its definition (Tomcat:"
+                    + " conf/Catalina/localhost/identity.xml, the PostgreSQL driver in lib/, setenv.sh for ${...}"
+                    + " values; WildFly: datasource.cli) or remove it to use IDENTITY_DB_URL.", broken);
         }
+        if (!(bound instanceof DataSource dataSource)) {
+            throw new IllegalStateException(JNDI_NAME + " is a " + (bound == null ? "null" : bound.getClass().getName())
+                    + ", not a javax.sql.DataSource");
+        }
+        return dataSource;
+    }
+
+    private static String rootMessage(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == failure ? String.valueOf(failure.getMessage())
+                : failure.getMessage() + ": " + root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 }
