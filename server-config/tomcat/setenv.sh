@@ -2,7 +2,7 @@
 # $CATALINA_BASE/bin/setenv.sh for EchoID. Tomcat sources this file at start-up.
 # Real values come from the service's environment (systemd EnvironmentFile=, a secret store, ...), never from git.
 
-# Let ${NAME} in conf/ files (identity.xml) read environment variables.
+# Let ${NAME} in conf/ files (conf/Catalina/localhost/identity.xml, copied from context.xml) read environment variables.
 CATALINA_OPTS="$CATALINA_OPTS -Dorg.apache.tomcat.util.digester.PROPERTY_SOURCE=org.apache.tomcat.util.digester.EnvironmentPropertySource"
 
 # Keep start-up fast: SecureRandom seeding from the kernel's non-blocking source.

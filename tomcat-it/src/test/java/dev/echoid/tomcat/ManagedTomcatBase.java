@@ -78,10 +78,10 @@ public final class ManagedTomcatBase implements BeforeAllCallback {
         }
     }
 
-    /** The guide's context descriptor, unchanged, where Tomcat looks for it. Called when Tomcat has started. */
+    /** The guide's {@code context.xml}, unchanged, where Tomcat looks for it. Called when Tomcat has started. */
     static void installDescriptor() throws IOException {
         Files.createDirectories(BASE.resolve(DESCRIPTOR).getParent());
-        Files.copy(SERVER_CONFIG.resolve(DESCRIPTOR), BASE.resolve(DESCRIPTOR), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(SERVER_CONFIG.resolve("context.xml"), BASE.resolve(DESCRIPTOR), StandardCopyOption.REPLACE_EXISTING);
     }
 
     private static synchronized void prepareOnce() throws IOException, InterruptedException {

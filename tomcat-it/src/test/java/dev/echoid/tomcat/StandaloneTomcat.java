@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * A standalone Tomcat set up as {@code server-config/tomcat/README.md} tells an operator: the distribution unpacked
  * as {@code $CATALINA_HOME} with the PostgreSQL driver in {@code lib/}, and a {@code $CATALINA_BASE} holding
- * {@code bin/setenv.sh}, {@code conf/Catalina/localhost/identity.xml} and the two WARs in {@code webapps/} (the
+ * {@code bin/setenv.sh}, {@code conf/Catalina/localhost/identity.xml} (a copy of {@code context.xml}) and the two WARs in {@code webapps/} (the
  * build puts them there, see {@code pom.xml}). It is started with {@code bin/catalina.sh run}, and every setting
  * reaches it as an environment variable, as it would from systemd: nothing is passed as a system property.
  * A real PostgreSQL (embedded binaries) is started first.
@@ -152,12 +153,17 @@ public final class StandaloneTomcat implements BeforeAllCallback, AfterAllCallba
         for (String dir : List.of("logs", "temp", "work")) {
             Files.createDirectories(base.resolve(dir));
         }
-        for (String war : withSetenv ? List.of("webapps/identity.war", "webapps/ROOT.war", "bin/setenv.sh",
-                "conf/Catalina/localhost/identity.xml") : List.of("webapps/identity.war")) {
+        for (String war : withSetenv ? List.of("webapps/identity.war", "webapps/ROOT.war", "bin/setenv.sh")
+                : List.of("webapps/identity.war")) {
             if (!Files.isRegularFile(base.resolve(war))) {
                 throw new IllegalStateException(base.resolve(war) + " is missing: run through Maven (mvn verify)");
             }
         }
+        // guide step 3: context.xml becomes the context file of /identity
+        Path descriptor = base.resolve("conf/Catalina/localhost/identity.xml");
+        Files.createDirectories(descriptor.getParent());
+        Files.copy(Path.of(System.getProperty("echoid.server-config"), "context.xml"), descriptor,
+                StandardCopyOption.REPLACE_EXISTING);
         // the distribution's ports would clash with other builds on this machine; no shutdown port (SIGTERM stops it)
         // (from the distribution each time: an earlier run, or the other test, rewrote the copy in this base)
         Path serverXml = base.resolve("conf/server.xml");

@@ -139,7 +139,7 @@ public final class Database {
         } catch (NamingException | RuntimeException broken) {
             throw new IllegalStateException("The container defines the data source " + JNDI_NAME
                     + " but could not create it (" + rootMessage(broken) + "). Check its definition (Tomcat:"
-                    + " conf/Catalina/localhost/identity.xml, the PostgreSQL driver in lib/, setenv.sh for ${...}"
+                    + " conf/Catalina/localhost/identity.xml from context.xml, the PostgreSQL driver in lib/, setenv.sh for ${...}"
                     + " values; WildFly: datasource.cli) or remove it to use IDENTITY_DB_URL.", broken);
         }
         if (!(bound instanceof DataSource dataSource)) {
