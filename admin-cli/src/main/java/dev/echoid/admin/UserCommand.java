@@ -121,8 +121,9 @@ final class UserCommand implements Runnable {
     }
 
     @Command(name = "disable", description = {"Stops the user from signing in.",
-        "Their single sign-on sessions and refresh tokens stop working at once; access tokens already issued "
-                + "last until they expire."})
+        "Their single sign-on sessions and refresh tokens stop working at once, and /userinfo and /introspect "
+                + "refuse their access tokens; a resource server that checks signatures alone accepts those until "
+                + "they expire."})
     int disable(@Parameters(paramLabel = "USERNAME") String username) {
         return setEnabled(username, false);
     }

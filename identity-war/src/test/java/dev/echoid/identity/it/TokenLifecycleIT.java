@@ -16,6 +16,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.echoid.identity.security.PasswordHasher;
 import dev.echoid.identity.store.Client;
 import dev.echoid.identity.store.JdbcClients;
+import dev.echoid.identity.store.JdbcUsers;
+import dev.echoid.identity.store.User;
+import dev.echoid.testkit.Browser;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
@@ -23,6 +26,7 @@ import java.sql.PreparedStatement;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -277,6 +281,55 @@ class TokenLifecycleIT {
     }
 
     // --- client_credentials ---
+
+    @Test
+    void accessTokenWhenUserDisabledThenRefusedAtOnceAndWhenEnabledAgainAccepted() {
+        String name = "disable-me-" + UUID.randomUUID().toString().substring(0, 8);
+        UUID id = UUID.randomUUID();
+        JdbcUsers users = new JdbcUsers(PostgresExtension.dataSource());
+        users.createIfAbsent(new User(id, name, PasswordHasher.owaspDefault().hash("a long enough password"), name,
+                null, false, true));
+        Browser browser = new Browser();
+        HttpResponse<String> page = browser.get(Browser.location(browser.get(Flows.authorize(Map.of()))));
+        HttpResponse<String> back = browser.submit(page, "login",
+                Map.of("login:username", name, "login:password", "a long enough password"), "login:submit");
+        HttpResponse<String> redeemed = post("token", echoClient(), Map.of("grant_type", "authorization_code",
+                "code", Browser.query(Browser.location(back)).get("code"), "redirect_uri", PostgresExtension.REDIRECT_URI));
+        assertThat(redeemed.statusCode()).as(redeemed.body()).isEqualTo(200);
+        String access = json(redeemed).get("access_token").asText();
+        assertThat(userinfo(access).statusCode()).isEqualTo(200);
+
+        users.setEnabled(id, false);
+        HttpResponse<String> refused = userinfo(access);
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(refused.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
+                challenge -> assertThat(challenge).contains("error=\"invalid_token\""));
+        assertThat(introspect(basic(SERVICE, SERVICE_SECRET), access).get("active").asBoolean()).isFalse();
+
+        // disabling is not revoking: the operator may undo it within the token's lifetime
+        users.setEnabled(id, true);
+        assertThat(userinfo(access).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void accessTokenWhenClientDisabledThenInactive() {
+        String clientId = "disable-me-service-" + UUID.randomUUID().toString().substring(0, 8);
+        JdbcClients clients = new JdbcClients(PostgresExtension.dataSource());
+        Client service = new Client(clientId, "Service to disable", PasswordHasher.owaspDefault().hash("s3cret"),
+                List.of(), true, Set.of(Client.CLIENT_CREDENTIALS), List.of(), null, "RS256", false);
+        clients.createIfAbsent(service);
+        HttpResponse<String> issued = post("token", basic(clientId, "s3cret"),
+                Map.of("grant_type", "client_credentials"));
+        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+        String access = json(issued).get("access_token").asText();
+        assertThat(introspect(basic(SERVICE, SERVICE_SECRET), access).get("active").asBoolean()).isTrue();
+
+        clients.update(new Client(clientId, service.name(), service.secretHash(), service.redirectUris(), false,
+                service.grantTypes(), service.postLogoutRedirectUris(), service.backchannelLogoutUri(),
+                service.idTokenSigningAlgorithm(), service.requireMfa()));
+
+        assertThat(introspect(basic(SERVICE, SERVICE_SECRET), access).get("active").asBoolean()).isFalse();
+    }
 
     @Test
     void clientCredentialsWhenAllowedThenAccessTokenOnly() {
