@@ -38,6 +38,18 @@ final class TomcatChecks {
                 .contains("Using the container data source java:comp/env/jdbc/identity")
                 .doesNotContain("Using a connection pool")
                 .doesNotContain("${IDENTITY_DB_URL}");
+
+        // the container's pool, seen from the application in /metrics (loopback may read it)
+        HttpResponse<String> metrics = new Browser().get(URI.create(issuer + "/metrics"));
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("echoid_db_connections_in_use{pool=\"container\"}")
+                .contains("echoid_db_connection_acquire_failures_total{pool=\"container\"} 0.0")
+                .doesNotContain("hikaricp_");
+        assertThat(metrics.body().lines()
+                .filter(line -> line.startsWith("echoid_db_connection_acquire_seconds_count{pool=\"container\"}"))
+                .map(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))))
+                .as("connections taken while starting and answering readiness").singleElement()
+                .satisfies(count -> assertThat(count).isPositive());
     }
 
     static void signInThroughGateway(String gateway, String issuer, Supplier<String> log) throws IOException {

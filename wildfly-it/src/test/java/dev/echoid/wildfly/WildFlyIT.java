@@ -75,6 +75,13 @@ class WildFlyIT {
         String log = Files.readString(Path.of(System.getProperty("jboss.home"), "standalone", "log", "server.log"));
         assertThat(log).contains("Using the container data source java:comp/env/jdbc/identity")
                 .doesNotContain("Using a connection pool to");
+
+        // WildFly's pool seen from the application in /metrics (loopback may read it)
+        HttpResponse<String> metrics = new Browser().get(URI.create(ISSUER + "/metrics"));
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("echoid_db_connections_in_use{pool=\"container\"}")
+                .containsPattern("echoid_db_connection_acquire_seconds_count\\{pool=\"container\"\\} [1-9]")
+                .doesNotContain("hikaricp_");
     }
 
     @Test

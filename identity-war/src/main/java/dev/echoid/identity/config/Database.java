@@ -3,6 +3,7 @@ package dev.echoid.identity.config;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import dev.echoid.identity.metrics.MeteredDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -47,12 +48,15 @@ public final class Database {
         return open(source, null);
     }
 
-    /** @param meters where the WAR's own pool reports its meters ({@code hikaricp_*}), or null */
+    /**
+     * @param meters where the pool reports its meters, or null: {@code hikaricp_*} for the WAR's own pool,
+     *               {@code echoid_db_*} ({@link MeteredDataSource}) for the container's
+     */
     public static Database open(SettingsSource source, MeterRegistry meters) {
         DataSource container = containerDataSource();
         if (container != null) {
             LOG.log(Level.INFO, "Using the container data source {0}", JNDI_NAME);
-            return new Database(container, false);
+            return new Database(meters == null ? container : new MeteredDataSource(container, meters), false);
         }
         String url = source.get(URL).orElseThrow(() -> new InvalidSettingException(URL,
                 "is required when the container defines no data source " + JNDI_NAME
