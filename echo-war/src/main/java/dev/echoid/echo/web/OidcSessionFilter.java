@@ -35,6 +35,11 @@ public final class OidcSessionFilter extends HttpFilter {
                 return;
             }
             if (isPublic(RequestPaths.withinApp(request))) {
+                if (!parametersReadable(request)) {
+                    Responses.failure(request, response, HttpServletResponse.SC_BAD_REQUEST, "invalid_request",
+                            "This request cannot be read", "Its parameters are not valid percent-encoded UTF-8.");
+                    return;
+                }
                 chain.doFilter(request, response);
                 return;
             }
@@ -54,6 +59,21 @@ public final class OidcSessionFilter extends HttpFilter {
             }
         } catch (Exception e) {
             Responses.unexpected(request, response, e);
+        }
+    }
+
+    /**
+     * Parses the parameters now, for the public endpoints that read them ({@code /login}, {@code /callback},
+     * {@code /backchannel-logout}): a broken %-escape or invalid UTF-8 makes the container throw from
+     * {@code getParameter} (Tomcat: {@code InvalidParameterException}, an IllegalStateException), which is the
+     * client's mistake, not a server error. The API's own body is never parsed as parameters.
+     */
+    static boolean parametersReadable(HttpServletRequest request) {
+        try {
+            request.getParameterMap();
+            return true;
+        } catch (IllegalStateException | IllegalArgumentException malformed) {
+            return false;
         }
     }
 

@@ -139,7 +139,8 @@ final class Responses {
 
     /** Whether the caller is a program expecting JSON rather than a browser expecting a page. */
     static boolean wantsJson(HttpServletRequest request, String pathWithinApp) {
-        if (pathWithinApp.startsWith("/api/") || pathWithinApp.equals("/api")) {
+        if (pathWithinApp.startsWith("/api/") || pathWithinApp.equals("/api")
+                || pathWithinApp.equals("/backchannel-logout")) { // the provider calls it, not a browser
             return true;
         }
         if (request.getHeader("X-Requested-With") != null) {

@@ -4,7 +4,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 /** A plain, readable HTML page for a person, every value escaped. */
-final class HtmlPage {
+public final class HtmlPage {
 
     private HtmlPage() {
     }
@@ -16,7 +16,19 @@ final class HtmlPage {
 
     /** A page whose body is already HTML: every value in it must have gone through {@link #escape}. */
     static Response withBody(int status, String title, String bodyHtml) {
-        String html = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"UTF-8\">"
+        return Endpoints.noStore(Response.status(status))
+                .type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
+                .entity(html(title, bodyHtml))
+                .build();
+    }
+
+    /** The same page for code outside JAX-RS (a servlet filter): a title and one paragraph of plain text. */
+    public static String document(String title, String message) {
+        return html(title, "<p>" + escape(message) + "</p>");
+    }
+
+    private static String html(String title, String bodyHtml) {
+        return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"UTF-8\">"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                 + "<title>" + escape(title) + " · EchoID</title>"
                 // every endpoint sits at the context root, so this relative link finds the stylesheet
@@ -24,10 +36,6 @@ final class HtmlPage {
                 + "<link rel=\"stylesheet\" href=\"resources/css/login.css\"></head>"
                 + "<body><main class=\"card\"><p class=\"brand\">EchoID</p><h1>" + escape(title) + "</h1>"
                 + bodyHtml + "</main></body></html>\n";
-        return Endpoints.noStore(Response.status(status))
-                .type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
-                .entity(html)
-                .build();
     }
 
     static String escape(String value) {
