@@ -114,7 +114,8 @@ public final class ManagedTomcatBase implements BeforeAllCallback {
         String ours = server.replace("port=\"8005\"", "port=\"-1\"")
                 .replace("port=\"8080\"", "port=\"" + System.getProperty("echoid.managed.http.port") + "\"")
                 .replace("autoDeploy=\"true\"", "autoDeploy=\"false\"");
-        if (ours.contains("port=\"8080\"") || ours.contains("port=\"8005\"") || !ours.contains("autoDeploy=\"false\"")) {
+        if (ours.contains("port=\"8080\"") || ours.contains("port=\"8005\"")
+                || !ours.contains("autoDeploy=\"false\"")) {
             throw new IllegalStateException("conf/server.xml no longer has the ports 8005 and 8080 and autoDeploy");
         }
         Files.writeString(BASE.resolve("conf/server.xml"), ours, StandardCharsets.UTF_8);

@@ -28,7 +28,8 @@ class ManagedTomcatIT {
     }
 
     private static WebArchive war(String name) {
-        return ShrinkWrap.createFromZipFile(WebArchive.class, Path.of(System.getProperty("echoid.wars"), name).toFile());
+        return ShrinkWrap.createFromZipFile(WebArchive.class,
+                Path.of(System.getProperty("echoid.wars"), name).toFile());
     }
 
     @Test

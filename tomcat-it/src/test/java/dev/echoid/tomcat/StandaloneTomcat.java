@@ -27,8 +27,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * A standalone Tomcat set up as {@code server-config/tomcat/README.md} tells an operator: the distribution unpacked
  * as {@code $CATALINA_HOME} with the PostgreSQL driver in {@code lib/}, and a {@code $CATALINA_BASE} holding
- * {@code bin/setenv.sh}, {@code conf/Catalina/localhost/identity.xml} (a copy of {@code context.xml}) and the two WARs in {@code webapps/} (the
- * build puts them there, see {@code pom.xml}). It is started with {@code bin/catalina.sh run}, and every setting
+ * {@code bin/setenv.sh}, {@code conf/Catalina/localhost/identity.xml} (a copy of {@code context.xml}) and the two
+ * WARs in {@code webapps/} (the build puts them there, see {@code pom.xml}). It is started with {@code bin/catalina.sh run}, and every setting
  * reaches it as an environment variable, as it would from systemd: nothing is passed as a system property.
  * A real PostgreSQL (embedded binaries) is started first.
  *

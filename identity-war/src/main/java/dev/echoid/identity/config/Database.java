@@ -143,8 +143,9 @@ public final class Database {
         } catch (NamingException | RuntimeException broken) {
             throw new IllegalStateException("The container defines the data source " + JNDI_NAME
                     + " but could not create it (" + rootMessage(broken) + "). Check its definition (Tomcat:"
-                    + " conf/Catalina/localhost/identity.xml from context.xml, the PostgreSQL driver in lib/, setenv.sh for ${...}"
-                    + " values; WildFly: datasource.cli) or remove it to use IDENTITY_DB_URL.", broken);
+                    + " conf/Catalina/localhost/identity.xml from context.xml, the PostgreSQL driver in lib/,"
+                    + " setenv.sh for ${...} values; WildFly: datasource.cli) or remove it to use IDENTITY_DB_URL.",
+                    broken);
         }
         if (!(bound instanceof DataSource dataSource)) {
             throw new IllegalStateException(JNDI_NAME + " is a " + (bound == null ? "null" : bound.getClass().getName())

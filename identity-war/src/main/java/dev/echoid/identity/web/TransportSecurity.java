@@ -14,7 +14,6 @@ import java.util.Locale;
  */
 final class TransportSecurity {
 
-
     static final String FORWARDED_PROTO = "X-Forwarded-Proto";
     private static final List<String> HEALTH_PROBES = List.of("/health/live", "/health/ready");
 

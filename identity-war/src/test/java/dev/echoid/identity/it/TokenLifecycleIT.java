@@ -294,7 +294,8 @@ class TokenLifecycleIT {
         HttpResponse<String> back = browser.submit(page, "login",
                 Map.of("login:username", name, "login:password", "a long enough password"), "login:submit");
         HttpResponse<String> redeemed = post("token", echoClient(), Map.of("grant_type", "authorization_code",
-                "code", Browser.query(Browser.location(back)).get("code"), "redirect_uri", PostgresExtension.REDIRECT_URI));
+                "code", Browser.query(Browser.location(back)).get("code"),
+                "redirect_uri", PostgresExtension.REDIRECT_URI));
         assertThat(redeemed.statusCode()).as(redeemed.body()).isEqualTo(200);
         String access = json(redeemed).get("access_token").asText();
         assertThat(userinfo(access).statusCode()).isEqualTo(200);
