@@ -12,10 +12,7 @@ import javax.management.ObjectName;
  */
 final class HeapAfterGc {
 
-    /**
-     * Seconds before a reading counts: Tomcat's background thread (every 10 s) closes the JAR files a web application
-     * has not used since its last run, and a dropped {@code java.net.http.HttpClient} stops its thread within 3 s.
-     */
+    /** Seconds before a reading counts: Tomcat's background thread (every 10 s) closes the WARs' idle JAR files. */
     private static final int MIN_ROUNDS = 12;
     private static final int MAX_ROUNDS = 16;
     private static final long STEADY_BYTES = 64 * 1024;

@@ -77,7 +77,7 @@ public final class LoadDriver {
             warmUp(scenario);
         }
 
-        SignedInSessions sessions = signInSessions(server.options().gateway());
+        SignedInSessions sessions = signInSessions(scenarios);
         Scenario apiEcho = scenarios.apiEcho(sessions.cookies());
         warmUp(apiEcho);
 
@@ -97,10 +97,10 @@ public final class LoadDriver {
     }
 
     /**
-     * Heap after full collections, before and after {@code sessions} sign-ins that stay signed in (the browsers are
-     * dropped, only each gateway session's cookie is kept).
+     * Heap after full collections, before and after {@code sessions} sign-ins that stay signed in (each cookie jar is
+     * dropped, only the gateway session's cookie is kept).
      */
-    private SignedInSessions signInSessions(String gateway) {
+    private SignedInSessions signInSessions(Scenarios scenarios) {
         progress.printf("Signing in %d sessions and measuring the heap...%n", settings.sessions());
         ActiveSessions sessionsBefore = ActiveSessions.now();
         long before = HeapAfterGc.usedBytes();
@@ -108,7 +108,7 @@ public final class LoadDriver {
         AtomicInteger remaining = new AtomicInteger(settings.sessions());
         Scenario signIns = new Scenario("sessions", "sign-in", () -> {
             if (remaining.getAndDecrement() > 0) {
-                cookies.add(GatewaySignIn.signIn(gateway));
+                cookies.add(scenarios.signedInSession());
             }
         });
         // until every sign-in has been tried; the figure means nothing if any failed

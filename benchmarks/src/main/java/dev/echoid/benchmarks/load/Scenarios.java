@@ -17,7 +17,7 @@ final class Scenarios {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    /** Shared by the scenarios that are programs, not browsers: they keep their connections, as programs do. */
+    /** One client for every scenario: it keeps its connections, as programs and browsers do. */
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER)
@@ -27,12 +27,19 @@ final class Scenarios {
     private final String gateway;
     private final String clientId;
     private final String clientSecret;
+    private final GatewaySignIn signIn;
 
     Scenarios(DevServer server) {
         this.issuer = server.options().issuer();
         this.gateway = server.options().gateway();
         this.clientId = DevServer.CLIENT_ID;
         this.clientSecret = server.clientSecret();
+        this.signIn = new GatewaySignIn(http, gateway, TIMEOUT);
+    }
+
+    /** Signs in once, with a new cookie jar: the gateway session's cookie. */
+    String signedInSession() throws Exception {
+        return signIn.signIn();
     }
 
     /** Relying parties fetch it to find the provider: no database, no cryptography; the baseline. */
@@ -65,9 +72,9 @@ final class Scenarios {
                 () -> expectBody(send(request), 200, "\"access_token\"", "client_credentials"));
     }
 
-    /** A whole sign-in with a fresh browser (new cookie jar, new connections); see {@link GatewaySignIn}. */
+    /** A whole sign-in with a new cookie jar, so the provider asks for the password; see {@link GatewaySignIn}. */
     Scenario signIn() {
-        return new Scenario("sign_in", "sign-in (7 exchanges)", () -> GatewaySignIn.signIn(gateway));
+        return new Scenario("sign_in", "sign-in (7 exchanges)", signIn::signIn);
     }
 
     /**

@@ -29,10 +29,9 @@ class LoadDriverSmokeIT {
                     .isLessThanOrEqualTo(result.percentileMillis(99));
             assertThat(result.percentileMillis(99)).isLessThanOrEqualTo(result.maxMillis());
         });
-        // every sign-in of the memory figure is a live gateway session; the provider keeps none in memory
+        // the memory figure is about what it says: each of its sign-ins is one more live gateway session
         SessionMemory memory = report.memory();
         assertThat(memory.sessionsAfter().gateway() - memory.sessionsBefore().gateway()).isEqualTo(SESSIONS);
-        assertThat(memory.sessionsAfter().provider()).isZero();
         assertThat(memory.beforeBytes()).isPositive();
         assertThat(memory.afterBytes()).isPositive();
 

@@ -35,6 +35,7 @@ class MicroBenchmarksSmokeIT {
 
         assertThat(results).extracting(MicroBenchmarksSmokeIT::name).containsExactlyInAnyOrder(
                 "PasswordVerificationBenchmark.verifyPassword",
+                "PasswordVerificationBenchmark.verifyPasswordTwoAtOnce",
                 "IdTokenSigningBenchmark.signIdToken RS256",
                 "IdTokenSigningBenchmark.signIdToken ES256",
                 "IdTokenVerificationBenchmark.verifyIdToken RS256",
