@@ -27,19 +27,19 @@ final class Scenarios {
     private final String gateway;
     private final String clientId;
     private final String clientSecret;
-    private final GatewaySignIn signIn;
+    private final GatewaySignIn gatewaySignIn;
 
     Scenarios(DevServer server) {
         this.issuer = server.options().issuer();
         this.gateway = server.options().gateway();
         this.clientId = DevServer.CLIENT_ID;
         this.clientSecret = server.clientSecret();
-        this.signIn = new GatewaySignIn(http, gateway, TIMEOUT);
+        this.gatewaySignIn = new GatewaySignIn(http, gateway, TIMEOUT);
     }
 
     /** Signs in once, with a new cookie jar: the gateway session's cookie. */
     String signedInSession() throws Exception {
-        return signIn.signIn();
+        return gatewaySignIn.signIn();
     }
 
     /** Relying parties fetch it to find the provider: no database, no cryptography; the baseline. */
@@ -74,7 +74,7 @@ final class Scenarios {
 
     /** A whole sign-in with a new cookie jar, so the provider asks for the password; see {@link GatewaySignIn}. */
     Scenario signIn() {
-        return new Scenario("sign_in", "sign-in (7 exchanges)", signIn::signIn);
+        return new Scenario("sign_in", "sign-in (7 exchanges)", gatewaySignIn::signIn);
     }
 
     /**
