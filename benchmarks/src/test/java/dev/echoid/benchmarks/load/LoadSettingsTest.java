@@ -1,0 +1,31 @@
+package dev.echoid.benchmarks.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class LoadSettingsTest {
+
+    @Test
+    void constructorWhenNoWorkersOrNoTimeThenRefusedByName() {
+        assertThatThrownBy(() -> new LoadSettings(20, 5, 0, 500)).hasMessage("bench.threads must be at least 1, not 0");
+        assertThatThrownBy(() -> new LoadSettings(0, 5, 4, 500)).hasMessage("bench.seconds must be at least 1, not 0");
+        assertThatThrownBy(() -> new LoadSettings(20, -1, 4, 500)).hasMessageStartingWith("bench.warmup");
+        assertThatThrownBy(() -> new LoadSettings(20, 5, 4, 0)).hasMessageStartingWith("bench.sessions");
+    }
+
+    @Test
+    void fromSystemPropertiesWhenSetThenUsedAndWhenNotANumberThenNamed() {
+        System.setProperty(LoadSettings.THREADS, "3");
+        try {
+            assertThat(LoadSettings.fromSystemProperties().threads()).isEqualTo(3);
+            System.setProperty(LoadSettings.THREADS, "four");
+            assertThatThrownBy(LoadSettings::fromSystemProperties)
+                    .hasMessage("bench.threads must be a whole number, not 'four'");
+        } finally {
+            System.clearProperty(LoadSettings.THREADS);
+        }
+        assertThat(LoadSettings.fromSystemProperties()).isEqualTo(new LoadSettings(20, 5, 4, 500));
+    }
+}
