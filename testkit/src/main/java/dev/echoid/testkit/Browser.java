@@ -14,9 +14,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.jsoup.Jsoup;
-import org.jsoup.nodes.Document;
-import org.jsoup.nodes.Element;
 
 /** Real HTTP with a cookie jar; redirects are never followed, so each hop can be asserted. */
 public final class Browser {
@@ -74,22 +71,13 @@ public final class Browser {
      */
     public HttpResponse<String> submit(HttpResponse<String> page, URI base, String formId, Map<String, String> fields,
             String button) {
-        Document document = Jsoup.parse(page.body(), base.toString());
-        Element form = document.getElementById(formId);
-        if (form == null) {
-            throw new AssertionError("No form #" + formId + " in:\n" + page.body());
+        FilledForm form;
+        try {
+            form = FilledForm.of(page.body(), base, formId, fields, button);
+        } catch (IllegalArgumentException e) {
+            throw new AssertionError(e.getMessage() + " in:\n" + page.body());
         }
-        Map<String, String> values = new LinkedHashMap<>();
-        for (Element input : form.select("input[type=hidden]")) {
-            values.put(input.attr("name"), input.attr("value"));
-        }
-        values.putAll(fields);
-        Element submit = form.selectFirst("[name=\"" + button + "\"]");
-        if (submit == null) {
-            throw new AssertionError("No button " + button + " in form #" + formId);
-        }
-        values.put(submit.attr("name"), submit.attr("value"));
-        return postForm(URI.create(form.absUrl("action")), values);
+        return postForm(form.action(), form.values());
     }
 
     public static URI location(HttpResponse<?> response) {

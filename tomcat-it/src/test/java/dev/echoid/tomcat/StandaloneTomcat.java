@@ -165,14 +165,21 @@ public final class StandaloneTomcat implements BeforeAllCallback, AfterAllCallba
         Files.copy(Path.of(System.getProperty("echoid.server-config"), "context.xml"), descriptor,
                 StandardCopyOption.REPLACE_EXISTING);
         // the distribution's ports would clash with other builds on this machine; no shutdown port (SIGTERM stops it)
-        // (from the distribution each time: an earlier run, or the other test, rewrote the copy in this base)
-        Path serverXml = base.resolve("conf/server.xml");
+        Files.writeString(base.resolve("conf/server.xml"), distributionServerXml(home, port), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The distribution's {@code conf/server.xml} with our HTTP port and no shutdown port. Read from
+     * {@code $CATALINA_HOME} each time: an earlier run, or another test, rewrote the copy in a base.
+     */
+    static String distributionServerXml(Path home, int httpPort) throws IOException {
         String server = Files.readString(home.resolve("conf/server.xml"), StandardCharsets.UTF_8);
-        String ours = server.replace("port=\"8005\"", "port=\"-1\"").replace("port=\"8080\"", "port=\"" + port + "\"");
-        if (ours.equals(server) || ours.contains("port=\"8080\"")) {
+        String ours = server.replace("port=\"8005\"", "port=\"-1\"")
+                .replace("port=\"8080\"", "port=\"" + httpPort + "\"");
+        if (ours.contains("port=\"8080\"") || ours.contains("port=\"8005\"") || !ours.contains("port=\"-1\"")) {
             throw new IllegalStateException("conf/server.xml no longer has the ports 8005 and 8080 to replace");
         }
-        Files.writeString(serverXml, ours, StandardCharsets.UTF_8);
+        return ours;
     }
 
     private void copyGuideBaseWithoutSetenv() throws IOException {

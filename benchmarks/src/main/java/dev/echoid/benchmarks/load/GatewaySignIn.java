@@ -1,23 +1,18 @@
 package dev.echoid.benchmarks.load;
 
 import dev.echoid.launcher.DevServer;
+import dev.echoid.testkit.FilledForm;
 import java.io.IOException;
 import java.net.CookieManager;
 import java.net.CookiePolicy;
 import java.net.HttpCookie;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
-import org.jsoup.Jsoup;
-import org.jsoup.nodes.Element;
 
 /**
  * A person signing in through the gateway with a new cookie jar: gateway {@code /} → {@code /login} → provider
@@ -84,27 +79,10 @@ final class GatewaySignIn {
     /** Fills in and submits the form as a person would: its hidden fields, the given fields, the button pressed. */
     private HttpResponse<String> submit(CookieManager jar, HttpResponse<String> page, String formId,
             Map<String, String> fields, String button) throws IOException, InterruptedException {
-        Element form = Jsoup.parse(page.body(), page.uri().toString()).getElementById(formId);
-        if (form == null) {
-            throw new IllegalStateException("login page: no form #" + formId);
-        }
-        Map<String, String> values = new LinkedHashMap<>();
-        for (Element input : form.select("input[type=hidden]")) {
-            values.put(input.attr("name"), input.attr("value"));
-        }
-        values.putAll(fields);
-        Element submit = form.selectFirst("[name=\"" + button + "\"]");
-        if (submit == null) {
-            throw new IllegalStateException("login page: no button " + button);
-        }
-        values.put(submit.attr("name"), submit.attr("value"));
-        String body = values.entrySet().stream()
-                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                .collect(Collectors.joining("&"));
-        return send(jar, URI.create(form.absUrl("action")), HttpRequest.newBuilder()
+        FilledForm form = FilledForm.of(page.body(), page.uri(), formId, fields, button);
+        return send(jar, form.action(), HttpRequest.newBuilder()
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body)));
+                .POST(HttpRequest.BodyPublishers.ofString(form.encoded())));
     }
 
     /** What an {@link HttpClient} with a cookie handler does, with this sign-in's jar. */
