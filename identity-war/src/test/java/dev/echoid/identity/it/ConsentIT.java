@@ -63,7 +63,7 @@ class ConsentIT {
     static void registerFirstPartyClient() {
         new JdbcClients(PostgresExtension.dataSource()).createIfAbsent(new Client(FIRST_PARTY, "First-party app",
                 HASHER.hash(FIRST_PARTY_SECRET), List.of(URI.create(FIRST_PARTY_REDIRECT)), true,
-                Set.of(Client.AUTHORIZATION_CODE, Client.REFRESH_TOKEN), List.of(), null, "RS256", false));
+                Set.of(Client.AUTHORIZATION_CODE, Client.REFRESH_TOKEN), List.of(), null, "RS256", false, true));
     }
 
     @Test

@@ -283,9 +283,9 @@ class SessionIT {
                     rows.add(row.getString(1) + " " + row.getString(2) + " " + row.getString(3));
                 }
             }
-            assertThat(rows).anySatisfy(row -> assertThat(row).startsWith("null SUCCESS sso session " + firstSid
+            assertThat(rows).anySatisfy(row -> assertThat(row).startsWith("null success sso session " + firstSid
                     + " ended"));
-            assertThat(rows).anySatisfy(row -> assertThat(row).startsWith(SECOND + " SUCCESS back-channel logout"));
+            assertThat(rows).anySatisfy(row -> assertThat(row).startsWith(SECOND + " success back-channel logout"));
         }
     }
 

@@ -1,0 +1,33 @@
+package dev.echoid.identity.login;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
+
+/**
+ * Whether a form's action came as a POST from the provider's own pages. Faces takes any request that carries a view
+ * state as a postback, GET included, so the method is checked; and a browser says where a POST came from
+ * ({@code Sec-Fetch-Site}, {@code Origin}): another site's, or a same-site neighbour's (the gateway on another
+ * port), is refused. A browser that sends neither is still bound by the SameSite cookies the pages rely on.
+ */
+final class SameOriginPost {
+
+    private SameOriginPost() {
+    }
+
+    static boolean accepts(HttpServletRequest request, URI issuer) {
+        if (!"POST".equals(request.getMethod())) {
+            return false;
+        }
+        String fetchSite = request.getHeader("Sec-Fetch-Site");
+        if (fetchSite != null && !fetchSite.equals("same-origin") && !fetchSite.equals("none")) {
+            return false;
+        }
+        String origin = request.getHeader("Origin");
+        return origin == null || origin.equalsIgnoreCase(originOf(issuer));
+    }
+
+    private static String originOf(URI issuer) {
+        int port = issuer.getPort();
+        return issuer.getScheme() + "://" + issuer.getHost() + (port == -1 ? "" : ":" + port);
+    }
+}
