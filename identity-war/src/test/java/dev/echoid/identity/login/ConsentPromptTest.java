@@ -72,7 +72,13 @@ class ConsentPromptTest {
         assertThat(SameOriginPost.accepts(http("POST", Map.of("Sec-Fetch-Site", "same-site")), ISSUER)).isFalse();
         assertThat(SameOriginPost.accepts(http("POST", Map.of("Origin", "https://login.example.com")), ISSUER))
                 .isFalse();
-        assertThat(SameOriginPost.accepts(http("POST", Map.of("Origin", "null")), ISSUER)).isFalse();
+        assertThat(SameOriginPost.accepts(http("POST", Map.of("Origin", "null", "Sec-Fetch-Site", "cross-site")),
+                ISSUER)).isFalse();
+        // what Chromium sends for the page's own form under Referrer-Policy: no-referrer
+        assertThat(SameOriginPost.accepts(http("POST", Map.of("Origin", "null", "Sec-Fetch-Site", "same-origin")),
+                ISSUER)).isTrue();
+        assertThat(SameOriginPost.accepts(http("POST", Map.of("Origin", "https://evil.example",
+                "Sec-Fetch-Site", "same-origin")), ISSUER)).as("Sec-Fetch-Site decides when sent").isTrue();
         assertThat(SameOriginPost.accepts(http("POST", Map.of("Origin", "https://evil.example")), ISSUER)).isFalse();
     }
 
