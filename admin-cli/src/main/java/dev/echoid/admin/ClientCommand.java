@@ -65,7 +65,10 @@ final class ClientCommand implements Runnable {
             @Option(names = "--id-token-alg", paramLabel = "ALG", defaultValue = "RS256", description = "the ID "
                     + "tokens' JWS algorithm: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
             SigningAlgorithm idTokenAlgorithm,
-            @Option(names = "--require-mfa", description = "its users must pass a second factor") boolean requireMfa) {
+            @Option(names = "--require-mfa", description = "its users must pass a second factor") boolean requireMfa,
+            @Option(names = "--first-party", description = "the operator's own application: it gets offline_access "
+                    + "without asking the user (OIDC Core §11); others need prompt=consent and the user's Allow")
+            boolean firstParty) {
         checkClientId(clientId);
         if (name != null && (name.isBlank() || name.chars().anyMatch(Character::isISOControl))) {
             throw new Failure("--name must be printable text");
@@ -103,13 +106,13 @@ final class ClientCommand implements Runnable {
         String secret = publicClient ? null : RandomTokens.base64Url(SECRET_BYTES);
         Client client = new Client(clientId, name == null ? clientId : name,
                 secret == null ? null : PasswordHasher.owaspDefault().hash(secret), redirects, true, grants,
-                postLogout, backchannel, idTokenAlgorithm.name(), requireMfa);
+                postLogout, backchannel, idTokenAlgorithm.name(), requireMfa, firstParty);
         if (!clients.createIfAbsent(client)) {
             throw new Failure("a client with id " + clientId + " exists");
         }
         root.environment.audit(AuditEvent.Type.CLIENT_REGISTERED, clientId, null, null,
-                (publicClient ? "public" : "confidential") + " client registered, grant types "
-                        + String.join(" ", grants));
+                (publicClient ? "public" : "confidential") + (firstParty ? " first-party" : "")
+                        + " client registered, grant types " + String.join(" ", grants));
         PrintWriter out = out();
         out.println("client_id: " + clientId);
         if (secret != null) {
@@ -138,6 +141,7 @@ final class ClientCommand implements Runnable {
                     : client.backchannelLogoutUri().toString());
             row.put("id_token_signed_response_alg", client.idTokenSigningAlgorithm());
             row.put("require_mfa", client.requireMfa());
+            row.put("first_party", client.firstParty());
             rows.add(row);
         }
         PrintWriter out = out();
@@ -145,12 +149,14 @@ final class ClientCommand implements Runnable {
             Listing.json(out, rows);
             return ExitStatus.OK;
         }
-        String format = "%-24s %-12s %-7s %-5s %-5s %-45s %s%n";
-        out.printf(Locale.ROOT, format, "CLIENT_ID", "TYPE", "ENABLED", "MFA", "ALG", "GRANT_TYPES", "REDIRECT_URIS");
+        String format = "%-24s %-12s %-7s %-5s %-11s %-5s %-45s %s%n";
+        out.printf(Locale.ROOT, format, "CLIENT_ID", "TYPE", "ENABLED", "MFA", "FIRST_PARTY", "ALG", "GRANT_TYPES",
+                "REDIRECT_URIS");
         for (Map<String, Object> row : rows) {
             out.printf(Locale.ROOT, format, Listing.printable(row.get("client_id")), row.get("type"),
                     Boolean.TRUE.equals(row.get("enabled")) ? "yes" : "no",
                     Boolean.TRUE.equals(row.get("require_mfa")) ? "yes" : "no",
+                    Boolean.TRUE.equals(row.get("first_party")) ? "yes" : "no",
                     row.get("id_token_signed_response_alg"), String.join(",", strings(row.get("grant_types"))),
                     Listing.printable(String.join(" ", strings(row.get("redirect_uris")))));
         }

@@ -41,7 +41,7 @@ class ClientCommandsIT {
                 "--post-logout-redirect-uri", "https://shop.example/bye",
                 "--backchannel-logout-uri", "https://shop.example/backchannel",
                 "--grant-type", "authorization_code", "--grant-type", "refresh_token",
-                "--grant-type", "client_credentials", "--id-token-alg", "ES256", "--require-mfa");
+                "--grant-type", "client_credentials", "--id-token-alg", "ES256", "--require-mfa", "--first-party");
 
         assertThat(run.status()).as(run.err()).isZero();
         Matcher matcher = SECRET.matcher(run.out());
@@ -65,6 +65,7 @@ class ClientCommandsIT {
                 "client_credentials"));
         assertThat(stored.idTokenSigningAlgorithm()).isEqualTo("ES256");
         assertThat(stored.requireMfa()).isTrue();
+        assertThat(stored.firstParty()).isTrue();
 
         Cli.Run text = cli.run("client", "list");
         Cli.Run json = cli.run("client", "list", "--json");
@@ -77,6 +78,7 @@ class ClientCommandsIT {
         JsonNode shop = UserCommandsIT.find(JSON.readTree(json.out()), "client_id", "shop");
         assertThat(shop.get("type").asText()).isEqualTo("confidential");
         assertThat(shop.get("backchannel_logout_uri").asText()).isEqualTo("https://shop.example/backchannel");
+        assertThat(shop.get("first_party").asBoolean()).isTrue();
         assertThat(shop.has("secret_hash")).isFalse();
     }
 
@@ -93,6 +95,7 @@ class ClientCommandsIT {
         assertThat(stored.grantTypes()).isEqualTo(Set.of("authorization_code", "refresh_token"));
         assertThat(stored.idTokenSigningAlgorithm()).isEqualTo("RS256");
         assertThat(stored.requireMfa()).isFalse();
+        assertThat(stored.firstParty()).as("third-party unless said").isFalse();
     }
 
     @Test

@@ -94,7 +94,7 @@ public class Bootstrap implements ServletContextListener {
             String secretHash = bootstrap.clientSecret().map(hasher::hash).orElse(null);
             Client client = new Client(clientId, clientId, secretHash, bootstrap.redirectUris(), true,
                     bootstrap.grantTypes(), bootstrap.postLogoutRedirectUris(),
-                    bootstrap.backchannelLogoutUri().orElse(null), "RS256", false);
+                    bootstrap.backchannelLogoutUri().orElse(null), "RS256", false, bootstrap.firstParty());
             if (exists) {
                 // dev mode: the launcher's settings (ports, URIs) win over what an earlier run registered
                 provider.clients().update(client);

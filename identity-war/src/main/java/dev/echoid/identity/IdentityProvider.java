@@ -14,6 +14,7 @@ import dev.echoid.identity.grant.RefreshTokenGrant;
 import dev.echoid.identity.grant.TokenResponseIssuer;
 import dev.echoid.identity.login.Authenticator;
 import dev.echoid.identity.login.BruteForceProtection;
+import dev.echoid.identity.login.ConsentPrompt;
 import dev.echoid.identity.login.PendingAuthorizations;
 import dev.echoid.identity.store.JdbcPendingRequests;
 import dev.echoid.identity.login.SecondFactor;
@@ -33,6 +34,8 @@ import dev.echoid.identity.store.JdbcAccessTokens;
 import dev.echoid.identity.store.JdbcAuditLog;
 import dev.echoid.identity.store.JdbcAuthorizationCodes;
 import dev.echoid.identity.store.JdbcClients;
+import dev.echoid.identity.store.JdbcConsents;
+import dev.echoid.identity.store.JdbcPendingConsents;
 import dev.echoid.identity.store.JdbcGrants;
 import dev.echoid.identity.store.JdbcRefreshTokens;
 import dev.echoid.identity.store.JdbcSsoSessions;
@@ -78,6 +81,7 @@ public final class IdentityProvider {
     private final SecondFactor secondFactor;
     private final SessionTermination sessionTermination;
     private final PendingAuthorizations pendingAuthorizations;
+    private final ConsentPrompt consentPrompt;
     private final Metrics metrics;
     private final Database database;
     private final JdbcDatabaseStatus databaseStatus;
@@ -124,6 +128,8 @@ public final class IdentityProvider {
         this.backchannelLogout = new BackchannelLogout(ssoSessions, issuer, audit);
         this.pendingAuthorizations = new PendingAuthorizations(new JdbcPendingRequests(dataSource),
                 !settings.devMode(), clock);
+        this.consentPrompt = new ConsentPrompt(new JdbcPendingConsents(dataSource), new JdbcConsents(dataSource),
+                pendingAuthorizations, audit, clock);
         this.sessionTermination = new SessionTermination(singleSignOn, grants, backchannelLogout, audit);
         metrics.activeSessions(() -> ssoSessions.countActive(clock.instant(), settings.sessionIdleTtl()), clock);
     }
@@ -226,6 +232,10 @@ public final class IdentityProvider {
 
     public PendingAuthorizations pendingAuthorizations() {
         return pendingAuthorizations;
+    }
+
+    public ConsentPrompt consentPrompt() {
+        return consentPrompt;
     }
 
     public Metrics metrics() {

@@ -59,4 +59,22 @@ class IdentitySettingsTest {
                 "IDENTITY_ISSUER", "https://id.example", "IDENTITY_BOOTSTRAP_CLIENT_ID", "echo"))))
                 .hasMessageContaining("IDENTITY_BOOTSTRAP_REDIRECT_URIS");
     }
+
+    @Test
+    void fromWhenBootstrapFirstPartyThenTrueOnlyWhenSaidAndATypoRejected() {
+        Map<String, String> client = Map.of("IDENTITY_ISSUER", "https://id.example", "IDENTITY_BOOTSTRAP_CLIENT_ID",
+                "echo", "IDENTITY_BOOTSTRAP_REDIRECT_URIS", "https://echo.example/callback");
+        assertThat(IdentitySettings.from(SettingsSource.of(client)).bootstrap().firstParty()).isFalse();
+        assertThat(IdentitySettings.from(SettingsSource.of(with(client, "IDENTITY_BOOTSTRAP_FIRST_PARTY", "true")))
+                .bootstrap().firstParty()).isTrue();
+        assertThatThrownBy(() -> IdentitySettings.from(SettingsSource.of(with(client,
+                "IDENTITY_BOOTSTRAP_FIRST_PARTY", "yes")))).isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("IDENTITY_BOOTSTRAP_FIRST_PARTY must be true or false");
+    }
+
+    private static Map<String, String> with(Map<String, String> settings, String name, String value) {
+        Map<String, String> more = new java.util.HashMap<>(settings);
+        more.put(name, value);
+        return more;
+    }
 }

@@ -144,6 +144,8 @@ public final class DevServer implements AutoCloseable {
         identitySettings.put("IDENTITY_BOOTSTRAP_REDIRECT_URIS", options.gateway() + "/callback");
         identitySettings.put("IDENTITY_BOOTSTRAP_POST_LOGOUT_REDIRECT_URIS", options.gateway() + "/signed-out");
         identitySettings.put("IDENTITY_BOOTSTRAP_BACKCHANNEL_LOGOUT_URI", options.gateway() + "/backchannel-logout");
+        // the gateway is the operator's own client: offline_access without a consent page (OIDC Core §11)
+        identitySettings.put("IDENTITY_BOOTSTRAP_FIRST_PARTY", "true");
         identitySettings.putAll(options.settings());
         identitySettings.forEach(identity::addParameter);
 

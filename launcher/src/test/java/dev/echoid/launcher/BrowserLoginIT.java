@@ -255,6 +255,60 @@ class BrowserLoginIT {
         }
     }
 
+    @Test
+    void personWhenAskedForConsentThenPageWorksByKeyboardAtPhoneWidthAndDenyGoesBackToTheClient()
+            throws IOException {
+        DevServer system = RunningSystem.get();
+        String gateway = system.options().gateway();
+        String issuer = system.options().issuer();
+        driver.manage().deleteAllCookies();
+        driver.get(gateway + "/");
+        await(ExpectedConditions.urlContains("/login.xhtml"));
+        labelledField("User name", "login:username").sendKeys(DevServer.DEMO_USER, Keys.TAB);
+        new Actions(driver).sendKeys(DevServer.DEMO_PASSWORD).sendKeys(Keys.ENTER).perform();
+        await(ExpectedConditions.urlToBe(gateway + "/"));
+
+        // 1. A client asks for offline access with prompt=consent: the consent page, though signed in already.
+        String callback = gateway + "/callback";
+        driver.get(issuer + "/authorize?response_type=code&client_id=" + DevServer.CLIENT_ID + "&redirect_uri="
+                + java.net.URLEncoder.encode(callback, java.nio.charset.StandardCharsets.UTF_8)
+                + "&scope=openid%20profile%20offline_access&prompt=consent&state=consent-1");
+        await(ExpectedConditions.urlContains("/consent.xhtml"));
+        assertThat(driver.getTitle()).isEqualTo("Allow access · EchoID");
+        assertThat(driver.findElements(By.tagName("h1"))).hasSize(1);
+        assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo("Allow echo to access your account?");
+        assertThat(driver.findElements(By.cssSelector("#scopes li")).stream().map(WebElement::getText))
+                .contains("See your name and user name",
+                        "Keep this access when you are not signed in: signing out does not end it");
+        assertThat(stylesheetApplied()).as("login.css loaded under the CSP").isTrue();
+        screenshot("9-consent");
+        atPhoneWidth("9-consent-phone");
+
+        // 2. Keyboard only: Allow, then Deny, each with a visible focus ring.
+        new Actions(driver).sendKeys(Keys.TAB).perform();
+        assertThat(activeElementId()).isEqualTo("consent:allow");
+        assertThat(focusOutlineWidth()).as("visible focus on Allow").isNotEqualTo("0px");
+        new Actions(driver).sendKeys(Keys.TAB).perform();
+        assertThat(activeElementId()).isEqualTo("consent:deny");
+        assertThat(focusOutlineWidth()).as("visible focus on Deny").isNotEqualTo("0px");
+        screenshot("10-consent-keyboard-focus");
+        collectConsole();
+        assertThat(consoleErrors).as("browser console errors").isEmpty();
+
+        // 3. Deny: back to the client with access_denied, its state and the issuer, and no code.
+        new Actions(driver).sendKeys(Keys.ENTER).perform();
+        await(ExpectedConditions.urlContains("error=access_denied"));
+        assertThat(driver.getCurrentUrl()).startsWith(callback + "?").contains("state=consent-1")
+                .doesNotContain("code=");
+        // the gateway did not start this request, so it answers its callback with an error: that line is expected
+        driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+                .filter(e -> !e.getMessage().startsWith(callback + "?error=access_denied"))
+                .forEach(e -> consoleErrors.add(e.getLevel() + " " + e.getMessage()));
+        driver.manage().deleteAllCookies();
+        assertThat(consoleErrors).as("browser console errors").isEmpty();
+    }
+
     /** RFC 6238 (HMAC-SHA1, 6 digits), written here rather than taken from the provider. */
     private static String totp(byte[] secret, long step) throws Exception {
         javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA1");

@@ -164,7 +164,11 @@ public record IdentitySettings(
         }
     }
 
-    /** A first user and client, created only when absent (never updated). */
+    /**
+     * A first user and client, created only when absent (never updated).
+     *
+     * @param firstParty the client is the operator's own (the gateway): offline_access without a consent page
+     */
     public record Bootstrap(
             Optional<String> username,
             Optional<String> password,
@@ -173,7 +177,8 @@ public record IdentitySettings(
             List<URI> redirectUris,
             java.util.Set<String> grantTypes,
             List<URI> postLogoutRedirectUris,
-            Optional<URI> backchannelLogoutUri) {
+            Optional<URI> backchannelLogoutUri,
+            boolean firstParty) {
 
         public static final String USER = "IDENTITY_BOOTSTRAP_USER";
         public static final String PASSWORD = "IDENTITY_BOOTSTRAP_PASSWORD";
@@ -183,6 +188,7 @@ public record IdentitySettings(
         public static final String GRANT_TYPES = "IDENTITY_BOOTSTRAP_GRANT_TYPES";
         public static final String POST_LOGOUT_REDIRECT_URIS = "IDENTITY_BOOTSTRAP_POST_LOGOUT_REDIRECT_URIS";
         public static final String BACKCHANNEL_LOGOUT_URI = "IDENTITY_BOOTSTRAP_BACKCHANNEL_LOGOUT_URI";
+        public static final String FIRST_PARTY = "IDENTITY_BOOTSTRAP_FIRST_PARTY";
         private static final java.util.Set<String> GRANT_TYPE_NAMES =
                 java.util.Set.of("authorization_code", "refresh_token", "client_credentials");
 
@@ -209,7 +215,17 @@ public record IdentitySettings(
                     java.util.Set.copyOf(words(source, GRANT_TYPES).orElse(
                             List.of("authorization_code", "refresh_token"))),
                     uris(source, POST_LOGOUT_REDIRECT_URIS),
-                    source.get(BACKCHANNEL_LOGOUT_URI).map(value -> parseUri(BACKCHANNEL_LOGOUT_URI, value)));
+                    source.get(BACKCHANNEL_LOGOUT_URI).map(value -> parseUri(BACKCHANNEL_LOGOUT_URI, value)),
+                    source.get(FIRST_PARTY).map(Bootstrap::flag).orElse(false));
+        }
+
+        // a typo must not quietly leave the consent page on, or turn it off
+        private static boolean flag(String value) {
+            return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> throw new InvalidSettingException(FIRST_PARTY, "must be true or false");
+            };
         }
 
         private static List<URI> uris(SettingsSource source, String name) {

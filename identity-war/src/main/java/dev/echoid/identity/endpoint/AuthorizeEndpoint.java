@@ -67,9 +67,13 @@ public class AuthorizeEndpoint {
         String state = stateOf(params);
         URI issuer = provider.settings().issuer();
         try {
-            AuthorizationRequest authorization = AuthorizationRequest.parse(params, trusted);
+            AuthorizationRequest asked = AuthorizationRequest.parse(params, trusted);
+            // OIDC Core §11: offline_access without prompt=consent is ignored for a third-party client
+            AuthorizationRequest authorization = provider.consentPrompt().screen(asked, trusted.client());
             provider.audit().record(AuditEvent.success(AuditEvent.Type.AUTHORIZATION_REQUESTED, trusted.client()
-                    .clientId(), null, null, request.getRemoteAddr(), null).withLoginId(authorization.loginId()));
+                    .clientId(), null, null, request.getRemoteAddr(), asked == authorization ? null
+                    : "offline_access ignored: no prompt=consent (OIDC Core §11)")
+                    .withLoginId(authorization.loginId()));
             boolean secondFactorRequired = provider.secondFactor().isRequired(trusted.client());
             Optional<Current> signedIn = provider.singleSignOn().current(request)
                     .filter(current -> !mustAuthenticateAgain(authorization, current))
@@ -78,6 +82,18 @@ public class AuthorizeEndpoint {
             if (signedIn.isPresent()) {
                 // single sign-on: the browser's session stands for the user, no password asked
                 Current current = signedIn.get();
+                if (provider.consentPrompt().isRequired(authorization, trusted.client())) {
+                    if (authorization.prompts("none")) {
+                        // OIDC Core §3.1.2.6: consent is needed and prompt=none forbids asking for it
+                        throw new OAuthException(OAuthError.CONSENT_REQUIRED,
+                                "The user's consent is needed for offline_access; ask with prompt=consent");
+                    }
+                    String id = provider.consentPrompt().await(authorization, current.session().id(), request,
+                            response);
+                    return Endpoints.noStore(Response.status(Response.Status.FOUND))
+                            .location(URI.create(issuer + "/consent.xhtml?request=" + id))
+                            .build();
+                }
                 provider.singleSignOn().touch(current.session());
                 String code = provider.codeGrant().issue(authorization, current.user(), current.session().authTime(),
                         current.session().id(), request.getRemoteAddr());

@@ -42,17 +42,7 @@ public final class PendingAuthorizations {
 
     /** Keeps the request for this browser (setting its cookie when it has none); the id for the login pages. */
     public String add(AuthorizationRequest request, HttpServletRequest http, HttpServletResponse response) {
-        String browser = browserSecret(http).orElseGet(() -> {
-            String secret = RandomTokens.base64Url(32);
-            Cookie cookie = new Cookie(COOKIE, secret);
-            cookie.setPath(http.getContextPath().isEmpty() ? "/" : http.getContextPath());
-            cookie.setHttpOnly(true);
-            cookie.setSecure(secureCookie);
-            cookie.setMaxAge(-1);
-            cookie.setAttribute("SameSite", "Lax");
-            response.addCookie(cookie);
-            return secret;
-        });
+        String browser = browser(http, response);
         Instant now = clock.instant();
         store.deleteExpired(now);
         String id = RandomTokens.base64Url(16);
@@ -91,7 +81,22 @@ public final class PendingAuthorizations {
                 : store.find(idHash, browserHash, clock.instant());
     }
 
-    private static Optional<String> browserSecret(HttpServletRequest http) {
+    /** This browser's {@code IDENTITY_LOGIN} secret, set now when it has none. */
+    String browser(HttpServletRequest http, HttpServletResponse response) {
+        return browserSecret(http).orElseGet(() -> {
+            String secret = RandomTokens.base64Url(32);
+            Cookie cookie = new Cookie(COOKIE, secret);
+            cookie.setPath(http.getContextPath().isEmpty() ? "/" : http.getContextPath());
+            cookie.setHttpOnly(true);
+            cookie.setSecure(secureCookie);
+            cookie.setMaxAge(-1);
+            cookie.setAttribute("SameSite", "Lax");
+            response.addCookie(cookie);
+            return secret;
+        });
+    }
+
+    static Optional<String> browserSecret(HttpServletRequest http) {
         Cookie[] cookies = http.getCookies();
         if (cookies != null) {
             for (Cookie cookie : cookies) {
@@ -103,7 +108,7 @@ public final class PendingAuthorizations {
         return Optional.empty();
     }
 
-    private static String write(AuthorizationRequest request) {
+    static String write(AuthorizationRequest request) {
         try {
             return JSON.writeValueAsString(request);
         } catch (JsonProcessingException e) {
@@ -111,7 +116,7 @@ public final class PendingAuthorizations {
         }
     }
 
-    private static AuthorizationRequest read(String json) {
+    static AuthorizationRequest read(String json) {
         try {
             return JSON.readValue(json, AuthorizationRequest.class);
         } catch (JsonProcessingException e) {

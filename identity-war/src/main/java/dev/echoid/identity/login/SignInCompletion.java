@@ -79,8 +79,20 @@ final class SignInCompletion {
                     "new sign-in (single-session policy)");
         }
         AuthorizationRequest authorization = taken.get();
+        Optional<SingleSignOn.Current> replaced = provider.singleSignOn().otherUsersSession(user, http);
         SsoSession sso = provider.singleSignOn().signedIn(user, amr, authorization.loginId(), http,
                 (HttpServletResponse) external.getResponse());
+        // another person signed in on this browser: the previous one's session ends as a logout would end it
+        replaced.ifPresent(previous -> provider.sessionTermination().ended(previous.session().id(),
+                previous.user().id(), previous.user().username(), http.getRemoteAddr(),
+                "another user signed in on the same browser"));
+        if (provider.consentPrompt().isRequired(authorization,
+                provider.clients().find(authorization.clientId()).orElse(null))) {
+            // OIDC Core §11 / prompt=consent: the person answers the consent page before any code is issued
+            continueAt("consent.xhtml", provider.consentPrompt().await(authorization, sso.id(), http,
+                    (HttpServletResponse) external.getResponse()));
+            return true;
+        }
         String code = provider.codeGrant().issue(authorization, user, sso.authTime(), sso.id(),
                 http.getRemoteAddr());
         external.redirect(AuthorizationResponse.success(authorization.redirectUri(), code, authorization.state(),

@@ -55,6 +55,11 @@ public final class SingleSignOn {
                         .map(user -> new Current(session, user)));
     }
 
+    /** The browser's live session when it is another user's than {@code user}: the one a sign-in would replace. */
+    public Optional<Current> otherUsersSession(User user, HttpServletRequest request) {
+        return current(request).filter(current -> !current.user().id().equals(user.id()));
+    }
+
     /** Marks the session used now (it is idle from here). */
     public void touch(SsoSession session) {
         sessions.touch(session.id(), clock.instant(), session.authTime());

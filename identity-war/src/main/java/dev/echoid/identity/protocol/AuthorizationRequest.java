@@ -51,6 +51,17 @@ public record AuthorizationRequest(
         return Optional.ofNullable(state);
     }
 
+    /** Whether the space-delimited {@code prompt} parameter holds this value ({@code none}, {@code consent}, ...). */
+    public boolean prompts(String value) {
+        return prompt != null && java.util.Arrays.asList(prompt.split(" ")).contains(value);
+    }
+
+    /** The same request, asking for (or granted) another scope. */
+    public AuthorizationRequest withScope(Scope granted) {
+        return new AuthorizationRequest(clientId, redirectUri, granted, state, nonce, codeChallenge, prompt, maxAge,
+                loginId);
+    }
+
     /** Step 1: client_id and the exact registered redirect_uri. */
     public static TrustedRedirect trustedRedirect(Parameters params, Function<String, Optional<Client>> clients) {
         String clientId;

@@ -18,6 +18,7 @@ public enum OAuthError {
     INVALID_SCOPE("invalid_scope", 400),
     ACCESS_DENIED("access_denied", 403),
     LOGIN_REQUIRED("login_required", 400),
+    CONSENT_REQUIRED("consent_required", 400),
     REQUEST_NOT_SUPPORTED("request_not_supported", 400),
     REQUEST_URI_NOT_SUPPORTED("request_uri_not_supported", 400),
     INVALID_TOKEN("invalid_token", 401),

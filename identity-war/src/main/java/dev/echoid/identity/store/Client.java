@@ -15,10 +15,12 @@ import java.util.Set;
  * @param backchannelLogoutUri     where the provider POSTs logout tokens, or null
  * @param idTokenSigningAlgorithm  the JWS algorithm of its ID tokens ({@code RS256} or {@code ES256})
  * @param requireMfa               its users must pass a second factor (TOTP) to sign in to it
+ * @param firstParty               run by the provider's own operator: it gets {@code offline_access} without a
+ *                                 consent page (OIDC Core §11 "other conditions")
  */
 public record Client(String clientId, String name, String secretHash, List<URI> redirectUris, boolean enabled,
         Set<String> grantTypes, List<URI> postLogoutRedirectUris, URI backchannelLogoutUri,
-        String idTokenSigningAlgorithm, boolean requireMfa) {
+        String idTokenSigningAlgorithm, boolean requireMfa, boolean firstParty) {
 
     public static final String AUTHORIZATION_CODE = "authorization_code";
     public static final String REFRESH_TOKEN = "refresh_token";
@@ -28,6 +30,14 @@ public record Client(String clientId, String name, String secretHash, List<URI> 
         redirectUris = List.copyOf(redirectUris);
         grantTypes = Set.copyOf(grantTypes);
         postLogoutRedirectUris = List.copyOf(postLogoutRedirectUris);
+    }
+
+    /** A third-party client (not {@link #firstParty}). */
+    public Client(String clientId, String name, String secretHash, List<URI> redirectUris, boolean enabled,
+            Set<String> grantTypes, List<URI> postLogoutRedirectUris, URI backchannelLogoutUri,
+            String idTokenSigningAlgorithm, boolean requireMfa) {
+        this(clientId, name, secretHash, redirectUris, enabled, grantTypes, postLogoutRedirectUris,
+                backchannelLogoutUri, idTokenSigningAlgorithm, requireMfa, false);
     }
 
     /** A client of the code flow with the defaults: refresh tokens, RS256, no logout URIs. */

@@ -232,6 +232,63 @@ class SessionIT {
                 .startsWith("IDENTITY_SSO=").contains("HttpOnly").containsIgnoringCase("SameSite=Lax"));
     }
 
+    @Test
+    void secondUserSigningInOnSameBrowserEndsFirstUsersSession() throws Exception {
+        Browser browser = new Browser();
+        // the first user signs in to a client that takes back-channel logout, with an online grant
+        JsonNode first = redeem(signIn(browser, second(Map.of())), basic(SECOND, SECOND_SECRET), SECOND_REDIRECT);
+        DecodedJWT firstId = JWT.decode(first.get("id_token").asText());
+        String firstSid = firstId.getClaim("sid").asString();
+        LOGOUT_TOKENS.clear();
+
+        // someone else signs in on the same browser
+        String other = "other-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        String otherPassword = "another long test password";
+        new dev.echoid.identity.store.JdbcUsers(PostgresExtension.dataSource()).createIfAbsent(
+                new dev.echoid.identity.store.User(java.util.UUID.randomUUID(), other,
+                        PasswordHasher.owaspDefault().hash(otherPassword), other, other + "@example.com", true,
+                        true));
+        HttpResponse<String> login = browser.get(Browser.location(browser.get(authorize(Map.of("prompt", "login")))));
+        HttpResponse<String> back = browser.submit(login, "login", Map.of("login:username", other,
+                "login:password", otherPassword), "login:submit");
+        assertThat(back.statusCode()).isEqualTo(302);
+        String otherSub = JWT.decode(redeem(Browser.query(Browser.location(back)), echoClient(),
+                PostgresExtension.REDIRECT_URI).get("id_token").asText()).getSubject();
+        assertThat(otherSub).isNotEqualTo(firstId.getSubject());
+
+        // the first user's online grant ended with their session
+        assertOAuthError(post("token", basic(SECOND, SECOND_SECRET), Map.of("grant_type", "refresh_token",
+                "refresh_token", first.get("refresh_token").asText())), 400, "invalid_grant");
+        // their client was told over the back channel, for their session
+        assertThat(LOGOUT_TOKENS).hasSize(1);
+        DecodedJWT logoutToken = JWT.decode(LOGOUT_TOKENS.get(0));
+        assertThat(logoutToken.getAudience()).containsExactly(SECOND);
+        assertThat(logoutToken.getClaim("sid").asString()).isEqualTo(firstSid);
+        assertThat(logoutToken.getSubject()).isEqualTo(firstId.getSubject());
+        // the SSO cookie now names the new user's session: a silent sign-in is the second user, never the first
+        String silentCode = Browser.query(Browser.location(browser.get(authorize(second(Map.of("prompt", "none"))))))
+                .get("code");
+        assertThat(JWT.decode(redeem(Map.of("code", silentCode), basic(SECOND, SECOND_SECRET), SECOND_REDIRECT)
+                .get("id_token").asText()).getSubject()).isEqualTo(otherSub);
+        // the audit trail says the first session ended, and that its client was told
+        try (Connection connection = PostgresExtension.dataSource().getConnection();
+                PreparedStatement statement = connection.prepareStatement("SELECT client_id, outcome, detail "
+                        + "FROM audit_event WHERE event_type = 'LOGOUT' AND user_id = ?::uuid AND id > (SELECT "
+                        + "max(id) FROM audit_event WHERE event_type = 'CODE_REDEEMED' AND user_id = ?::uuid)")) {
+            statement.setString(1, firstId.getSubject());
+            statement.setString(2, firstId.getSubject());
+            List<String> rows = new java.util.ArrayList<>();
+            try (java.sql.ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    rows.add(row.getString(1) + " " + row.getString(2) + " " + row.getString(3));
+                }
+            }
+            assertThat(rows).anySatisfy(row -> assertThat(row).startsWith("null success sso session " + firstSid
+                    + " ended"));
+            assertThat(rows).anySatisfy(row -> assertThat(row).startsWith(SECOND + " success back-channel logout"));
+        }
+    }
+
     private static Map<String, String> second(Map<String, String> more) {
         Map<String, String> params = new java.util.LinkedHashMap<>(Map.of("client_id", SECOND,
                 "redirect_uri", SECOND_REDIRECT));

@@ -1,0 +1,134 @@
+package dev.echoid.identity.login;
+
+import dev.echoid.identity.IdentityProvider;
+import dev.echoid.identity.login.SingleSignOn.Current;
+import dev.echoid.identity.protocol.AuthorizationRequest;
+import dev.echoid.identity.protocol.AuthorizationResponse;
+import dev.echoid.identity.protocol.OAuthError;
+import dev.echoid.identity.protocol.OAuthException;
+import dev.echoid.identity.protocol.Scope;
+import dev.echoid.identity.store.Client;
+import dev.echoid.identity.web.AccessLogFilter;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.faces.application.FacesMessage;
+import jakarta.faces.context.FacesContext;
+import jakarta.inject.Named;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Backs the consent page (OIDC Core §11, {@code prompt=consent}): a signed-in person allows or denies what a client
+ * asks for. The request waits in PostgreSQL, bound to this browser and its sign-on session; the answer is taken
+ * only by a same-origin POST, once.
+ */
+@Named("consent")
+@RequestScoped
+public class ConsentBean {
+
+    private static final String NOT_HERE = "This answer was not accepted. Use the buttons on this page.";
+
+    private String requestId;
+    private Current current;
+    private AuthorizationRequest request;
+    private Client client;
+
+    /** Before the form is decoded: the signed-in person and the request waiting for their answer, if any. */
+    @PostConstruct
+    void load() {
+        IdentityProvider provider = SignInCompletion.provider();
+        HttpServletRequest http = SignInCompletion.request();
+        requestId = SignInCompletion.requestId("consent");
+        current = provider.singleSignOn().current(http).orElse(null);
+        request = current == null ? null
+                : provider.consentPrompt().find(requestId, current.session().id(), http).orElse(null);
+        client = request == null ? null : provider.clients().find(request.clientId()).filter(Client::enabled)
+                .orElse(null);
+        if (request != null) {
+            AccessLogFilter.noteLoginId(request.loginId());
+        }
+    }
+
+    public void allow() throws IOException {
+        answer(true);
+    }
+
+    public void deny() throws IOException {
+        answer(false);
+    }
+
+    private void answer(boolean allowed) throws IOException {
+        IdentityProvider provider = SignInCompletion.provider();
+        HttpServletRequest http = SignInCompletion.request();
+        if (!isValid()) {
+            return;
+        }
+        if (!SameOriginPost.accepts(http, provider.settings().issuer())) {
+            FacesContext.getCurrentInstance().addMessage(null,
+                    new FacesMessage(FacesMessage.SEVERITY_ERROR, NOT_HERE, null));
+            return;
+        }
+        Optional<AuthorizationRequest> taken = provider.consentPrompt().take(requestId, current.session().id(), http);
+        if (taken.isEmpty()) {
+            request = null;
+            return;
+        }
+        AuthorizationRequest authorization = taken.get();
+        String redirect;
+        if (allowed) {
+            provider.consentPrompt().allowed(authorization, current.user(), http.getRemoteAddr());
+            provider.singleSignOn().touch(current.session());
+            String code = provider.codeGrant().issue(authorization, current.user(), current.session().authTime(),
+                    current.session().id(), http.getRemoteAddr());
+            redirect = AuthorizationResponse.success(authorization.redirectUri(), code, authorization.state(),
+                    provider.settings().issuer()).toString();
+        } else {
+            provider.consentPrompt().denied(authorization, current.user(), http.getRemoteAddr());
+            // OIDC Core §3.1.2.6 / RFC 6749 §4.1.2.1: the resource owner denied the request
+            redirect = AuthorizationResponse.error(authorization.redirectUri(), new OAuthException(
+                    OAuthError.ACCESS_DENIED, "The user denied the request"), authorization.state(),
+                    provider.settings().issuer()).toString();
+        }
+        FacesContext.getCurrentInstance().getExternalContext().redirect(redirect);
+    }
+
+    public boolean isValid() {
+        return request != null && client != null;
+    }
+
+    public String getRequestId() {
+        return requestId;
+    }
+
+    public void setRequestId(String requestId) {
+        this.requestId = requestId;
+    }
+
+    public String getClientName() {
+        return client == null ? "" : client.name();
+    }
+
+    public String getUsername() {
+        return current == null ? "" : current.user().username();
+    }
+
+    /** What the client asks for, in the person's words, in the order asked. */
+    public List<String> getScopes() {
+        if (request == null) {
+            return List.of();
+        }
+        return request.scope().values().stream().map(ConsentBean::describe).toList();
+    }
+
+    private static String describe(String scope) {
+        return switch (scope) {
+            case Scope.OPENID -> "Know who you are on EchoID (your account's identifier)";
+            case Scope.PROFILE -> "See your name and user name";
+            case Scope.EMAIL -> "See your email address";
+            case Scope.OFFLINE_ACCESS -> "Keep this access when you are not signed in: signing out does not end it";
+            default -> scope;
+        };
+    }
+}
