@@ -6,8 +6,8 @@ import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
 
 /**
- * The HTTP sessions each web application holds now, from Tomcat's session managers in the server's JMX ({@code activeSessions}):
- * shows what the memory figure covers. -1 when Tomcat registered no manager.
+ * The HTTP sessions each web application holds now, from Tomcat's session managers in the server's JMX
+ * ({@code activeSessions}): shows what the memory figure covers. -1 when Tomcat registered no manager.
  */
 public record ActiveSessions(int provider, int gateway) {
 

@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -136,11 +137,8 @@ public final class LoadDriver {
         results.add(codeExchange(scenarios, providerSessions, meter, measured));
         results.add(measure(meter, scenarios.signIn(), measured));
 
-        SignedInSessions sessions;
-        try (ServerJmx jmx = ServerJmx.attach(server.pid())) {
-            sessions = signInSessions(scenarios, jmx);
-        }
-        Scenario apiEcho = scenarios.apiEcho(sessions.cookies());
+        List<String> cookies = signIn(scenarios, settings.sessions());
+        Scenario apiEcho = scenarios.apiEcho(cookies);
         warmUp(apiEcho);
         results.add(measure(meter, apiEcho, measured));
 
@@ -148,10 +146,13 @@ public final class LoadDriver {
                 settings.seconds());
         ServerMeter.Metered<Flood.Result> flood = meter.measure(
                 () -> Flood.run(scenarios, settings.flood(), measured));
+        // read before the heap figure, whose full collections and JMX agent would change the JVM's memory
+        LoadReport.ServerMemory memory = new LoadReport.ServerMemory(rssReady, server.rssBytes(),
+                server.peakRssBytes());
 
-        return new LoadReport(date, settings, launch.heap(), launch.jvmOptions(), server.startup(),
-                new LoadReport.ServerMemory(rssReady, server.rssBytes(), server.peakRssBytes()), postgresProcesses,
-                results, new LoadReport.FloodFigures(flood.result(), flood.cost()), sessions.memory());
+        return new LoadReport(date, settings, launch.heap(), launch.jvmOptions(), server.startup(), memory,
+                postgresProcesses, results, new LoadReport.FloodFigures(flood.result(), flood.cost()),
+                sessionMemory(scenarios, server));
     }
 
     private MeasuredScenario measure(ServerMeter meter, Scenario scenario, Duration duration) {
@@ -205,35 +206,45 @@ public final class LoadDriver {
         return new MeasuredScenario(ScenarioResult.combine(rounds), cost);
     }
 
-    /** The gateway session cookies of the sign-ins, and the heap they took. */
-    private record SignedInSessions(List<String> cookies, SessionMemory memory) {
+    /**
+     * The heap that {@code sessions} more sign-ins that stay signed in take: heap after full collections in the
+     * server, over JMX, before and after them. Last, after every other figure: the collections let the JVM give
+     * memory back, and the JMX agent stays in it. Empty, with the reason, when it cannot be measured (a server
+     * that the flood left out of memory).
+     */
+    private SessionMemory sessionMemory(Scenarios scenarios, ServerProcess server) {
+        progress.printf("Signing in %d more sessions and measuring the server's heap...%n", settings.sessions());
+        try (ServerJmx jmx = ServerJmx.attach(server.pid())) {
+            ActiveSessions sessionsBefore = ActiveSessions.now(jmx.connection());
+            long before = HeapAfterGc.usedBytes(jmx.connection());
+            signIn(scenarios, settings.sessions());
+            long after = HeapAfterGc.usedBytes(jmx.connection());
+            return new SessionMemory(settings.sessions(), before, after, sessionsBefore,
+                    ActiveSessions.now(jmx.connection()), Optional.empty());
+        } catch (RuntimeException e) {
+            return SessionMemory.notMeasured(settings.sessions(), e.getMessage());
+        }
     }
 
     /**
-     * Heap after full collections in the server, before and after {@code sessions} sign-ins that stay signed in
-     * (each cookie jar is dropped, only the gateway session's cookie is kept).
+     * {@code count} sign-ins through the gateway that stay signed in: their gateway session cookies (each cookie jar
+     * is dropped). Every sign-in is tried; any failure fails them all.
      */
-    private SignedInSessions signInSessions(Scenarios scenarios, ServerJmx jmx) {
-        progress.printf("Signing in %d sessions and measuring the server's heap...%n", settings.sessions());
-        ActiveSessions sessionsBefore = ActiveSessions.now(jmx.connection());
-        long before = HeapAfterGc.usedBytes(jmx.connection());
+    private List<String> signIn(Scenarios scenarios, int count) {
         List<String> cookies = Collections.synchronizedList(new ArrayList<>());
-        AtomicInteger remaining = new AtomicInteger(settings.sessions());
+        AtomicInteger remaining = new AtomicInteger(count);
         Scenario signIns = new Scenario("sessions", "sign-in", () -> {
             if (remaining.getAndDecrement() <= 0) {
                 throw new Scenario.Exhausted();
             }
             cookies.add(scenarios.signedInSession());
         });
-        // until every sign-in has been tried; the figure means nothing if any failed
         ScenarioResult run = ClosedLoop.runUntil(signIns, settings.threads(), () -> remaining.get() <= 0);
         if (run.errors() > 0) {
-            throw new IllegalStateException(run.errors() + " of " + settings.sessions() + " sign-ins failed, first: "
+            throw new IllegalStateException(run.errors() + " of " + count + " sign-ins failed, first: "
                     + run.firstError().orElse("?"));
         }
-        long after = HeapAfterGc.usedBytes(jmx.connection());
-        return new SignedInSessions(List.copyOf(cookies), new SessionMemory(settings.sessions(), before, after,
-                sessionsBefore, ActiveSessions.now(jmx.connection())));
+        return List.copyOf(cookies);
     }
 
     private void warmUp(Scenario scenario) {

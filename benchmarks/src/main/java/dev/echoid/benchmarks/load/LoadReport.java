@@ -80,6 +80,7 @@ public record LoadReport(Instant date, LoadSettings settings, String heap, List<
         }
         costRow(out, "flood (answers)", flood.result().answers().operations(), flood.cost(), flood.perCpuSecond(),
                 "-");
+        out.append("  the flood's CPU includes its /health/ready probes and the other person's sign-ins\n");
         out.append('\n');
         flood(out);
         out.append('\n');
@@ -132,18 +133,18 @@ public record LoadReport(Instant date, LoadSettings settings, String heap, List<
                 + "with no credentials, for %d s;%n          meanwhile /health/ready every %d ms and one other "
                 + "person signing in, one sign-in after another%n", answers.threads(), settings.seconds(),
                 Flood.PROBE_MILLIS));
-        out.append(String.format(Locale.ROOT, "  %-26s %s%n", "", "figure                                   target"));
-        out.append(String.format(Locale.ROOT, "  %-26s %-40s %s%n", "answers (401, 503, 429)",
+        out.append(String.format(Locale.ROOT, "  %-26s %-50s %s%n", "", "figure", "target"));
+        out.append(String.format(Locale.ROOT, "  %-26s %-50s %s%n", "answers (401, 503, 429)",
                 String.format(Locale.ROOT, "%d, %.1f/s, %d errors, p99 %s ms", answers.operations(),
                         answers.throughput(), answers.errors(), millis(answers.percentileMillis(99))), "-"));
-        out.append(String.format(Locale.ROOT, "  %-26s %-40s %s%n", "/health/ready p99",
+        out.append(String.format(Locale.ROOT, "  %-26s %-50s %s%n", "/health/ready p99",
                 String.format(Locale.ROOT, "%s ms (p50 %s, %d probes, %d not ready)",
                         millis(ready.percentileMillis(99)), millis(ready.percentileMillis(50)),
                         ready.operations() + ready.errors(), ready.errors()), READY_P99_TARGET));
-        out.append(String.format(Locale.ROOT, "  %-26s %-40s %s%n", "others' sign-ins",
+        out.append(String.format(Locale.ROOT, "  %-26s %-50s %s%n", "others' sign-ins",
                 String.format(Locale.ROOT, "%d succeeded, %d failed, p99 %s ms", others.operations(),
                         others.errors(), millis(others.percentileMillis(99))), "keep succeeding"));
-        out.append(String.format(Locale.ROOT, "  %-26s %-40s %s%n", "server JVM RSS",
+        out.append(String.format(Locale.ROOT, "  %-26s %-50s %s%n", "server JVM RSS",
                 String.format(Locale.ROOT, "%s before, %s after, %s peak MiB", mib(flood.cost().rssBeforeBytes()),
                         mib(flood.cost().rssAfterBytes()), mib(flood.cost().rssPeakBytes())),
                 "bound holds (peak " + RSS_PEAK_TARGET + ")"));
@@ -162,8 +163,12 @@ public record LoadReport(Instant date, LoadSettings settings, String heap, List<
                 RSS_AFTER_TARGET));
         out.append(String.format(Locale.ROOT, "  %-28s %10s MiB   %s%n", "peak", mib(memory.peakBytes()),
                 RSS_PEAK_TARGET));
-        out.append("          heap used in the server after System.gc() (its MemoryMXBean over JMX; approximate), "
-                + "Tomcat's\n          resource caches emptied first\n");
+        out.append("heap      used in the server after System.gc() (its MemoryMXBean over JMX; approximate), Tomcat's "
+                + "resource\n          caches emptied first; read after every other figure\n");
+        if (sessions.notMeasured().isPresent()) {
+            out.append("  not measured: ").append(sessions.notMeasured().get()).append('\n');
+            return;
+        }
         out.append(String.format(Locale.ROOT, "  %-28s %10s MiB   HTTP sessions: provider %d, gateway %d%n",
                 "before", mib(sessions.beforeBytes()), sessions.sessionsBefore().provider(),
                 sessions.sessionsBefore().gateway()));

@@ -57,6 +57,7 @@ class LoadDriverSmokeIT {
                 memory.afterLoadBytes()));
         // the heap figure is about what it says: each of its sign-ins is one more live gateway session
         SessionMemory sessions = report.sessions();
+        assertThat(sessions.notMeasured()).isEmpty();
         assertThat(sessions.sessionsAfter().gateway() - sessions.sessionsBefore().gateway()).isEqualTo(SESSIONS);
         assertThat(sessions.beforeBytes()).isPositive();
         assertThat(sessions.afterBytes()).isPositive();
