@@ -1,10 +1,15 @@
 package dev.echoid.benchmarks.load;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The unauthenticated flood: {@code concurrency} workers send {@code POST /token} as a client that does not exist,
@@ -20,21 +25,31 @@ final class Flood {
      * @param answers       the flood's requests: 401 {@code invalid_client} (or 503, 429) counts as an answer
      * @param ready         the probes of {@code /health/ready}; a non-200 is an error
      * @param othersSignIns the whole sign-ins of someone else, one at a time; a failed one is an error
+     * @param outcomes      how the flood's requests ended: {@code HTTP 401}, {@code HttpTimeoutException}...
      */
-    record Result(ScenarioResult answers, ScenarioResult ready, ScenarioResult othersSignIns) {
+    record Result(ScenarioResult answers, ScenarioResult ready, ScenarioResult othersSignIns,
+            Map<String, Long> outcomes) {
+
+        Result {
+            outcomes = Collections.unmodifiableMap(new TreeMap<>(outcomes));
+        }
     }
 
     private Flood() {
     }
 
     static Result run(Scenarios scenarios, int concurrency, Duration duration) {
+        Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
         CompletableFuture<ScenarioResult> flood = CompletableFuture.supplyAsync(
-                () -> ClosedLoop.run(scenarios.unknownClient(), concurrency, duration), Flood::thread);
+                () -> ClosedLoop.run(scenarios.unknownClient(outcomes), concurrency, duration), Flood::thread);
         CompletableFuture<ScenarioResult> signIns = CompletableFuture.supplyAsync(
                 () -> ClosedLoop.run(scenarios.signIn(), 1, duration), Flood::thread);
         ScenarioResult ready = probe(scenarios.ready(), duration);
         try {
-            return new Result(flood.get(), ready, signIns.get());
+            ScenarioResult answers = flood.get();
+            Map<String, Long> counted = new TreeMap<>();
+            outcomes.forEach((outcome, count) -> counted.put(outcome, count.sum()));
+            return new Result(answers, ready, signIns.get(), counted);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted during the flood", e);

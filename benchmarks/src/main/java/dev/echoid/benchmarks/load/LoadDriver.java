@@ -222,7 +222,8 @@ public final class LoadDriver {
             return new SessionMemory(settings.sessions(), before, after, sessionsBefore,
                     ActiveSessions.now(jmx.connection()), Optional.empty());
         } catch (RuntimeException e) {
-            return SessionMemory.notMeasured(settings.sessions(), e.getMessage());
+            return SessionMemory.notMeasured(settings.sessions(), e.getMessage()
+                    + (e.getCause() == null ? "" : " (" + e.getCause() + ")"));
         }
     }
 

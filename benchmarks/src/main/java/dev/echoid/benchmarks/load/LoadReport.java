@@ -6,6 +6,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The load driver's figures, and the table it prints, with the targets of issue 10 beside them: figures to read,
@@ -137,6 +138,9 @@ public record LoadReport(Instant date, LoadSettings settings, String heap, List<
         out.append(String.format(Locale.ROOT, "  %-26s %-50s %s%n", "answers (401, 503, 429)",
                 String.format(Locale.ROOT, "%d, %.1f/s, %d errors, p99 %s ms", answers.operations(),
                         answers.throughput(), answers.errors(), millis(answers.percentileMillis(99))), "-"));
+        out.append(String.format(Locale.ROOT, "  %-26s %s%n", "their outcomes", result.outcomes().entrySet().stream()
+                .map(outcome -> outcome.getKey() + ": " + outcome.getValue())
+                .collect(Collectors.joining(", "))));
         out.append(String.format(Locale.ROOT, "  %-26s %-50s %s%n", "/health/ready p99",
                 String.format(Locale.ROOT, "%s ms (p50 %s, %d probes, %d not ready)",
                         millis(ready.percentileMillis(99)), millis(ready.percentileMillis(50)),

@@ -12,9 +12,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /** The driver's scenarios against one running system. */
 final class Scenarios {
@@ -167,17 +169,24 @@ final class Scenarios {
     /**
      * {@code POST /token} from a client that is not registered and sends no secret at all (RFC 6749 §5.2: 401
      * {@code invalid_client}). A refusal for want of capacity (503 or 429) is an answer too; anything else is an
-     * error.
+     * error. Each request's outcome (its status, or the exception's name) is counted in {@code outcomes}.
      */
-    Scenario unknownClient() {
+    Scenario unknownClient(Map<String, LongAdder> outcomes) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(issuer + "/token")).timeout(TIMEOUT)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&client_id="
                         + UNKNOWN_CLIENT))
                 .build();
         return new Scenario("unknown_client", "POST /token, no credentials", () -> {
-            HttpResponse<String> response = send(request);
+            HttpResponse<String> response;
+            try {
+                response = send(request);
+            } catch (Exception e) {
+                outcomes.computeIfAbsent(e.getClass().getSimpleName(), outcome -> new LongAdder()).increment();
+                throw e;
+            }
             int status = response.statusCode();
+            outcomes.computeIfAbsent("HTTP " + status, outcome -> new LongAdder()).increment();
             if (status == 401) {
                 expectBody(response, 401, "\"invalid_client\"", "unknown client");
             } else if (status != 503 && status != 429) {

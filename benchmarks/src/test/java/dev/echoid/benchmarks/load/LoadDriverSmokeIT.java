@@ -48,6 +48,8 @@ class LoadDriverSmokeIT {
         assertCompleted(flood.ready());
         assertThat(flood.othersSignIns().operations()).as("others' sign-ins during the flood").isPositive();
         assertThat(flood.answers().threads()).isEqualTo(FLOOD);
+        assertThat(flood.outcomes().values().stream().mapToLong(Long::longValue).sum())
+                .isEqualTo(flood.answers().operations() + flood.answers().errors());
         assertThat(report.flood().cost().rssPeakBytes()).isPositive();
 
         LoadReport.ServerMemory memory = report.memory();
@@ -70,7 +72,7 @@ class LoadDriverSmokeIT {
                         ">= 15,000")
                 .contains("discovery", "jwks", "client_credentials", "refresh", "code_exchange", "sign_in",
                         "api_echo", "flood (answers)")
-                .contains("/health/ready p99", "others' sign-ins", "keep succeeding", "< 100 ms")
+                .contains("their outcomes", "/health/ready p99", "others' sign-ins", "keep succeeding", "< 100 ms")
                 .contains("ready", "after all load", "<= 256 MiB", "<= 400 MiB", "<= 512 MiB")
                 .contains("after " + SESSIONS + " sign-ins", "per signed-in session")
                 .doesNotContain("NaN");
