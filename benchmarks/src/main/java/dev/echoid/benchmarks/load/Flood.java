@@ -23,7 +23,9 @@ final class Flood {
 
     /**
      * @param answers       the flood's requests: 401 {@code invalid_client} (or 503, 429) counts as an answer
-     * @param ready         the probes of {@code /health/ready}; a non-200 is an error
+     * @param ready         the probes of {@code /health/ready}; a non-200, or no answer within the probe's timeout,
+     *                      is an error (not ready). Unlike other results, its times are those of every probe,
+     *                      answered or not: a probe that timed out counts with its time
      * @param othersSignIns the whole sign-ins of someone else, one at a time; a failed one is an error
      * @param outcomes      how the flood's requests ended: {@code HTTP 401}, {@code HttpTimeoutException}...
      */
@@ -64,7 +66,10 @@ final class Flood {
         thread.start();
     }
 
-    /** One request every {@value #PROBE_MILLIS} ms (or when the last one is answered, if later); each timed alone. */
+    /**
+     * One request every {@value #PROBE_MILLIS} ms (or when the last one is answered, if later); each timed alone,
+     * those that failed too.
+     */
     private static ScenarioResult probe(Scenario probe, Duration duration) {
         Latencies latencies = new Latencies();
         long errors = 0;
@@ -81,6 +86,7 @@ final class Flood {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted during the flood", e);
             } catch (Exception e) {
+                latencies.add(System.nanoTime() - sent);
                 errors++;
                 if (firstError == null) {
                     firstError = e.getClass().getSimpleName() + ": " + e.getMessage();
@@ -95,8 +101,8 @@ final class Flood {
             }
         }
         long[] sorted = Latencies.sortedUnion(List.of(latencies));
-        return new ScenarioResult(probe.name(), probe.unit(), 1, sorted.length, errors, System.nanoTime() - start,
-                sorted, Optional.ofNullable(firstError));
+        return new ScenarioResult(probe.name(), probe.unit(), 1, sorted.length - errors, errors,
+                System.nanoTime() - start, sorted, Optional.ofNullable(firstError));
     }
 
     private static void sleep(long millis) {

@@ -147,8 +147,10 @@ public final class LoadDriver {
         ServerMeter.Metered<Flood.Result> flood = meter.measure(
                 () -> Flood.run(scenarios, settings.flood(), measured));
         // read before the heap figure, whose full collections and JMX agent would change the JVM's memory
+        long sampledPeak = Math.max(flood.cost().rssPeakBytes(), results.stream()
+                .mapToLong(result -> result.cost().rssPeakBytes()).max().orElse(0));
         LoadReport.ServerMemory memory = new LoadReport.ServerMemory(rssReady, server.rssBytes(),
-                server.peakRssBytes());
+                Math.max(server.peakRssBytes(), sampledPeak));
 
         return new LoadReport(date, settings, launch.heap(), launch.jvmOptions(), server.startup(), memory,
                 postgresProcesses, results, new LoadReport.FloodFigures(flood.result(), flood.cost()),

@@ -36,7 +36,8 @@ public record LoadReport(Instant date, LoadSettings settings, String heap, List<
      *
      * @param readyBytes     {@code VmRSS} once both WARs answered ready, before any load
      * @param afterLoadBytes {@code VmRSS} after the last scenario (the flood)
-     * @param peakBytes      {@code VmHWM} then: the highest since the JVM started
+     * @param peakBytes      {@code VmHWM} then (the highest since the JVM started), or the highest {@code VmRSS}
+     *                       sampled if that is higher: the kernel keeps both counters approximately
      */
     public record ServerMemory(long readyBytes, long afterLoadBytes, long peakBytes) {
     }
@@ -145,6 +146,8 @@ public record LoadReport(Instant date, LoadSettings settings, String heap, List<
                 String.format(Locale.ROOT, "%s ms (p50 %s, %d probes, %d not ready)",
                         millis(ready.percentileMillis(99)), millis(ready.percentileMillis(50)),
                         ready.operations() + ready.errors(), ready.errors()), READY_P99_TARGET));
+        out.append(String.format(Locale.ROOT, "  %-26s %s%n", "", "(every probe's time, answered or not; "
+                + "not ready: not 200 within " + Scenarios.PROBE_TIMEOUT.toMillis() + " ms)"));
         out.append(String.format(Locale.ROOT, "  %-26s %-50s %s%n", "others' sign-ins",
                 String.format(Locale.ROOT, "%d succeeded, %d failed, p99 %s ms", others.operations(),
                         others.errors(), millis(others.percentileMillis(99))), "keep succeeding"));
@@ -160,7 +163,7 @@ public record LoadReport(Instant date, LoadSettings settings, String heap, List<
 
     private void memory(StringBuilder out) {
         out.append("memory    the server JVM's resident memory, both WARs (VmRSS; the peak is VmHWM, since it "
-                + "started)\n");
+                + "started, or\n          the highest VmRSS sampled if higher)\n");
         out.append(String.format(Locale.ROOT, "  %-28s %10s MiB   %s%n", "ready", mib(memory.readyBytes()),
                 RSS_READY_TARGET));
         out.append(String.format(Locale.ROOT, "  %-28s %10s MiB   %s%n", "after all load", mib(memory.afterLoadBytes()),

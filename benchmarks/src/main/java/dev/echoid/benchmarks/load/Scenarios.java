@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.LongAdder;
 final class Scenarios {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** Kubernetes' default for a probe ({@code timeoutSeconds: 1}). */
+    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
 
     /** The flood's client: not registered, and it sends no secret. */
     static final String UNKNOWN_CLIENT = "flood-unknown-client";
@@ -195,10 +197,14 @@ final class Scenarios {
         });
     }
 
-    /** The provider's readiness ({@code /health/ready}: the database, the migrations, the signing keys). */
+    /**
+     * The provider's readiness ({@code /health/ready}: the database, the migrations, the signing keys), asked as an
+     * orchestrator does: an answer later than {@link #PROBE_TIMEOUT} counts as not ready.
+     */
     Scenario ready() {
-        URI uri = URI.create(issuer + "/health/ready");
-        return new Scenario("health_ready", "GET", () -> expectBody(get(uri), 200, "\"UP\"", "health/ready"));
+        HttpRequest request = HttpRequest.newBuilder(URI.create(issuer + "/health/ready")).timeout(PROBE_TIMEOUT)
+                .GET().build();
+        return new Scenario("health_ready", "GET", () -> expectBody(send(request), 200, "\"UP\"", "health/ready"));
     }
 
     private HttpResponse<String> get(URI uri) throws Exception {

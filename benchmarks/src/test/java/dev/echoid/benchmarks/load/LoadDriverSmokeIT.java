@@ -45,7 +45,9 @@ class LoadDriverSmokeIT {
 
         Flood.Result flood = report.flood().result();
         assertCompleted(flood.answers());
-        assertCompleted(flood.ready());
+        // probes were made and timed; how many the provider answered within the probe's 1 s is a figure, not an error
+        assertThat(flood.ready().sortedNanos()).as("/health/ready probes").isNotEmpty()
+                .hasSize((int) (flood.ready().operations() + flood.ready().errors()));
         assertThat(flood.othersSignIns().operations()).as("others' sign-ins during the flood").isPositive();
         assertThat(flood.answers().threads()).isEqualTo(FLOOD);
         assertThat(flood.outcomes().values().stream().mapToLong(Long::longValue).sum())
