@@ -1,18 +1,17 @@
 package dev.echoid.benchmarks.load;
 
-import java.lang.management.ManagementFactory;
+import java.io.IOException;
 import javax.management.JMException;
-import javax.management.MBeanServer;
+import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
 
 /**
- * The HTTP sessions each web application holds now, from Tomcat's session managers in JMX ({@code activeSessions}):
- * shows what the memory figure covers. -1 when Tomcat registered no manager.
+ * The HTTP sessions each web application holds now, from Tomcat's session managers in the server's JMX
+ * ({@code activeSessions}): shows what the memory figure covers. -1 when Tomcat registered no manager.
  */
 public record ActiveSessions(int provider, int gateway) {
 
-    static ActiveSessions now() {
-        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    static ActiveSessions now(MBeanServerConnection server) {
         int provider = -1;
         int gateway = -1;
         try {
@@ -25,7 +24,7 @@ public record ActiveSessions(int provider, int gateway) {
                     gateway = active;
                 }
             }
-        } catch (JMException e) {
+        } catch (JMException | IOException e) {
             throw new IllegalStateException("Tomcat's session managers cannot be read over JMX", e);
         }
         return new ActiveSessions(provider, gateway);

@@ -94,6 +94,8 @@ final class ClosedLoop {
                 long answered = System.nanoTime();
                 latencies.add(answered - now);
                 now = answered;
+            } catch (Scenario.Exhausted nothingLeft) {
+                break; // neither an operation nor an error
             } catch (Exception | AssertionError e) {
                 errors++;
                 if (firstError == null) {

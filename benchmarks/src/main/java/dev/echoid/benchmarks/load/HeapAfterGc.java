@@ -1,14 +1,15 @@
 package dev.echoid.benchmarks.load;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import javax.management.JMException;
-import javax.management.MBeanServer;
+import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
 
 /**
- * Heap in use after full collections, as {@link MemoryMXBean} reports it: approximate, but steady enough to compare
- * a before with an after in the same JVM.
+ * Heap in use in the server JVM after full collections, as its {@link MemoryMXBean} reports it: approximate, but
+ * steady enough to compare a before with an after in the same JVM.
  */
 final class HeapAfterGc {
 
@@ -21,16 +22,17 @@ final class HeapAfterGc {
     }
 
     /**
-     * Empties Tomcat's resource caches, then collects and waits a second, at least {@value #MIN_ROUNDS} times and
-     * until two readings agree within 64 KiB; returns the last one.
+     * Empties Tomcat's resource caches, then collects ({@code MemoryMXBean.gc()}: {@code System.gc()} in the server)
+     * and waits a second, at least {@value #MIN_ROUNDS} times and until two readings agree within 64 KiB; returns the
+     * last one.
      */
-    static long usedBytes() {
-        clearResourceCaches();
-        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    static long usedBytes(MBeanServerConnection server) {
+        clearResourceCaches(server);
+        MemoryMXBean memory = memory(server);
         long previous = Long.MAX_VALUE;
         long used = 0;
         for (int round = 1; round <= MAX_ROUNDS; round++) {
-            System.gc();
+            memory.gc();
             pause();
             used = memory.getHeapMemoryUsage().getUsed();
             if (round >= MIN_ROUNDS && Math.abs(used - previous) < STEADY_BYTES) {
@@ -46,14 +48,22 @@ final class HeapAfterGc {
      * and is trimmed by Tomcat's background thread on its own schedule: megabytes that have nothing to do with
      * sessions. It refills on demand.
      */
-    private static void clearResourceCaches() {
-        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    private static void clearResourceCaches(MBeanServerConnection server) {
         try {
             for (ObjectName cache : server.queryNames(new ObjectName("*:type=WebResourceRoot,name=Cache,*"), null)) {
                 server.invoke(cache, "clear", null, null);
             }
-        } catch (JMException e) {
+        } catch (JMException | IOException e) {
             throw new IllegalStateException("Tomcat's resource caches cannot be cleared over JMX", e);
+        }
+    }
+
+    private static MemoryMXBean memory(MBeanServerConnection server) {
+        try {
+            return ManagementFactory.newPlatformMXBeanProxy(server, ManagementFactory.MEMORY_MXBEAN_NAME,
+                    MemoryMXBean.class);
+        } catch (IOException e) {
+            throw new IllegalStateException("the server JVM's memory MBean is out of reach", e);
         }
     }
 

@@ -12,4 +12,13 @@ record Scenario(String name, String unit, Operation operation) {
     interface Operation {
         void perform() throws Exception;
     }
+
+    /** Thrown by an operation that has nothing left to do (a pool of prepared work is empty): its worker stops. */
+    static final class Exhausted extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Exhausted() {
+            super("nothing left to do", null, false, false);
+        }
+    }
 }

@@ -39,4 +39,20 @@ class ClosedLoopTest {
         assertThat(result.errors()).isZero();
         assertThat(result.firstError()).isEmpty();
     }
+
+    @Test
+    void runUntilWhenThePoolRunsDryThenWorkersStopWithoutCountingTheEmptyTries() {
+        AtomicInteger pool = new AtomicInteger(10);
+        Scenario scenario = new Scenario("pool", "take", () -> {
+            if (pool.getAndDecrement() <= 0) {
+                throw new Scenario.Exhausted();
+            }
+        });
+
+        ScenarioResult result = ClosedLoop.runUntil(scenario, 3, () -> false);
+
+        assertThat(result.operations()).isEqualTo(10);
+        assertThat(result.errors()).isZero();
+        assertThat(result.sortedNanos()).hasSize(10);
+    }
 }

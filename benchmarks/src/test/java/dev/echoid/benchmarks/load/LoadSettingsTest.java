@@ -9,10 +9,14 @@ class LoadSettingsTest {
 
     @Test
     void constructorWhenNoWorkersOrNoTimeThenRefusedByName() {
-        assertThatThrownBy(() -> new LoadSettings(20, 5, 0, 500)).hasMessage("bench.threads must be at least 1, not 0");
-        assertThatThrownBy(() -> new LoadSettings(0, 5, 4, 500)).hasMessage("bench.seconds must be at least 1, not 0");
-        assertThatThrownBy(() -> new LoadSettings(20, -1, 4, 500)).hasMessageStartingWith("bench.warmup");
-        assertThatThrownBy(() -> new LoadSettings(20, 5, 4, 0)).hasMessageStartingWith("bench.sessions");
+        assertThatThrownBy(() -> new LoadSettings(20, 5, 0, 500, 100))
+                .hasMessage("bench.threads must be at least 1, not 0");
+        assertThatThrownBy(() -> new LoadSettings(0, 5, 4, 500, 100))
+                .hasMessage("bench.seconds must be at least 1, not 0");
+        assertThatThrownBy(() -> new LoadSettings(20, -1, 4, 500, 100)).hasMessageStartingWith("bench.warmup");
+        assertThatThrownBy(() -> new LoadSettings(20, 5, 4, 0, 100)).hasMessageStartingWith("bench.sessions");
+        assertThatThrownBy(() -> new LoadSettings(20, 5, 4, 500, 0))
+                .hasMessage("bench.flood must be at least 1, not 0");
     }
 
     @Test
@@ -26,6 +30,6 @@ class LoadSettingsTest {
         } finally {
             System.clearProperty(LoadSettings.THREADS);
         }
-        assertThat(LoadSettings.fromSystemProperties()).isEqualTo(new LoadSettings(20, 5, 4, 500));
+        assertThat(LoadSettings.fromSystemProperties()).isEqualTo(new LoadSettings(20, 5, 4, 500, 100));
     }
 }

@@ -33,4 +33,21 @@ class ScenarioResultTest {
         assertThat(none.maxMillis()).isNaN();
         assertThat(none.throughput()).isZero();
     }
+
+    @Test
+    void combineWhenTwoRoundsThenAddedUpAndTimesMerged() {
+        ScenarioResult first = new ScenarioResult("s", "op", 2, 2, 0, 1_000_000_000L, new long[] {1, 5},
+                Optional.empty());
+        ScenarioResult second = new ScenarioResult("s", "op", 2, 3, 1, 1_000_000_000L, new long[] {2, 3, 9},
+                Optional.of("IllegalStateException: once"));
+
+        ScenarioResult both = ScenarioResult.combine(java.util.List.of(first, second));
+
+        assertThat(both.operations()).isEqualTo(5);
+        assertThat(both.errors()).isEqualTo(1);
+        assertThat(both.elapsedNanos()).isEqualTo(2_000_000_000L);
+        assertThat(both.sortedNanos()).containsExactly(1, 2, 3, 5, 9);
+        assertThat(both.firstError()).hasValue("IllegalStateException: once");
+        assertThat(both.throughput()).isEqualTo(2.5);
+    }
 }
