@@ -1,6 +1,7 @@
 package dev.echoid.identity;
 
 import dev.echoid.identity.config.Database;
+import dev.echoid.identity.health.Readiness;
 import dev.echoid.identity.config.IdentitySettings;
 import dev.echoid.identity.config.LogFormat;
 import dev.echoid.identity.metrics.AuditMeters;
@@ -85,6 +86,7 @@ public final class IdentityProvider {
     private final Metrics metrics;
     private final Database database;
     private final JdbcDatabaseStatus databaseStatus;
+    private final Readiness readiness;
 
     public IdentityProvider(IdentitySettings settings, Database database, PasswordHasher hasher, Clock clock,
             Metrics metrics, LogFormat logFormat) {
@@ -131,6 +133,7 @@ public final class IdentityProvider {
         this.consentPrompt = new ConsentPrompt(new JdbcPendingConsents(dataSource), new JdbcConsents(dataSource),
                 pendingAuthorizations, audit, clock);
         this.sessionTermination = new SessionTermination(singleSignOn, grants, backchannelLogout, audit);
+        this.readiness = Readiness.of(databaseStatus, database, signingKeys);
         metrics.activeSessions(() -> ssoSessions.countActive(clock.instant(), settings.sessionIdleTtl()), clock);
     }
 
@@ -248,5 +251,9 @@ public final class IdentityProvider {
 
     public JdbcDatabaseStatus databaseStatus() {
         return databaseStatus;
+    }
+
+    public Readiness readiness() {
+        return readiness;
     }
 }

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.apache.catalina.Context;
+import org.apache.catalina.Host;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.LifecycleState;
 import org.apache.catalina.connector.Connector;
@@ -22,6 +23,7 @@ import org.apache.catalina.core.StandardEngine;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.core.StandardService;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.catalina.valves.ErrorReportValve;
 
 /**
  * The whole system on a developer's machine: an embedded PostgreSQL (or the one {@code IDENTITY_DB_URL} names) and
@@ -131,6 +133,7 @@ public final class DevServer implements AutoCloseable {
         tomcat.setHostname(options.host());
         tomcat.setPort(options.identityPort());
         tomcat.getConnector();
+        quietErrorPages(tomcat.getHost());
         Files.createDirectories(base.resolve("webapps"));
 
         Context identity = tomcat.addWebapp("/identity", war("identity.war"));
@@ -182,10 +185,24 @@ public final class DevServer implements AutoCloseable {
         StandardHost host = new StandardHost();
         host.setName(options.host());
         host.setAppBase(Files.createDirectories(base.resolve("webapps-echo")).toString());
+        quietErrorPages(host);
         engine.addChild(host);
         service.setContainer(engine);
         tomcat.getServer().addService(service);
         return host;
+    }
+
+    /**
+     * Tomcat's own error pages (a request line or header too long, a bad header character, a malformed URI: answered
+     * before any web application runs) without the stack trace and the server's name and version, as
+     * {@code server-config/tomcat/README.md} asks of a standalone Tomcat. The host uses this valve instead of adding
+     * its default one.
+     */
+    private static void quietErrorPages(Host host) {
+        ErrorReportValve valve = new ErrorReportValve();
+        valve.setShowReport(false);
+        valve.setShowServerInfo(false);
+        host.getPipeline().addValve(valve);
     }
 
     private String war(String name) {

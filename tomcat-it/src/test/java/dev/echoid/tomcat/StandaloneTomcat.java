@@ -169,7 +169,8 @@ public final class StandaloneTomcat implements BeforeAllCallback, AfterAllCallba
     }
 
     /**
-     * The distribution's {@code conf/server.xml} with our HTTP port and no shutdown port. Read from
+     * The distribution's {@code conf/server.xml} with our HTTP port and no shutdown port, and with the guide's
+     * {@code error-report-valve.xml} inside its {@code <Host>} (the guide's "server.xml" section). Read from
      * {@code $CATALINA_HOME} each time: an earlier run, or another test, rewrote the copy in a base.
      */
     static String distributionServerXml(Path home, int httpPort) throws IOException {
@@ -179,7 +180,14 @@ public final class StandaloneTomcat implements BeforeAllCallback, AfterAllCallba
         if (ours.contains("port=\"8080\"") || ours.contains("port=\"8005\"") || !ours.contains("port=\"-1\"")) {
             throw new IllegalStateException("conf/server.xml no longer has the ports 8005 and 8080 to replace");
         }
-        return ours;
+        int host = ours.indexOf("<Host name=\"localhost\"");
+        int hostEnd = host < 0 ? -1 : ours.indexOf('>', host);
+        if (hostEnd < 0) {
+            throw new IllegalStateException("conf/server.xml no longer has <Host name=\"localhost\">");
+        }
+        String valve = Files.readString(Path.of(System.getProperty("echoid.server-config"), "error-report-valve.xml"),
+                StandardCharsets.UTF_8);
+        return ours.substring(0, hostEnd + 1) + "\n" + valve + ours.substring(hostEnd + 1);
     }
 
     private void copyGuideBaseWithoutSetenv() throws IOException {

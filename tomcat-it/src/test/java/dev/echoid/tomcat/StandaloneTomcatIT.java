@@ -1,6 +1,10 @@
 package dev.echoid.tomcat;
 
+import java.net.URI;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -22,5 +26,10 @@ class StandaloneTomcatIT {
     @Test
     void browserWhenSignedInThroughStandaloneTomcatThenGatewayShowsUserAndEchoApiReturnsIdentity() throws Exception {
         TomcatChecks.signInThroughGateway(TOMCAT.gateway(), TOMCAT.issuer(), TOMCAT::consoleLog);
+    }
+
+    @TestFactory
+    Stream<DynamicTest> malformedRequestWhenTomcatRefusesItThenAnswerRevealsNothing() {
+        return TomcatChecks.malformedRequestsRevealNothing(URI.create(TOMCAT.gateway()));
     }
 }

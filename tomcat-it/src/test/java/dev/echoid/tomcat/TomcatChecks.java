@@ -5,11 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.echoid.testkit.Browser;
+import dev.echoid.testkit.ServerDisclosure;
+import dev.echoid.testkit.ServerDisclosure.Answer;
+import dev.echoid.testkit.ServerDisclosure.Probe;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
 
 /**
  * What both Tomcat tests prove, whoever started Tomcat: the provider runs on the JNDI data source of
@@ -91,5 +98,27 @@ final class TomcatChecks {
         assertThat(body.get("query").asText()).isEqualTo("x=1");
         assertThat(body.get("identity").get("preferred_username").asText()).isEqualTo(USER);
         assertThat(body.get("identity").get("iss").asText()).isEqualTo(issuer);
+    }
+
+    /**
+     * The requests Tomcat refuses itself (request line or header too long, a control character in a header, a
+     * malformed URI, an unknown method, HTTP/0.9 and junk), to the gateway at {@code /} and the provider at
+     * {@code /identity/} over a raw socket: no answer shows a stack trace, an exception's class name, a product
+     * name or a version (the guide's {@code error-report-valve.xml}), and none is a 500.
+     */
+    static Stream<DynamicTest> malformedRequestsRevealNothing(URI server) {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (String path : List.of("/", "/identity/")) {
+            for (Probe probe : ServerDisclosure.probes(server.getHost(), server.getPort(), path)) {
+                tests.add(DynamicTest.dynamicTest(path + ": " + probe.name(), () -> {
+                    Answer answer = ServerDisclosure.send(server.getHost(), server.getPort(), probe);
+                    assertThat(ServerDisclosure.findings(answer)).as("%s:%n%s%n%n%s", probe.name(), answer.head(),
+                            answer.body()).isEmpty();
+                    assertThat(ServerDisclosure.acceptableStatus(probe, answer.status())).as("%s: status %d%n%s",
+                            probe.name(), answer.status(), answer.head()).isTrue();
+                }));
+            }
+        }
+        return tests.stream();
     }
 }

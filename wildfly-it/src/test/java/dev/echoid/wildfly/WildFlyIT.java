@@ -5,13 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.echoid.testkit.Browser;
+import dev.echoid.testkit.ServerDisclosure;
+import dev.echoid.testkit.ServerDisclosure.Answer;
+import dev.echoid.testkit.ServerDisclosure.Probe;
 import java.io.IOException;
 import java.net.HttpCookie;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.SoftAssertions;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
@@ -49,6 +56,32 @@ class WildFlyIT {
     private static WebArchive war(String name) {
         return ShrinkWrap.createFromZipFile(WebArchive.class,
                 Path.of(System.getProperty("wars.dir"), name).toFile());
+    }
+
+    /**
+     * The requests the server refuses itself (request line or header too long, a control character in a header, a
+     * malformed URI, an unknown method, HTTP/0.9 and junk) over a raw socket, to the server's root and both
+     * deployments, and an ordinary request: no answer names WildFly or Undertow (no {@code Server} or
+     * {@code X-Powered-By} header, no welcome page), shows a stack trace or a version, or is a 500
+     * ({@code server-config/wildfly/server-hardening.cli}).
+     */
+    @Test
+    void malformedRequestWhenWildFlyRefusesItThenAnswerRevealsNothing() throws IOException {
+        URI server = URI.create(BASE);
+        SoftAssertions softly = new SoftAssertions();
+        for (String path : List.of("/", "/identity/", "/echo/")) {
+            List<Probe> probes = new ArrayList<>(ServerDisclosure.probes(server.getHost(), server.getPort(), path));
+            probes.add(0, new Probe("ordinary GET", ("GET " + path + " HTTP/1.1\r\nHost: " + server.getAuthority()
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1)));
+            for (Probe probe : probes) {
+                Answer answer = ServerDisclosure.send(server.getHost(), server.getPort(), probe);
+                softly.assertThat(ServerDisclosure.findings(answer)).as("%s %s:%n%s%n%n%s", path, probe.name(),
+                        answer.head(), answer.body()).isEmpty();
+                softly.assertThat(ServerDisclosure.acceptableStatus(probe, answer.status())).as("%s %s: status %d%n%s",
+                        path, probe.name(), answer.status(), answer.head()).isTrue();
+            }
+        }
+        softly.assertAll();
     }
 
     @Test

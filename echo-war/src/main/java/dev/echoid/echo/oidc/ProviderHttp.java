@@ -5,11 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -50,6 +53,11 @@ public final class ProviderHttp implements JsonFetcher, AutoCloseable {
 
     @Override
     public JsonNode fetch(URI uri) {
+        return fetchWithMaxAge(uri).json();
+    }
+
+    @Override
+    public Fetched fetchWithMaxAge(URI uri) {
         HttpRequest request = HttpRequest.newBuilder(uri)
                 .timeout(REQUEST_TIMEOUT)
                 .header("Accept", "application/json")
@@ -63,7 +71,48 @@ public final class ProviderHttp implements JsonFetcher, AutoCloseable {
         if (!json.isObject()) {
             throw new ProviderException("GET " + uri + " did not answer a JSON object");
         }
-        return json;
+        return new Fetched(json, maxAge(response.headers()));
+    }
+
+    /**
+     * The freshness lifetime an answer gives itself (RFC 9111 §4.2.1): {@code Cache-Control: max-age} less the
+     * {@code Age} it already has; zero for {@code no-cache} or {@code no-store}; empty when it says nothing.
+     */
+    static Optional<Duration> maxAge(HttpHeaders headers) {
+        Long maxAge = null;
+        for (String value : headers.allValues("Cache-Control")) {
+            for (String directive : value.split(",")) {
+                String[] parts = directive.trim().split("=", 2);
+                String name = parts[0].trim().toLowerCase(Locale.ROOT);
+                if (name.equals("no-cache") || name.equals("no-store")) {
+                    return Optional.of(Duration.ZERO);
+                }
+                if (name.equals("max-age") && parts.length == 2) {
+                    Long seconds = deltaSeconds(parts[1]);
+                    if (seconds == null) {
+                        return Optional.of(Duration.ZERO); // RFC 9111 §4.2.1: an invalid max-age means stale
+                    }
+                    maxAge = maxAge == null ? seconds : Math.min(maxAge, seconds);
+                }
+            }
+        }
+        if (maxAge == null) {
+            return Optional.empty();
+        }
+        Long age = headers.firstValue("Age").map(ProviderHttp::deltaSeconds).orElse(null);
+        return Optional.of(Duration.ofSeconds(Math.max(0, maxAge - (age == null ? 0 : age))));
+    }
+
+    /** RFC 9111 §1.2.2 delta-seconds (quoted too, as some servers send it); null when it is not one. */
+    private static Long deltaSeconds(String value) {
+        String digits = value.trim();
+        if (digits.length() >= 2 && digits.startsWith("\"") && digits.endsWith("\"")) {
+            digits = digits.substring(1, digits.length() - 1);
+        }
+        if (digits.isEmpty() || digits.length() > 10 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return null;
+        }
+        return Long.parseLong(digits);
     }
 
     /** POSTs {@code form} as {@code application/x-www-form-urlencoded} with the given {@code Authorization} header. */

@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -69,6 +70,31 @@ class ProviderHttpTest {
 
     private URI uri(String path) {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
+    }
+
+    @Test
+    void maxAgeWhenCacheControlGivenThenFreshnessLifetimeLessAge() {
+        assertThat(ProviderHttp.maxAge(headers("Cache-Control", "public, max-age=300"))).contains(Duration.ofSeconds(300));
+        assertThat(ProviderHttp.maxAge(headers("Cache-Control", "MAX-AGE=\"60\""))).contains(Duration.ofSeconds(60));
+        assertThat(ProviderHttp.maxAge(headers("Cache-Control", "max-age=300", "Age", "100")))
+                .contains(Duration.ofSeconds(200));
+        assertThat(ProviderHttp.maxAge(headers("Cache-Control", "max-age=30", "Age", "100"))).contains(Duration.ZERO);
+        assertThat(ProviderHttp.maxAge(headers("Cache-Control", "max-age=300, no-cache"))).contains(Duration.ZERO);
+        assertThat(ProviderHttp.maxAge(headers("Cache-Control", "no-store"))).contains(Duration.ZERO);
+        // RFC 9111 §4.2.1: an invalid max-age is treated as stale, never as "forever"
+        assertThat(ProviderHttp.maxAge(headers("Cache-Control", "max-age=-5"))).contains(Duration.ZERO);
+        assertThat(ProviderHttp.maxAge(headers("Cache-Control", "max-age=99999999999999999999")))
+                .contains(Duration.ZERO);
+        assertThat(ProviderHttp.maxAge(headers("Cache-Control", "public"))).isEmpty();
+        assertThat(ProviderHttp.maxAge(headers())).isEmpty();
+    }
+
+    private static java.net.http.HttpHeaders headers(String... namesAndValues) {
+        java.util.Map<String, java.util.List<String>> map = new java.util.HashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            map.computeIfAbsent(namesAndValues[i], n -> new java.util.ArrayList<>()).add(namesAndValues[i + 1]);
+        }
+        return java.net.http.HttpHeaders.of(map, (name, value) -> true);
     }
 
     @Test

@@ -32,6 +32,9 @@ public final class Database {
     public static final String USER = "IDENTITY_DB_USER";
     public static final String PASSWORD = "IDENTITY_DB_PASSWORD";
     public static final String POOL_SIZE = "IDENTITY_DB_POOL_SIZE";
+    public static final String CONNECTION_TIMEOUT = "IDENTITY_DB_CONNECTION_TIMEOUT_SECONDS";
+    /** HikariCP's own default: how long a request waits for a connection before it is answered 503. */
+    static final int DEFAULT_CONNECTION_TIMEOUT_SECONDS = 30;
 
     private static final Logger LOG = System.getLogger(Database.class.getName());
 
@@ -72,11 +75,28 @@ public final class Database {
         source.get(PASSWORD).ifPresent(config::setPassword);
         config.setMaximumPoolSize(source.get(POOL_SIZE).map(Integer::parseInt).orElse(10));
         config.setInitializationFailTimeout(30_000);
+        config.setConnectionTimeout(1000L * connectionTimeoutSeconds(source));
         if (meters != null) {
             config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(meters));
         }
         LOG.log(Level.INFO, "Using a connection pool to {0}", url.replaceAll("password=[^&]*", "password=***"));
         return new Database(new HikariDataSource(config), true);
+    }
+
+    /** {@value #CONNECTION_TIMEOUT}: a whole number of seconds, at least 1 (HikariCP's floor is 250 ms). */
+    static int connectionTimeoutSeconds(SettingsSource source) {
+        return source.get(CONNECTION_TIMEOUT).map(value -> {
+            int seconds;
+            try {
+                seconds = Integer.parseInt(value);
+            } catch (NumberFormatException e) {
+                throw new InvalidSettingException(CONNECTION_TIMEOUT, "must be a whole number of seconds");
+            }
+            if (seconds < 1 || seconds > 600) {
+                throw new InvalidSettingException(CONNECTION_TIMEOUT, "must be between 1 and 600 seconds");
+            }
+            return seconds;
+        }).orElse(DEFAULT_CONNECTION_TIMEOUT_SECONDS);
     }
 
     public DataSource dataSource() {

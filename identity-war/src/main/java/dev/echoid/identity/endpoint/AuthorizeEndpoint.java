@@ -9,6 +9,7 @@ import dev.echoid.identity.protocol.OAuthError;
 import dev.echoid.identity.protocol.OAuthException;
 import dev.echoid.identity.protocol.Parameters;
 import dev.echoid.identity.store.AuditEvent;
+import dev.echoid.identity.store.StoreException;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
@@ -16,6 +17,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
@@ -63,6 +65,12 @@ public class AuthorizeEndpoint {
         } catch (UntrustedRequestException e) {
             return HtmlPage.response(400, "This sign-in request is not valid", e.getMessage()
                     + " Go back to the application and try again; if this persists, its configuration is wrong.");
+        } catch (StoreException e) {
+            if (!e.isUnavailable()) {
+                throw e;
+            }
+            // the client and its redirect URI are not proven: a page, never a redirect (RFC 6749 §4.1.2.1)
+            return UnexpectedExceptionMapper.unavailable(e, true);
         }
         String state = stateOf(params);
         URI issuer = provider.settings().issuer();
@@ -112,6 +120,18 @@ public class AuthorizeEndpoint {
         } catch (OAuthException e) {
             return Response.status(Response.Status.FOUND)
                     .location(AuthorizationResponse.error(trusted.redirectUri(), e, state, issuer))
+                    .build();
+        } catch (StoreException e) {
+            if (!e.isUnavailable()) {
+                throw e;
+            }
+            // RFC 6749 §4.1.2.1: temporarily_unavailable, "the authorization server is currently unable to handle
+            // the request due to a temporary overloading or maintenance"; told to the proven client
+            OAuthException unavailable = new OAuthException(OAuthError.TEMPORARILY_UNAVAILABLE,
+                    "The authorization server cannot reach its database; try again later");
+            return Response.status(Response.Status.FOUND)
+                    .location(AuthorizationResponse.error(trusted.redirectUri(), unavailable, state, issuer))
+                    .header(HttpHeaders.RETRY_AFTER, StoreException.RETRY_AFTER_SECONDS)
                     .build();
         }
     }

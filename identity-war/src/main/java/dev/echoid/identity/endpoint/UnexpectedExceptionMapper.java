@@ -1,5 +1,7 @@
 package dev.echoid.identity.endpoint;
 
+import dev.echoid.identity.protocol.OAuthError;
+import dev.echoid.identity.store.StoreException;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -11,7 +13,11 @@ import java.lang.System.Logger.Level;
 import java.util.Map;
 import java.util.UUID;
 
-/** Anything unexpected: logged with an incident id, answered with a bare {@code server_error}, never a trace. */
+/**
+ * Anything unexpected: logged with an incident id, answered with a bare {@code server_error}, never a trace. A
+ * database that cannot be reached is no bug of the request: 503 {@code temporarily_unavailable} with
+ * {@code Retry-After}, a page for a browser.
+ */
 @Provider
 public class UnexpectedExceptionMapper implements ExceptionMapper<Throwable> {
 
@@ -26,6 +32,9 @@ public class UnexpectedExceptionMapper implements ExceptionMapper<Throwable> {
     }
 
     Response render(Throwable exception, HttpHeaders requestHeaders) {
+        if (StoreException.unavailableIn(exception)) {
+            return unavailable(exception, wantsHtml(requestHeaders));
+        }
         String incident = UUID.randomUUID().toString();
         LOG.log(Level.ERROR, "Unexpected failure, incident " + incident, exception);
         if (wantsHtml(requestHeaders)) {
@@ -36,6 +45,33 @@ public class UnexpectedExceptionMapper implements ExceptionMapper<Throwable> {
                 .type(MediaType.APPLICATION_JSON_TYPE)
                 .entity(Map.of("error", "server_error", "error_description", "Unexpected error, incident " + incident))
                 .build();
+    }
+
+    /**
+     * 503 with {@code Retry-After} (RFC 9110 §15.6.4, §10.2.3). The JSON carries {@code temporarily_unavailable}: RFC
+     * 6749 §4.1.2.1's code, which §5.2 lacks; clients of Keycloak and others know it from the token endpoint too.
+     */
+    static Response unavailable(Throwable exception, boolean html) {
+        LOG.log(Level.WARNING, "The database is unavailable: " + rootCause(exception));
+        Response.ResponseBuilder response;
+        if (html) {
+            response = Response.fromResponse(HtmlPage.response(503, "The sign-in service is unavailable",
+                    "The sign-in service cannot reach its database at the moment. Please try again in a minute."));
+        } else {
+            response = Endpoints.noStore(Response.status(503))
+                    .type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(Map.of("error", OAuthError.TEMPORARILY_UNAVAILABLE.code(),
+                            "error_description", "The service is temporarily unavailable; try again later"));
+        }
+        return response.header(HttpHeaders.RETRY_AFTER, StoreException.RETRY_AFTER_SECONDS).build();
+    }
+
+    private static String rootCause(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.toString();
     }
 
     static boolean wantsHtml(HttpHeaders headers) {

@@ -22,7 +22,12 @@ public enum OAuthError {
     REQUEST_NOT_SUPPORTED("request_not_supported", 400),
     REQUEST_URI_NOT_SUPPORTED("request_uri_not_supported", 400),
     INVALID_TOKEN("invalid_token", 401),
-    SERVER_ERROR("server_error", 500);
+    SERVER_ERROR("server_error", 500),
+    /**
+     * RFC 6749 §4.1.2.1 defines it for the authorization endpoint's redirect only; §5.2 has no code for "try again
+     * later", so the token endpoint answers it as a 503 with {@code Retry-After}, as Keycloak does.
+     */
+    TEMPORARILY_UNAVAILABLE("temporarily_unavailable", 503);
 
     private final String code;
     private final int status;

@@ -1,6 +1,8 @@
 package dev.echoid.identity.web;
 
+import dev.echoid.identity.store.StoreException;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -31,10 +33,19 @@ public class ErrorPageServlet extends HttpServlet {
             "/expired.html", new Page("Your sign-in page expired",
                     "The page was open too long. Go back to the application and sign in again."));
 
+    private static final Page UNAVAILABLE = new Page("The sign-in service is unavailable",
+            "The sign-in service cannot reach its database at the moment. Please try again in a minute.");
+
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Page page = PAGES.get(request.getPathInfo());
-        if (page == null) {
+        if (request.getDispatcherType() == DispatcherType.ERROR
+                && StoreException.unavailableIn((Throwable) request.getAttribute(RequestDispatcher.ERROR_EXCEPTION))) {
+            // a page (Faces) that failed because the database is away: 503 and when to retry, not a 500
+            page = UNAVAILABLE;
+            response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+            response.setIntHeader("Retry-After", StoreException.RETRY_AFTER_SECONDS);
+        } else if (page == null) {
             page = PAGES.get("/404.html");
             response.setStatus(HttpServletResponse.SC_NOT_FOUND);
         } else if (request.getDispatcherType() != DispatcherType.ERROR) {
