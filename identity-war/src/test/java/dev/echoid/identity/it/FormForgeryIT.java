@@ -476,7 +476,7 @@ class FormForgeryIT {
     private static int auditRows(long mark, String type, String outcome, String user) {
         try (Connection connection = PostgresExtension.dataSource().getConnection();
                 PreparedStatement statement = connection.prepareStatement("SELECT count(*) FROM audit_event "
-                        + "WHERE id > ? AND event_type = ? AND (? IS NULL OR outcome = ?) AND (username = ? "
+                        + "WHERE id > ? AND event_type = ? AND (? IS NULL OR outcome = lower(?)) AND (username = ? "
                         + "OR user_id = (SELECT id FROM app_user WHERE username = ?))")) {
             statement.setLong(1, mark);
             statement.setString(2, type);
