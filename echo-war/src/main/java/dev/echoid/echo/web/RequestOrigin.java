@@ -25,8 +25,12 @@ final class RequestOrigin {
     }
 
     /**
-     * True when the browser says another site made the request: {@code Sec-Fetch-Site} {@code cross-site} or
-     * {@code same-site}, or an {@code Origin} (including the opaque {@code null}) that is not the gateway's.
+     * True when the browser says another site made the request. {@code Sec-Fetch-Site}, when sent, decides:
+     * {@code cross-site} or {@code same-site} (a sibling host is another origin) is refused, and so is an
+     * {@code Origin} of another site beside it. Without it, an {@code Origin} that is not this site's is refused.
+     * {@code Origin: null} alone proves nothing: browsers send it for a page's own form when the page's
+     * {@code Referrer-Policy} is {@code no-referrer} (as here), so it is left to the form's token, as is a request
+     * without either header (an older browser, a program).
      */
     boolean isCrossSite(HttpServletRequest request) {
         String site = request.getHeader("Sec-Fetch-Site");
@@ -34,6 +38,9 @@ final class RequestOrigin {
             return true;
         }
         String given = request.getHeader("Origin");
-        return given != null && !given.trim().toLowerCase(Locale.ROOT).equals(origin);
+        if (given == null || given.trim().equals("null")) {
+            return false;
+        }
+        return !given.trim().toLowerCase(Locale.ROOT).equals(origin);
     }
 }

@@ -7,7 +7,7 @@ import java.util.Locale;
 /**
  * Where a browser says a request comes from: the {@code Origin} header (RFC 6454 §7, sent by browsers on every POST)
  * and the Fetch Metadata header {@code Sec-Fetch-Site}. A form of this site is posted from this site's origin; one
- * that says another site (or an opaque origin, {@code null}) was not made by the person on this site's page.
+ * that says another site was not made by the person on this site's page.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6454#section-7">RFC 6454 §7</a>
  * @see <a href="https://www.w3.org/TR/fetch-metadata/#sec-fetch-site-header">Fetch Metadata: Sec-Fetch-Site</a>
@@ -22,10 +22,12 @@ public final class RequestOrigin {
     }
 
     /**
-     * True when the browser says the request was made by another site: {@code Sec-Fetch-Site} is
-     * {@code cross-site} or {@code same-site} (a sibling host is another origin), or an {@code Origin} is present
-     * and is not this site's. A request without either header (an older browser, a program) is left to the form's
-     * token.
+     * True when the browser says another site made the request. {@code Sec-Fetch-Site}, when sent, decides:
+     * {@code cross-site} or {@code same-site} (a sibling host is another origin) is refused, and so is an
+     * {@code Origin} of another site beside it. Without it, an {@code Origin} that is not this site's is refused.
+     * {@code Origin: null} alone proves nothing: browsers send it for a page's own form when the page's
+     * {@code Referrer-Policy} is {@code no-referrer} (as here), so it is left to the form's token, as is a request
+     * without either header (an older browser, a program).
      */
     public boolean isCrossSite(HttpServletRequest request) {
         String site = request.getHeader("Sec-Fetch-Site");
@@ -33,7 +35,10 @@ public final class RequestOrigin {
             return true;
         }
         String given = request.getHeader("Origin");
-        return given != null && !given.trim().toLowerCase(Locale.ROOT).equals(origin);
+        if (given == null || given.trim().equals("null")) {
+            return false;
+        }
+        return !given.trim().toLowerCase(Locale.ROOT).equals(origin);
     }
 
     /** RFC 6454 §6.2: scheme "://" host, and ":" port unless it is the scheme's default; in lower case. */

@@ -17,14 +17,23 @@ class RequestOriginTest {
         assertThat(issuer.isCrossSite(new FakeExchange().header("Sec-Fetch-Site", "same-origin")
                 .header("Origin", "https://login.example.com").request())).isFalse();
         assertThat(issuer.isCrossSite(new FakeExchange().header("Sec-Fetch-Site", "none").request())).isFalse();
+        // Chromium on a page with Referrer-Policy: no-referrer posts its own form with Origin: null
+        assertThat(issuer.isCrossSite(new FakeExchange().header("Sec-Fetch-Site", "same-origin")
+                .header("Origin", "null").request())).isFalse();
     }
 
     @Test
-    void postWhenOriginIsAnotherSiteOrOpaqueThenCrossSite() {
-        for (String origin : new String[] {"https://evil.example", "null", "http://login.example.com",
+    void postWhenOriginIsAnotherSiteThenCrossSite() {
+        for (String origin : new String[] {"https://evil.example", "http://login.example.com",
                 "https://login.example.com:8443", "https://login.example.com.evil.example", ""}) {
             assertThat(issuer.isCrossSite(new FakeExchange().header("Origin", origin).request())).as(origin).isTrue();
         }
+    }
+
+    @Test
+    void postWhenSameOriginClaimedBesideAnotherSitesOriginThenCrossSite() {
+        assertThat(issuer.isCrossSite(new FakeExchange().header("Sec-Fetch-Site", "same-origin")
+                .header("Origin", "https://evil.example").request())).isTrue();
     }
 
     @Test
