@@ -134,10 +134,18 @@ class SingleSignOnIT {
         Browser browser = new Browser();
         URI authorize = Browser.location(browser.get(URI.create(gateway + "/login")));
         browser.get(Browser.location(signInAtProvider(browser, authorize)));
+        HttpResponse<String> home = browser.get(URI.create(gateway + "/"));
+        assertThat(home.statusCode()).isEqualTo(200);
+
+        // a GET of /logout (a cross-site link) only asks: the session lives on
+        HttpResponse<String> ask = browser.get(URI.create(gateway + "/logout"));
+        assertThat(ask.statusCode()).isEqualTo(200);
+        assertThat(ask.body()).contains("Sign out?");
         assertThat(browser.get(URI.create(gateway + "/")).statusCode()).isEqualTo(200);
 
-        // the gateway revokes its refresh token and sends the browser to the provider's end_session_endpoint
-        HttpResponse<String> out = browser.postForm(URI.create(gateway + "/logout"), Map.of());
+        // the start page's button (a POST with its token): the gateway revokes its refresh token and sends the
+        // browser to the provider's end_session_endpoint
+        HttpResponse<String> out = browser.submit(home, "logout", Map.of(), "logout");
         assertThat(out.statusCode()).isEqualTo(302);
         URI endSession = Browser.location(out);
         assertThat(endSession.toString()).startsWith(issuer + "/logout?");

@@ -37,8 +37,7 @@ public final class HomeServlet extends HttpServlet {
                 && SignedInSession.tokens(request.getSession(false)).map(SessionTokens::canRefresh).orElse(false);
         rowHtml(body, "ID token expires", expiry(identity.expiresAt(), now, renewable));
         body.append("</dl>\n</section>\n<div class=\"actions\">")
-                .append("<form method=\"post\" action=\"").append(Html.escape(request.getContextPath() + "/logout"))
-                .append("\"><button type=\"submit\">Sign out</button></form>")
+                .append(LogoutServlet.signOutForm(request, "Sign out"))
                 .append("<a class=\"button\" href=\"").append(Html.escape(request.getContextPath() + "/api/echo"))
                 .append("\">Echo API (JSON)</a></div>");
         // sign-out answers with a redirect to the provider's end_session_endpoint

@@ -1,16 +1,22 @@
 package dev.echoid.echo.web;
 
+import dev.echoid.echo.oidc.RandomValues;
 import dev.echoid.echo.oidc.SessionTokens;
 import dev.echoid.echo.oidc.SignedInUser;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.util.Optional;
 
 /** The one place that reads and writes what a signed-in HTTP session holds: its tokens and its refresh lock. */
 final class SignedInSession {
 
     static final String LOCK_ATTRIBUTE = SignedInSession.class.getName() + ".lock";
+    static final String FORM_TOKEN_ATTRIBUTE = SignedInSession.class.getName() + ".formToken";
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     /**
      * What requests of one session synchronize on while they renew its tokens, so a rotated refresh token is never
@@ -44,6 +50,32 @@ final class SignedInSession {
     /** Replaces the tokens; set again even when only a field changed, so replicated sessions see it. */
     static void store(HttpSession session, SessionTokens tokens) {
         session.setAttribute(SessionTokens.SESSION_ATTRIBUTE, tokens);
+    }
+
+    /**
+     * The token of the sign-out form, made once per session (256 random bits) and kept in it: a page of another site
+     * cannot know it, so only the gateway's own pages can end the session.
+     */
+    static String formToken(HttpSession session) {
+        Object token = session.getAttribute(FORM_TOKEN_ATTRIBUTE);
+        if (token instanceof String) {
+            return (String) token;
+        }
+        synchronized (lock(session)) {
+            token = session.getAttribute(FORM_TOKEN_ATTRIBUTE);
+            if (!(token instanceof String)) {
+                token = new RandomValues(RANDOM).next();
+                session.setAttribute(FORM_TOKEN_ATTRIBUTE, token);
+            }
+            return (String) token;
+        }
+    }
+
+    /** Does {@code given} equal the session's sign-out token? Compared in constant time. */
+    static boolean formTokenMatches(HttpSession session, String given) {
+        Object token = session.getAttribute(FORM_TOKEN_ATTRIBUTE);
+        return token instanceof String && given != null && MessageDigest.isEqual(
+                ((String) token).getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Forgets the tokens but keeps the session (an expired sign-in without a way to renew it). */

@@ -351,10 +351,8 @@ class EchoGatewayIT {
         String refreshToken = stub.lastIssuedRefreshToken();
         String sid = stub.lastSid();
 
-        HttpResponse<String> logout = send(HttpRequest.newBuilder(app("/logout"))
-                .header("Accept", "text/html")
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.noBody()));
+        // the start page's sign-out button: a POST form with the session's token
+        HttpResponse<String> logout = postLogout(signOutToken(get(app("/"), "text/html")));
 
         assertThat(logout.statusCode()).isEqualTo(302);
         assertThat(logout.headers().firstValue("Cache-Control")).contains("no-store");
@@ -375,16 +373,70 @@ class EchoGatewayIT {
     }
 
     @Test
-    void logoutWhenGetThenAlsoSignedOut() throws Exception {
+    void logoutWhenGetThenConfirmationPageAndNothingEnded() throws Exception {
+        // a cross-site link (or image) to /logout: SameSite=Lax cookies ride along on a top-level GET
         assertThat(signIn("/").statusCode()).isEqualTo(302);
-        String refreshToken = stub.lastIssuedRefreshToken();
 
         HttpResponse<String> logout = get(app("/logout"), "text/html");
 
-        assertThat(logout.statusCode()).isEqualTo(302);
-        assertThat(location(logout)).startsWith(stub.endSessionEndpoint() + "&");
-        assertThat(stub.revocations()).extracting(StubOpenIdProvider.Revocation::token).containsExactly(refreshToken);
+        assertThat(logout.statusCode()).isEqualTo(200);
+        assertThat(logout.body()).contains("Sign out?").contains("method=\"post\"")
+                .contains("action=\"" + CTX + "/logout\"");
+        assertProtectiveHtmlHeaders(logout);
+        assertThat(stub.revocations()).isEmpty();
+        assertThat(get(app("/api/echo"), "application/json").statusCode()).as("still signed in").isEqualTo(200);
+
+        // the confirmation page's own button signs out
+        HttpResponse<String> confirmed = postLogout(signOutToken(logout));
+        assertThat(confirmed.statusCode()).isEqualTo(302);
+        assertThat(location(confirmed)).startsWith(stub.endSessionEndpoint() + "&");
         assertThat(get(app("/api/echo"), "application/json").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void logoutWhenPostedWithoutTheTokenOrWithAWrongOneThenNothingEnded() throws Exception {
+        assertThat(signIn("/").statusCode()).isEqualTo(302);
+        String token = signOutToken(get(app("/"), "text/html"));
+
+        for (String forged : new String[] {null, "", "x" + token, token.substring(1)}) {
+            HttpResponse<String> logout = postLogout(forged);
+            assertThat(logout.statusCode()).as("token %s", forged).isEqualTo(403);
+            assertThat(logout.headers().firstValue("Location")).isEmpty();
+            assertThat(logout.body()).contains("<h1>").doesNotContain("Exception");
+        }
+
+        assertThat(stub.revocations()).isEmpty();
+        assertThat(get(app("/api/echo"), "application/json").statusCode()).as("still signed in").isEqualTo(200);
+        assertThat(postLogout(token).statusCode()).isEqualTo(302);
+    }
+
+    @Test
+    void logoutWhenPostedCrossOriginWithTheTokenThenNothingEnded() throws Exception {
+        assertThat(signIn("/").statusCode()).isEqualTo(302);
+        String token = signOutToken(get(app("/"), "text/html"));
+
+        for (String[] header : new String[][] {{"Origin", "https://evil.example"},
+                {"Origin", "null", "Sec-Fetch-Site", "cross-site"}, {"Sec-Fetch-Site", "cross-site"},
+                {"Sec-Fetch-Site", "same-site"}, {"Origin", "https://evil.example", "Sec-Fetch-Site", "same-origin"}}) {
+            HttpResponse<String> logout = send(HttpRequest.newBuilder(app("/logout"))
+                    .header("Accept", "text/html")
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .headers(header)
+                    .POST(HttpRequest.BodyPublishers.ofString("form_token=" + token)));
+            assertThat(logout.statusCode()).as(String.join(": ", header)).isEqualTo(403);
+            assertThat(logout.headers().firstValue("Location")).isEmpty();
+        }
+
+        assertThat(stub.revocations()).isEmpty();
+        assertThat(get(app("/api/echo"), "application/json").statusCode()).as("still signed in").isEqualTo(200);
+        // the gateway's own page, as Chromium posts it under Referrer-Policy: no-referrer (Origin: null)
+        HttpResponse<String> sameOrigin = send(HttpRequest.newBuilder(app("/logout"))
+                .header("Accept", "text/html")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Origin", "null")
+                .header("Sec-Fetch-Site", "same-origin")
+                .POST(HttpRequest.BodyPublishers.ofString("form_token=" + token)));
+        assertThat(sameOrigin.statusCode()).isEqualTo(302);
     }
 
     @Test
@@ -644,6 +696,23 @@ class EchoGatewayIT {
         assertThat(provider.statusCode()).isEqualTo(302);
         assertThat(location(provider)).startsWith("http://localhost:" + deployment.getPort() + CTX + "/callback?");
         return get(client, URI.create(location(provider)), "text/html");
+    }
+
+    /** The sign-out form's token, from a page that has the form (the start page, the confirmation page). */
+    private static String signOutToken(HttpResponse<String> page) {
+        java.util.regex.Matcher token = java.util.regex.Pattern
+                .compile("<input type=\"hidden\" name=\"form_token\" value=\"([^\"]+)\"").matcher(page.body());
+        assertThat(token.find()).as("a sign-out form with its token in:\n" + page.body()).isTrue();
+        return token.group(1);
+    }
+
+    /** {@code POST /logout} as the sign-out button sends it; {@code token} null: no token at all. */
+    private HttpResponse<String> postLogout(String token) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(app("/logout"))
+                .header("Accept", "text/html")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(token == null ? ""
+                        : "form_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8))));
     }
 
     /** A second browser with its own cookies. */

@@ -7,6 +7,7 @@ import dev.echoid.identity.protocol.OAuthException;
 import dev.echoid.identity.protocol.Parameters;
 import dev.echoid.identity.store.Client;
 import dev.echoid.identity.token.IdTokenHints.Hint;
+import dev.echoid.identity.web.RequestOrigin;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -31,7 +32,8 @@ import java.util.Optional;
  * RP-initiated logout: ends the provider's sign-on session, tells the clients it signed in to (back-channel), and
  * returns the browser to a registered {@code post_logout_redirect_uri} with {@code state}. Without an
  * {@code id_token_hint} for the signed-in user, the person is asked to confirm first, so a cross-site link cannot
- * sign anyone out.
+ * sign anyone out: the confirmation acts only as a POST with a token derived from the session's secret, and not
+ * when the browser says another site sent it ({@code Origin}, {@code Sec-Fetch-Site}).
  *
  * @see <a href="https://openid.net/specs/openid-connect-rpinitiated-1_0.html">OpenID Connect RP-Initiated Logout 1.0</a>
  */
@@ -101,8 +103,17 @@ public class EndSessionEndpoint {
         Optional<Current> current = provider.singleSignOn().current(request);
         boolean hintIsThisUser = hint.isPresent() && current.isPresent()
                 && current.get().user().id().toString().equals(hint.get().subject());
-        if (current.isPresent() && !hintIsThisUser && !(post && confirmed(provider, params))) {
-            return confirmationPage(provider, client, values);
+        if (current.isPresent() && !hintIsThisUser) {
+            if (post && values.containsKey("confirmation")
+                    && new RequestOrigin(provider.settings().issuer()).isCrossSite(request)) {
+                // the confirmation is this site's own form: a browser that says another site sent it is refused (a
+                // relying party's cross-site POST without it still gets the confirmation page)
+                return HtmlPage.response(403, "This sign-out was sent from another site",
+                        "Only the confirmation on this site's own page signs you out. You are still signed in.");
+            }
+            if (!(post && confirmed(provider, params))) {
+                return confirmationPage(provider, client, values);
+            }
         }
 
         provider.singleSignOn().end(request, response).ifPresent(ended -> signedOut(provider, ended));

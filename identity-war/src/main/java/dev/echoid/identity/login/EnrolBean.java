@@ -1,6 +1,7 @@
 package dev.echoid.identity.login;
 
 import dev.echoid.identity.IdentityProvider;
+import dev.echoid.identity.protocol.AuthorizationRequest;
 import dev.echoid.identity.security.Totp;
 import dev.echoid.identity.store.User;
 import jakarta.annotation.PostConstruct;
@@ -14,7 +15,8 @@ import java.util.UUID;
 
 /**
  * Backs TOTP enrolment: during sign-in when a second factor is required and the user has none (then the sign-in
- * completes), or from the account page of a signed-in user. The secret is shown on this page only, and stored
+ * completes; a user who has one is refused and the attempt audited), or from the account page of a signed-in user
+ * (replacing an authenticator needs a current code of it). The secret is shown on this page only, and stored
  * only once a first code proves the app has it. Between the page and its POST the secret travels in the form (it is
  * on the page anyway), so any node can take the POST.
  */
@@ -26,6 +28,9 @@ public class EnrolBean {
     private UUID userId;
     private byte[] secret;
     private String code;
+    private String currentCode;
+    private boolean replacing;
+    private boolean alreadyEnrolled;
 
     /** Before the form is decoded: whose enrolment, and the secret shown (new on a GET, from the form on a POST). */
     @PostConstruct
@@ -34,9 +39,19 @@ public class EnrolBean {
         requestId = SignInCompletion.requestId("enrol");
         if (requestId != null) {
             userId = SignInCompletion.passwordVerifiedUser(requestId).orElse(null);
+            // during sign-in only a user without a second factor enrols: the password alone must not replace one
+            Optional<User> user = user();
+            Optional<AuthorizationRequest> request = SignInCompletion.pending(requestId);
+            if (user.isPresent() && request.isPresent() && !provider.secondFactor().mayEnrolDuringSignIn(user.get(),
+                    request.get().clientId(), SignInCompletion.request().getRemoteAddr(), request.get().loginId())) {
+                userId = null;
+                alreadyEnrolled = true;
+                return;
+            }
         } else {
             userId = provider.singleSignOn().current(SignInCompletion.request())
                     .map(current -> current.user().id()).orElse(null);
+            replacing = userId != null && provider.secondFactor().isEnrolled(userId);
         }
         String posted = FacesContext.getCurrentInstance().getExternalContext().getRequestParameterMap()
                 .get("enrol:secret");
@@ -50,23 +65,48 @@ public class EnrolBean {
             return;
         }
         IdentityProvider provider = SignInCompletion.provider();
-        boolean confirmed = provider.secondFactor().confirmEnrolment(user.get(), secret, code,
-                SignInCompletion.request().getRemoteAddr());
-        code = null;
-        if (!confirmed) {
-            FacesContext.getCurrentInstance().addMessage(null, new FacesMessage(FacesMessage.SEVERITY_ERROR,
-                    "The code is not correct. Check the time on your phone and enter the current code.", null));
-            return;
+        String remote = SignInCompletion.request().getRemoteAddr();
+        SecondFactor.Enrolment result;
+        if (requestId != null) {
+            Optional<AuthorizationRequest> request = SignInCompletion.pending(requestId);
+            result = provider.secondFactor().confirmEnrolment(user.get(), secret, code, remote,
+                    request.map(AuthorizationRequest::clientId).orElse(null),
+                    request.map(AuthorizationRequest::loginId).orElse(null));
+        } else if (replacing) {
+            result = provider.secondFactor().replaceEnrolment(user.get(), currentCode, secret, code, remote);
+        } else {
+            result = provider.secondFactor().confirmEnrolment(user.get(), secret, code, remote, null, null);
         }
+        code = null;
+        currentCode = null;
+        switch (result) {
+            case WRONG_CODE -> error("The code is not correct. Check the time on your phone and enter the current "
+                    + "code.");
+            case WRONG_CURRENT_CODE -> error("The code from your current authenticator app is not correct. Enter "
+                    + "the code it shows now.");
+            case ALREADY_ENROLLED -> {
+                userId = null;
+                alreadyEnrolled = true;
+            }
+            case ENROLLED -> enrolled(provider, user.get());
+        }
+    }
+
+    private void enrolled(IdentityProvider provider, User user) throws IOException {
         secret = null;
         if (requestId != null) {
-            if (!SignInCompletion.complete(requestId, user.get(), "pwd otp")) {
+            if (!SignInCompletion.complete(requestId, user, "pwd otp")) {
                 userId = null;
             }
         } else {
             FacesContext.getCurrentInstance().getExternalContext().redirect(
                     provider.settings().issuer() + "/account.xhtml?enrolled=true");
         }
+    }
+
+    private static void error(String message) {
+        FacesContext.getCurrentInstance().addMessage(null, new FacesMessage(FacesMessage.SEVERITY_ERROR, message,
+                null));
     }
 
     private Optional<User> user() {
@@ -76,6 +116,16 @@ public class EnrolBean {
 
     public boolean isValid() {
         return userId != null && secret != null;
+    }
+
+    /** From the account page, for a user who has an authenticator: a current code of it is asked too. */
+    public boolean isReplacing() {
+        return replacing;
+    }
+
+    /** The user has a second factor already, so this page sets up none (during sign-in: the code is asked). */
+    public boolean isAlreadyEnrolled() {
+        return alreadyEnrolled;
     }
 
     /** The key URI; the QR code encodes it, and it is shown for copying too. */
@@ -108,5 +158,13 @@ public class EnrolBean {
 
     public void setCode(String code) {
         this.code = code;
+    }
+
+    public String getCurrentCode() {
+        return currentCode;
+    }
+
+    public void setCurrentCode(String currentCode) {
+        this.currentCode = currentCode;
     }
 }

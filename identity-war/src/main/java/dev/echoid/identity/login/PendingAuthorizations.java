@@ -70,6 +70,14 @@ public final class PendingAuthorizations {
         return pending(id, http, false).map(PendingRequest::passwordVerifiedUser);
     }
 
+    /**
+     * The token of the sign-in pages' forms for the request {@code id}, derived from this browser's secret: any node
+     * can check it, and a page of another site cannot know it. Empty when the browser has no pending requests.
+     */
+    public Optional<String> formToken(String id, HttpServletRequest http) {
+        return browserSecret(http).map(secret -> Hashes.sha256Base64Url("form:" + id + ":" + secret));
+    }
+
     private Optional<PendingRequest> pending(String id, HttpServletRequest http, boolean take) {
         Optional<String> browser = browserSecret(http);
         if (id == null || id.isEmpty() || browser.isEmpty()) {

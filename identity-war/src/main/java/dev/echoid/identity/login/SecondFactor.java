@@ -55,18 +55,87 @@ public final class SecondFactor {
         return Totp.keyUri(APP_LABEL, user.username(), secret);
     }
 
-    /** Stores the secret when {@code code} is right for it now; the code is used up by this. */
-    public boolean confirmEnrolment(User user, byte[] secret, String code, String remoteAddress) {
+    /** What became of an enrolment. */
+    public enum Enrolment {
+        ENROLLED,
+        /** The code does not match the new secret now. */
+        WRONG_CODE,
+        /** A replacement without a right current code of the authenticator it replaces. */
+        WRONG_CURRENT_CODE,
+        /** The user has a second factor already (perhaps enrolled a moment ago elsewhere): it was kept. */
+        ALREADY_ENROLLED
+    }
+
+    /**
+     * Stores the secret when {@code code} is right for it now (the code is used up by this), and only when the user
+     * has no second factor: insert-only, so a repeated or concurrent enrolment never overwrites one.
+     *
+     * @param loginId the sign-in it happens in, for the audit trail (null: from the account page)
+     */
+    public Enrolment confirmEnrolment(User user, byte[] secret, String code, String remoteAddress, String clientId,
+            String loginId) {
         OptionalLong step = Totp.matchingStep(secret, code == null ? null : code.trim(), clock.instant());
         if (step.isEmpty()) {
-            audit.record(AuditEvent.failure(AuditEvent.Type.MFA_ENROLMENT, null, user.id(), user.username(),
-                    remoteAddress, "wrong confirmation code"));
-            return false;
+            return enrolmentFailed(user, Enrolment.WRONG_CODE, remoteAddress, clientId, loginId,
+                    "wrong confirmation code");
         }
-        credentials.save(user.id(), sealer.seal(secret), step.getAsLong());
+        if (!credentials.save(user.id(), sealer.seal(secret), step.getAsLong())) {
+            return enrolmentFailed(user, Enrolment.ALREADY_ENROLLED, remoteAddress, clientId, loginId,
+                    "already enrolled: the existing credential was kept");
+        }
+        audit.record(AuditEvent.success(AuditEvent.Type.MFA_ENROLMENT, clientId, user.id(), user.username(),
+                remoteAddress, null).withLoginId(loginId));
+        return Enrolment.ENROLLED;
+    }
+
+    /**
+     * Replaces the user's authenticator from the account page: the new secret's code must be right, and so must a
+     * current code of the old authenticator (checked, counted and used up as at sign-in). The old credential is
+     * swapped atomically only while it is still the one that code was checked against. Without a second factor this
+     * is a first enrolment.
+     */
+    public Enrolment replaceEnrolment(User user, String currentCode, byte[] secret, String code,
+            String remoteAddress) {
+        var existing = credentials.find(user.id());
+        if (existing.isEmpty()) {
+            return confirmEnrolment(user, secret, code, remoteAddress, null, null);
+        }
+        OptionalLong step = Totp.matchingStep(secret, code == null ? null : code.trim(), clock.instant());
+        if (step.isEmpty()) {
+            return enrolmentFailed(user, Enrolment.WRONG_CODE, remoteAddress, null, null,
+                    "wrong confirmation code (replacement)");
+        }
+        if (!verify(user, currentCode, null, remoteAddress, null)) {
+            return enrolmentFailed(user, Enrolment.WRONG_CURRENT_CODE, remoteAddress, null, null,
+                    "replacement refused: no right code of the current authenticator");
+        }
+        if (!credentials.replace(user.id(), existing.get().sealedSecret(), sealer.seal(secret), step.getAsLong())) {
+            return enrolmentFailed(user, Enrolment.ALREADY_ENROLLED, remoteAddress, null, null,
+                    "replacement refused: the credential changed meanwhile");
+        }
         audit.record(AuditEvent.success(AuditEvent.Type.MFA_ENROLMENT, null, user.id(), user.username(),
-                remoteAddress, null));
-        return true;
+                remoteAddress, "replaced the authenticator"));
+        return Enrolment.ENROLLED;
+    }
+
+    /**
+     * During sign-in, enrolment is offered only to a user without a second factor: with the password alone, one who
+     * has an authenticator could otherwise skip it, or replace it with one of their own. The refusal is audited.
+     */
+    public boolean mayEnrolDuringSignIn(User user, String clientId, String remoteAddress, String loginId) {
+        if (!isEnrolled(user.id())) {
+            return true;
+        }
+        enrolmentFailed(user, Enrolment.ALREADY_ENROLLED, remoteAddress, clientId, loginId,
+                "enrolment during sign-in refused: the user has a second factor");
+        return false;
+    }
+
+    private Enrolment enrolmentFailed(User user, Enrolment why, String remoteAddress, String clientId, String loginId,
+            String detail) {
+        audit.record(AuditEvent.failure(AuditEvent.Type.MFA_ENROLMENT, clientId, user.id(), user.username(),
+                remoteAddress, detail).withLoginId(loginId));
+        return why;
     }
 
     /**

@@ -14,6 +14,7 @@ import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 /**
  * What every sign-in page (password, second factor, enrolment) shares: the pending request it works on, found by
@@ -40,10 +41,14 @@ final class SignInCompletion {
 
     /** The pending request id: {@code ?request=} on a GET, the form's hidden field on a POST. */
     static String requestId(String form) {
-        var params = FacesContext.getCurrentInstance().getExternalContext().getRequestParameterMap();
-        String id = params.get("request");
+        return requestId(FacesContext.getCurrentInstance().getExternalContext().getRequestParameterMap()::get, form);
+    }
+
+    /** The same, from any source of request parameters (the form filter reads them before Faces does). */
+    static String requestId(UnaryOperator<String> parameter, String form) {
+        String id = parameter.apply("request");
         if (id == null || id.isBlank()) {
-            id = params.get(form + ":request");
+            id = parameter.apply(form + ":request");
         }
         return id == null || id.isBlank() ? null : id;
     }

@@ -7,9 +7,11 @@ import javax.sql.DataSource;
 public final class JdbcTotpCredentials implements TotpCredentials {
 
     private static final String FIND = "SELECT user_id, secret, last_used_step FROM totp_credential WHERE user_id = ?";
+    // insert-only: an enrolment never overwrites an authenticator (a replacement proves the old one first)
     private static final String SAVE = "INSERT INTO totp_credential (user_id, secret, last_used_step) VALUES (?, ?, ?) "
-            + "ON CONFLICT (user_id) DO UPDATE SET secret = EXCLUDED.secret, last_used_step = EXCLUDED.last_used_step, "
-            + "created_at = now()";
+            + "ON CONFLICT (user_id) DO NOTHING";
+    private static final String REPLACE = "UPDATE totp_credential SET secret = ?, last_used_step = ?, created_at = now() "
+            + "WHERE user_id = ? AND secret = ?";
     // RFC 6238 §5.2: "the verifier MUST NOT accept the second attempt of the same OTP"
     private static final String USE = "UPDATE totp_credential SET last_used_step = ? "
             + "WHERE user_id = ? AND last_used_step < ?";
@@ -28,12 +30,22 @@ public final class JdbcTotpCredentials implements TotpCredentials {
     }
 
     @Override
-    public void save(UUID userId, String sealedSecret, long confirmedStep) {
-        sql.update(SAVE, s -> {
+    public boolean save(UUID userId, String sealedSecret, long confirmedStep) {
+        return sql.update(SAVE, s -> {
             s.setObject(1, userId);
             s.setString(2, sealedSecret);
             s.setLong(3, confirmedStep);
-        });
+        }) == 1;
+    }
+
+    @Override
+    public boolean replace(UUID userId, String expectedSealedSecret, String sealedSecret, long confirmedStep) {
+        return sql.update(REPLACE, s -> {
+            s.setString(1, sealedSecret);
+            s.setLong(2, confirmedStep);
+            s.setObject(3, userId);
+            s.setString(4, expectedSealedSecret);
+        }) == 1;
     }
 
     @Override

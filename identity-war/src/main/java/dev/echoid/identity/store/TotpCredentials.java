@@ -11,8 +11,17 @@ public interface TotpCredentials {
 
     Optional<TotpCredential> find(UUID userId);
 
-    /** Enrols (or re-enrols) the user, with the step of the confirming code already used. */
-    void save(UUID userId, String sealedSecret, long confirmedStep);
+    /**
+     * Enrols the user, with the step of the confirming code already used. Insert-only: false (and nothing changed)
+     * when the user has a credential already, so a repeated or concurrent enrolment never overwrites one.
+     */
+    boolean save(UUID userId, String sealedSecret, long confirmedStep);
+
+    /**
+     * Replaces the user's credential, atomically, only while it is still {@code expectedSealedSecret} (the one whose
+     * code was just checked); false when it changed or is gone.
+     */
+    boolean replace(UUID userId, String expectedSealedSecret, String sealedSecret, long confirmedStep);
 
     /** Marks a step used, atomically; false when it (or a later step) was used already. */
     boolean use(UUID userId, long step);
