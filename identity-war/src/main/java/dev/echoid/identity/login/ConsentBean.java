@@ -11,7 +11,6 @@ import dev.echoid.identity.store.Client;
 import dev.echoid.identity.web.AccessLogFilter;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.RequestScoped;
-import jakarta.faces.application.FacesMessage;
 import jakarta.faces.context.FacesContext;
 import jakarta.inject.Named;
 import jakarta.servlet.http.HttpServletRequest;
@@ -22,13 +21,11 @@ import java.util.Optional;
 /**
  * Backs the consent page (OIDC Core §11, {@code prompt=consent}): a signed-in person allows or denies what a client
  * asks for. The request waits in PostgreSQL, bound to this browser and its sign-on session; the answer is taken
- * only by a same-origin POST, once.
+ * once, and only as a same-site POST with the form's token ({@link FormProtectionFilter}).
  */
 @Named("consent")
 @RequestScoped
 public class ConsentBean {
-
-    private static final String NOT_HERE = "This answer was not accepted. Use the buttons on this page.";
 
     private String requestId;
     private Current current;
@@ -63,11 +60,6 @@ public class ConsentBean {
         IdentityProvider provider = SignInCompletion.provider();
         HttpServletRequest http = SignInCompletion.request();
         if (!isValid()) {
-            return;
-        }
-        if (!SameOriginPost.accepts(http, provider.settings().issuer())) {
-            FacesContext.getCurrentInstance().addMessage(null,
-                    new FacesMessage(FacesMessage.SEVERITY_ERROR, NOT_HERE, null));
             return;
         }
         Optional<AuthorizationRequest> taken = provider.consentPrompt().take(requestId, current.session().id(), http);

@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.echoid.identity.protocol.AuthorizationRequest;
 import dev.echoid.identity.protocol.Scope;
 import dev.echoid.identity.store.Client;
-import jakarta.servlet.http.HttpServletRequest;
-import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -61,27 +58,6 @@ class ConsentPromptTest {
         assertThat(request("openid", null).prompts("none")).isFalse();
     }
 
-    @Test
-    void sameOriginPostWhenGetOrAnotherOriginThenRefused() {
-        assertThat(SameOriginPost.accepts(http("POST", Map.of()), ISSUER)).as("no fetch metadata").isTrue();
-        assertThat(SameOriginPost.accepts(http("POST", Map.of("Sec-Fetch-Site", "same-origin",
-                "Origin", "https://login.example.com:8443")), ISSUER)).isTrue();
-        assertThat(SameOriginPost.accepts(http("GET", Map.of()), ISSUER)).as("a link or an image").isFalse();
-        assertThat(SameOriginPost.accepts(http("POST", Map.of("Sec-Fetch-Site", "cross-site")), ISSUER)).isFalse();
-        // the gateway on another port of the same host is same-site, not same-origin
-        assertThat(SameOriginPost.accepts(http("POST", Map.of("Sec-Fetch-Site", "same-site")), ISSUER)).isFalse();
-        assertThat(SameOriginPost.accepts(http("POST", Map.of("Origin", "https://login.example.com")), ISSUER))
-                .isFalse();
-        assertThat(SameOriginPost.accepts(http("POST", Map.of("Origin", "null", "Sec-Fetch-Site", "cross-site")),
-                ISSUER)).isFalse();
-        // what Chromium sends for the page's own form under Referrer-Policy: no-referrer
-        assertThat(SameOriginPost.accepts(http("POST", Map.of("Origin", "null", "Sec-Fetch-Site", "same-origin")),
-                ISSUER)).isTrue();
-        assertThat(SameOriginPost.accepts(http("POST", Map.of("Origin", "https://evil.example",
-                "Sec-Fetch-Site", "same-origin")), ISSUER)).as("Sec-Fetch-Site decides when sent").isTrue();
-        assertThat(SameOriginPost.accepts(http("POST", Map.of("Origin", "https://evil.example")), ISSUER)).isFalse();
-    }
-
     private static AuthorizationRequest request(String scope, String prompt) {
         return new AuthorizationRequest("app", URI.create("https://app.example/cb"), Scope.parse(scope), "s", "n",
                 null, prompt, null, "login-1");
@@ -90,16 +66,5 @@ class ConsentPromptTest {
     private static Client client(boolean firstParty) {
         return new Client("app", "App", "hash", List.of(URI.create("https://app.example/cb")), true,
                 Set.of(Client.AUTHORIZATION_CODE, Client.REFRESH_TOKEN), List.of(), null, "RS256", false, firstParty);
-    }
-
-    private static HttpServletRequest http(String method, Map<String, String> headers) {
-        return (HttpServletRequest) Proxy.newProxyInstance(ConsentPromptTest.class.getClassLoader(),
-                new Class<?>[] {HttpServletRequest.class}, (proxy, m, args) -> switch (m.getName()) {
-                    case "getMethod" -> method;
-                    case "getHeader" -> headers.entrySet().stream()
-                            .filter(e -> e.getKey().equalsIgnoreCase((String) args[0]))
-                            .map(Map.Entry::getValue).findFirst().orElse(null);
-                    default -> throw new UnsupportedOperationException(m.getName());
-                });
     }
 }
