@@ -173,7 +173,8 @@ public record IdentitySettings(
             List<URI> redirectUris,
             java.util.Set<String> grantTypes,
             List<URI> postLogoutRedirectUris,
-            Optional<URI> backchannelLogoutUri) {
+            Optional<URI> backchannelLogoutUri,
+            String applicationType) {
 
         public static final String USER = "IDENTITY_BOOTSTRAP_USER";
         public static final String PASSWORD = "IDENTITY_BOOTSTRAP_PASSWORD";
@@ -183,6 +184,8 @@ public record IdentitySettings(
         public static final String GRANT_TYPES = "IDENTITY_BOOTSTRAP_GRANT_TYPES";
         public static final String POST_LOGOUT_REDIRECT_URIS = "IDENTITY_BOOTSTRAP_POST_LOGOUT_REDIRECT_URIS";
         public static final String BACKCHANNEL_LOGOUT_URI = "IDENTITY_BOOTSTRAP_BACKCHANNEL_LOGOUT_URI";
+        /** {@code web} (default) or {@code native}: a native app's loopback redirect URIs take any port. */
+        public static final String APPLICATION_TYPE = "IDENTITY_BOOTSTRAP_CLIENT_APPLICATION_TYPE";
         private static final java.util.Set<String> GRANT_TYPE_NAMES =
                 java.util.Set.of("authorization_code", "refresh_token", "client_credentials");
 
@@ -201,6 +204,9 @@ public record IdentitySettings(
                     throw new InvalidSettingException(GRANT_TYPES, "has an unknown grant type: " + grantType);
                 }
             }
+            if (!"web".equals(applicationType) && !"native".equals(applicationType)) {
+                throw new InvalidSettingException(APPLICATION_TYPE, "must be web or native");
+            }
         }
 
         static Bootstrap from(SettingsSource source) {
@@ -209,7 +215,8 @@ public record IdentitySettings(
                     java.util.Set.copyOf(words(source, GRANT_TYPES).orElse(
                             List.of("authorization_code", "refresh_token"))),
                     uris(source, POST_LOGOUT_REDIRECT_URIS),
-                    source.get(BACKCHANNEL_LOGOUT_URI).map(value -> parseUri(BACKCHANNEL_LOGOUT_URI, value)));
+                    source.get(BACKCHANNEL_LOGOUT_URI).map(value -> parseUri(BACKCHANNEL_LOGOUT_URI, value)),
+                    source.get(APPLICATION_TYPE).orElse("web"));
         }
 
         private static List<URI> uris(SettingsSource source, String name) {

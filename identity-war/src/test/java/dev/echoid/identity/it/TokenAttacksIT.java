@@ -412,12 +412,12 @@ class TokenAttacksIT {
 
     private static Client resourceServer(String clientId, String secretHash, List<String> servedClients) {
         return new Client(clientId, "Resource server", secretHash, List.of(), true, Set.of(Client.CLIENT_CREDENTIALS),
-                List.of(), null, "RS256", false);
+                List.of(), null, "RS256", false, Client.WEB, servedClients);
     }
 
     private static Client nativeClient(String clientId, List<URI> redirectUris) {
         return new Client(clientId, "Native app", null, redirectUris, true, Set.of(Client.AUTHORIZATION_CODE),
-                List.of(), null, "RS256", false);
+                List.of(), null, "RS256", false, Client.NATIVE, List.of());
     }
 
     private static HttpResponse<String> refresh(String authorization, String refreshToken, Map<String, String> more) {
