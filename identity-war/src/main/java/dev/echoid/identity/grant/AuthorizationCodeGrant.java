@@ -43,8 +43,9 @@ public final class AuthorizationCodeGrant implements GrantHandler {
     private final Duration grantTtl;
     private final Clock clock;
 
-    public AuthorizationCodeGrant(Transactions transactions, AuthorizationCodes codes, Users users, Grants grants, SsoSessions ssoSessions,
-            TokenResponseIssuer responses, AuditLog audit, Duration codeTtl, Duration grantTtl, Clock clock) {
+    public AuthorizationCodeGrant(Transactions transactions, AuthorizationCodes codes, Users users, Grants grants,
+            SsoSessions ssoSessions, TokenResponseIssuer responses, AuditLog audit, Duration codeTtl, Duration grantTtl,
+            Clock clock) {
         this.transactions = transactions;
         this.codes = codes;
         this.users = users;

@@ -31,8 +31,8 @@ public final class ClientCredentialsGrant implements GrantHandler {
     private final Duration accessTokenTtl;
     private final Clock clock;
 
-    public ClientCredentialsGrant(Transactions transactions, Grants grants, TokenResponseIssuer responses, AuditLog audit,
-            Duration accessTokenTtl, Clock clock) {
+    public ClientCredentialsGrant(Transactions transactions, Grants grants, TokenResponseIssuer responses,
+            AuditLog audit, Duration accessTokenTtl, Clock clock) {
         this.transactions = transactions;
         this.grants = grants;
         this.responses = responses;

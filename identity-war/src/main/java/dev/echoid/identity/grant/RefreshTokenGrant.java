@@ -36,8 +36,8 @@ public final class RefreshTokenGrant implements GrantHandler {
     private final AuditLog audit;
     private final Clock clock;
 
-    public RefreshTokenGrant(Transactions transactions, RefreshTokens refreshTokens, Grants grants, Users users, TokenResponseIssuer responses,
-            AuditLog audit, Clock clock) {
+    public RefreshTokenGrant(Transactions transactions, RefreshTokens refreshTokens, Grants grants, Users users,
+            TokenResponseIssuer responses, AuditLog audit, Clock clock) {
         this.transactions = transactions;
         this.refreshTokens = refreshTokens;
         this.grants = grants;

@@ -17,8 +17,8 @@ public final class JdbcClients implements Clients {
             + "post_logout_redirect_uris, backchannel_logout_uri, id_token_signed_response_alg, require_mfa, "
             + "application_type, resource_server_for";
     private static final String FIND = "SELECT " + COLUMNS + " FROM client WHERE client_id = ?";
-    private static final String INSERT = "INSERT INTO client (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            + "ON CONFLICT (client_id) DO NOTHING";
+    private static final String INSERT = "INSERT INTO client (" + COLUMNS + ") "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client_id) DO NOTHING";
 
     private static final String UPDATE = "UPDATE client SET name = ?, secret_hash = ?, redirect_uris = ?, "
             + "enabled = ?, grant_types = ?, post_logout_redirect_uris = ?, backchannel_logout_uri = ?, "
