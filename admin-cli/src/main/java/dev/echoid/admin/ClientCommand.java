@@ -52,8 +52,9 @@ final class ClientCommand implements Runnable {
     int create(@Parameters(paramLabel = "CLIENT_ID") String clientId,
             @Option(names = "--name", paramLabel = "NAME", description = "shown to users (default: the client id)")
             String name,
-            @Option(names = "--redirect-uri", paramLabel = "URI", description = "exact-match redirect URI; repeat "
-                    + "for several (needed for authorization_code)") List<String> redirectUris,
+            @Option(names = "--redirect-uri", paramLabel = "URI", description = "exact-match redirect URI (with "
+                    + "--native, a loopback one takes any port); repeat for several (needed for authorization_code)")
+            List<String> redirectUris,
             @Option(names = "--public", description = "a public client: no secret, PKCE only") boolean publicClient,
             @Option(names = "--grant-type", paramLabel = "TYPE", description = "authorization_code, refresh_token "
                     + "or client_credentials; repeat for several (default: authorization_code and refresh_token)")
@@ -68,7 +69,13 @@ final class ClientCommand implements Runnable {
             @Option(names = "--require-mfa", description = "its users must pass a second factor") boolean requireMfa,
             @Option(names = "--first-party", description = "the operator's own application: it gets offline_access "
                     + "without asking the user (OIDC Core §11); others need prompt=consent and the user's Allow")
-            boolean firstParty) {
+            boolean firstParty,
+            @Option(names = "--native", description = "a native app (application_type native): its loopback "
+                    + "redirect URIs (http://127.0.0.1/... or http://[::1]/...) accept any port, RFC 8252 §7.3")
+            boolean nativeApp,
+            @Option(names = "--resource-server-for", paramLabel = "CLIENT_ID", description = "a resource server "
+                    + "that may introspect the access tokens of this client (RFC 7662 §4); repeat for several, "
+                    + "'*' for every client") List<String> resourceServerFor) {
         checkClientId(clientId);
         if (name != null && (name.isBlank() || name.chars().anyMatch(Character::isISOControl))) {
             throw new Failure("--name must be printable text");
@@ -99,6 +106,18 @@ final class ClientCommand implements Runnable {
             throw new Failure("--backchannel-logout-uri must be an http or https URL");
         }
 
+        List<String> served = resourceServerFor == null ? List.of() : List.copyOf(new LinkedHashSet<>(
+                resourceServerFor));
+        for (String servedClient : served) {
+            if (!servedClient.equals(Client.ANY_CLIENT)) {
+                checkClientId(servedClient);
+            }
+        }
+        if (!served.isEmpty() && publicClient) {
+            // RFC 7662 §2.1: the introspection endpoint requires client authentication
+            throw new Failure("a public client cannot introspect tokens (--resource-server-for needs a secret)");
+        }
+
         Clients clients = new JdbcClients(root.environment.dataSource());
         if (clients.find(clientId).isPresent()) {
             throw new Failure("a client with id " + clientId + " exists");
@@ -106,13 +125,16 @@ final class ClientCommand implements Runnable {
         String secret = publicClient ? null : RandomTokens.base64Url(SECRET_BYTES);
         Client client = new Client(clientId, name == null ? clientId : name,
                 secret == null ? null : PasswordHasher.owaspDefault().hash(secret), redirects, true, grants,
-                postLogout, backchannel, idTokenAlgorithm.name(), requireMfa, firstParty);
+                postLogout, backchannel, idTokenAlgorithm.name(), requireMfa, firstParty,
+                nativeApp ? Client.NATIVE : Client.WEB, served);
         if (!clients.createIfAbsent(client)) {
             throw new Failure("a client with id " + clientId + " exists");
         }
         root.environment.audit(AuditEvent.Type.CLIENT_REGISTERED, clientId, null, null,
                 (publicClient ? "public" : "confidential") + (firstParty ? " first-party" : "")
-                        + " client registered, grant types " + String.join(" ", grants));
+                        + (nativeApp ? " native" : "")
+                        + " client registered, grant types " + String.join(" ", grants)
+                        + (served.isEmpty() ? "" : ", resource server for " + String.join(" ", served)));
         PrintWriter out = out();
         out.println("client_id: " + clientId);
         if (secret != null) {
@@ -142,6 +164,8 @@ final class ClientCommand implements Runnable {
             row.put("id_token_signed_response_alg", client.idTokenSigningAlgorithm());
             row.put("require_mfa", client.requireMfa());
             row.put("first_party", client.firstParty());
+            row.put("application_type", client.applicationType());
+            row.put("resource_server_for", client.resourceServerFor());
             rows.add(row);
         }
         PrintWriter out = out();

@@ -136,6 +136,40 @@ class ClientCommandsIT {
     }
 
     @Test
+    void createNativeThenApplicationTypeNativeAndWebByDefault() throws Exception {
+        Cli.Run run = cli.run("client", "create", "desktop", "--public", "--native",
+                "--redirect-uri", "http://127.0.0.1/callback");
+
+        assertThat(run.status()).as(run.err()).isZero();
+        Client stored = clients.find("desktop").orElseThrow();
+        assertThat(stored.applicationType()).isEqualTo("native");
+        assertThat(stored.registeredRedirectUri("http://127.0.0.1:50123/callback"))
+                .hasValue(URI.create("http://127.0.0.1:50123/callback"));
+        assertThat(JSON.readTree(cli.run("client", "list", "--json").out()).toString()).contains("\"native\"");
+        cli.run("client", "create", "webapp", "--redirect-uri", "http://127.0.0.1:8080/callback");
+        assertThat(clients.find("webapp").orElseThrow().applicationType()).isEqualTo("web");
+        assertThat(clients.find("webapp").orElseThrow().registeredRedirectUri("http://127.0.0.1:8081/callback"))
+                .isEmpty();
+    }
+
+    @Test
+    void createResourceServerThenItMayIntrospectTheNamedClientsOnly() {
+        Cli.Run run = cli.run("client", "create", "orders-api", "--grant-type", "client_credentials",
+                "--resource-server-for", "shop", "--resource-server-for", "desktop");
+
+        assertThat(run.status()).as(run.err()).isZero();
+        Client stored = clients.find("orders-api").orElseThrow();
+        assertThat(stored.resourceServerFor()).containsExactly("shop", "desktop");
+        assertThat(stored.mayIntrospectTokensOf("shop")).isTrue();
+        assertThat(stored.mayIntrospectTokensOf("orders-api")).isTrue();
+        assertThat(stored.mayIntrospectTokensOf("elsewhere")).isFalse();
+        assertRefused(List.of("client", "create", "public-rs", "--public", "--redirect-uri", "https://x.example/cb",
+                "--resource-server-for", "shop"), "cannot introspect");
+        assertRefused(List.of("client", "create", "bad-rs", "--grant-type", "client_credentials",
+                "--resource-server-for", "has space"), "client id");
+    }
+
+    @Test
     void deleteThenGoneAndAgainStatus1() {
         cli.run("client", "create", "old", "--redirect-uri", "https://old.example/cb");
 

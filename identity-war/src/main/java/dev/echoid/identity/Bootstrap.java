@@ -16,6 +16,7 @@ import jakarta.servlet.annotation.WebListener;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -94,7 +95,8 @@ public class Bootstrap implements ServletContextListener {
             String secretHash = bootstrap.clientSecret().map(hasher::hash).orElse(null);
             Client client = new Client(clientId, clientId, secretHash, bootstrap.redirectUris(), true,
                     bootstrap.grantTypes(), bootstrap.postLogoutRedirectUris(),
-                    bootstrap.backchannelLogoutUri().orElse(null), "RS256", false, bootstrap.firstParty());
+                    bootstrap.backchannelLogoutUri().orElse(null), "RS256", false, bootstrap.firstParty(),
+                    bootstrap.applicationType(), List.of());
             if (exists) {
                 // dev mode: the launcher's settings (ports, URIs) win over what an earlier run registered
                 provider.clients().update(client);

@@ -41,6 +41,7 @@ import dev.echoid.identity.store.JdbcGrants;
 import dev.echoid.identity.store.JdbcRefreshTokens;
 import dev.echoid.identity.store.JdbcSsoSessions;
 import dev.echoid.identity.store.JdbcSigningKeyStore;
+import dev.echoid.identity.store.JdbcTransactions;
 import dev.echoid.identity.store.JdbcUsers;
 import dev.echoid.identity.store.RefreshTokens;
 import dev.echoid.identity.store.Users;
@@ -112,12 +113,13 @@ public final class IdentityProvider {
                 !settings.devMode(), clock);
         TokenResponseIssuer responses = new TokenResponseIssuer(issuer, accessTokens, refreshTokens,
                 singleSignOn::amrOf, settings.refreshIdleTtl(), clock);
-        this.codeGrant = new AuthorizationCodeGrant(new JdbcAuthorizationCodes(dataSource), users, grants,
+        JdbcTransactions transactions = new JdbcTransactions(dataSource);
+        this.codeGrant = new AuthorizationCodeGrant(transactions, new JdbcAuthorizationCodes(dataSource), users, grants,
                 ssoSessions, responses, audit, settings.codeTtl(), settings.refreshAbsoluteTtl(), clock);
         this.grantHandlers = new GrantHandlers(List.of(
                 codeGrant,
-                new RefreshTokenGrant(refreshTokens, grants, users, responses, audit, clock),
-                new ClientCredentialsGrant(grants, responses, audit, settings.accessTokenTtl(), clock)));
+                new RefreshTokenGrant(transactions, refreshTokens, grants, users, responses, audit, clock),
+                new ClientCredentialsGrant(transactions, grants, responses, audit, settings.accessTokenTtl(), clock)));
         this.clientAuthenticator = new ClientAuthenticator(clients, hasher, audit);
         this.accessTokenVerifier = new AccessTokenVerifier(settings, signingKeys, accessTokens);
         this.bruteForce = new BruteForceProtection(new JdbcLoginThrottles(dataSource), settings.loginPolicy(), clock,

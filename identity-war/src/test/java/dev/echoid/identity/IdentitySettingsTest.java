@@ -72,6 +72,21 @@ class IdentitySettingsTest {
                 .hasMessageContaining("IDENTITY_BOOTSTRAP_FIRST_PARTY must be true or false");
     }
 
+    @Test
+    void fromWhenBootstrapClientApplicationTypeThenNativeOrWebElseRejected() {
+        Map<String, String> base = Map.of("IDENTITY_ISSUER", "https://id.example", "IDENTITY_BOOTSTRAP_CLIENT_ID",
+                "app", "IDENTITY_BOOTSTRAP_REDIRECT_URIS", "http://127.0.0.1/cb");
+        assertThat(IdentitySettings.from(SettingsSource.of(base)).bootstrap().applicationType()).isEqualTo("web");
+        Map<String, String> nativeApp = new java.util.HashMap<>(base);
+        nativeApp.put("IDENTITY_BOOTSTRAP_CLIENT_APPLICATION_TYPE", "native");
+        assertThat(IdentitySettings.from(SettingsSource.of(nativeApp)).bootstrap().applicationType())
+                .isEqualTo("native");
+        nativeApp.put("IDENTITY_BOOTSTRAP_CLIENT_APPLICATION_TYPE", "desktop");
+        assertThatThrownBy(() -> IdentitySettings.from(SettingsSource.of(nativeApp)))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("IDENTITY_BOOTSTRAP_CLIENT_APPLICATION_TYPE must be web or native");
+    }
+
     private static Map<String, String> with(Map<String, String> settings, String name, String value) {
         Map<String, String> more = new java.util.HashMap<>(settings);
         more.put(name, value);

@@ -178,7 +178,8 @@ public record IdentitySettings(
             java.util.Set<String> grantTypes,
             List<URI> postLogoutRedirectUris,
             Optional<URI> backchannelLogoutUri,
-            boolean firstParty) {
+            boolean firstParty,
+            String applicationType) {
 
         public static final String USER = "IDENTITY_BOOTSTRAP_USER";
         public static final String PASSWORD = "IDENTITY_BOOTSTRAP_PASSWORD";
@@ -189,6 +190,8 @@ public record IdentitySettings(
         public static final String POST_LOGOUT_REDIRECT_URIS = "IDENTITY_BOOTSTRAP_POST_LOGOUT_REDIRECT_URIS";
         public static final String BACKCHANNEL_LOGOUT_URI = "IDENTITY_BOOTSTRAP_BACKCHANNEL_LOGOUT_URI";
         public static final String FIRST_PARTY = "IDENTITY_BOOTSTRAP_FIRST_PARTY";
+        /** {@code web} (default) or {@code native}: a native app's loopback redirect URIs take any port. */
+        public static final String APPLICATION_TYPE = "IDENTITY_BOOTSTRAP_CLIENT_APPLICATION_TYPE";
         private static final java.util.Set<String> GRANT_TYPE_NAMES =
                 java.util.Set.of("authorization_code", "refresh_token", "client_credentials");
 
@@ -207,6 +210,9 @@ public record IdentitySettings(
                     throw new InvalidSettingException(GRANT_TYPES, "has an unknown grant type: " + grantType);
                 }
             }
+            if (!"web".equals(applicationType) && !"native".equals(applicationType)) {
+                throw new InvalidSettingException(APPLICATION_TYPE, "must be web or native");
+            }
         }
 
         static Bootstrap from(SettingsSource source) {
@@ -216,7 +222,8 @@ public record IdentitySettings(
                             List.of("authorization_code", "refresh_token"))),
                     uris(source, POST_LOGOUT_REDIRECT_URIS),
                     source.get(BACKCHANNEL_LOGOUT_URI).map(value -> parseUri(BACKCHANNEL_LOGOUT_URI, value)),
-                    source.get(FIRST_PARTY).map(Bootstrap::flag).orElse(false));
+                    source.get(FIRST_PARTY).map(Bootstrap::flag).orElse(false),
+                    source.get(APPLICATION_TYPE).orElse("web"));
         }
 
         // a typo must not quietly leave the consent page on, or turn it off

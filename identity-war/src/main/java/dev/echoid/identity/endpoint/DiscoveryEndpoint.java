@@ -51,8 +51,9 @@ public class DiscoveryEndpoint {
         metadata.put("id_token_signing_alg_values_supported", provider.signingKeys().supportedAlgorithms());
         metadata.put("token_endpoint_auth_methods_supported",
                 List.of("client_secret_basic", "client_secret_post", "none"));
+        // RFC 7009 §2.1: public clients revoke their own tokens, identified by client_id ("none")
         metadata.put("revocation_endpoint_auth_methods_supported",
-                List.of("client_secret_basic", "client_secret_post"));
+                List.of("client_secret_basic", "client_secret_post", "none"));
         metadata.put("introspection_endpoint_auth_methods_supported",
                 List.of("client_secret_basic", "client_secret_post"));
         metadata.put("code_challenge_methods_supported", List.of(Pkce.S256));

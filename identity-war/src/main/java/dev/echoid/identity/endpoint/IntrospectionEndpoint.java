@@ -26,8 +26,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Token introspection for resource servers and clients. Any authenticated confidential client may introspect an
- * access token; a refresh token only by the client it was issued to. Anything unknown, expired or revoked is
+ * Token introspection for resource servers and clients. An authenticated confidential client learns about an access
+ * token issued to itself or to a client it is registered as a resource server for ({@code resource_server_for}); a
+ * refresh token only by the client it was issued to. Anything else, and anything unknown, expired or revoked, is
  * {@code {"active": false}} and nothing more (RFC 7662 §2.2).
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc7662">RFC 7662</a>
@@ -49,17 +50,23 @@ public class IntrospectionEndpoint {
         Parameters params = Parameters.of(form);
         Client client = ClientRequests.confidentialClient(provider, authorization, params, request.getRemoteAddr());
         String token = params.required("token");
-        Map<String, Object> answer = accessToken(provider, token)
+        Map<String, Object> answer = accessToken(provider, client, token)
                 .or(() -> refreshToken(provider, client, token))
                 .orElseGet(() -> Map.of("active", false));
         return Endpoints.noStore(Response.ok(answer, MediaType.APPLICATION_JSON_TYPE)).build();
     }
 
-    private static Optional<Map<String, Object>> accessToken(IdentityProvider provider, String token) {
+    private static Optional<Map<String, Object>> accessToken(IdentityProvider provider, Client client,
+            String token) {
         VerifiedAccessToken verified;
         try {
             verified = provider.accessTokenVerifier().verify(token);
         } catch (OAuthException inactive) {
+            return Optional.empty();
+        }
+        // RFC 7662 §4: "the authorization server MUST determine whether or not the token can be used at the
+        // protected resource making the introspection call"; to any other client it is {"active": false}
+        if (!client.mayIntrospectTokensOf(verified.clientId())) {
             return Optional.empty();
         }
         Map<String, Object> answer = new LinkedHashMap<>();

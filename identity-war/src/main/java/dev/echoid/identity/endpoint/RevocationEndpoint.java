@@ -22,8 +22,8 @@ import jakarta.ws.rs.core.Response;
 import java.util.Optional;
 
 /**
- * Token revocation: a client revokes one of its refresh tokens (which ends the whole grant, RFC 7009 §2.1) or access
- * tokens.
+ * Token revocation: a client, confidential or public, revokes one of its refresh tokens (which ends the whole grant,
+ * RFC 7009 §2.1) or access tokens. A token of another client is left alone, and the answer is 200 all the same.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc7009">RFC 7009</a>
  */
@@ -41,7 +41,9 @@ public class RevocationEndpoint {
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         IdentityProvider provider = IdentityProvider.from(servletContext);
         Parameters params = Parameters.of(form);
-        Client client = ClientRequests.confidentialClient(provider, authorization, params, request.getRemoteAddr());
+        // RFC 7009 §2.1: a confidential client authenticates; a public one identifies itself with its client_id and
+        // may revoke only its own tokens
+        Client client = provider.clientAuthenticator().authenticate(authorization, params, request.getRemoteAddr());
         String token = params.required("token");
         String hint = params.optional("token_type_hint").orElse("refresh_token");
         // RFC 7009 §2.1: the hint only speeds up the lookup; a token of either type is found whatever the hint says

@@ -15,11 +15,13 @@ import dev.echoid.identity.store.Client;
 import dev.echoid.identity.store.Grant;
 import dev.echoid.identity.store.Grants;
 import dev.echoid.identity.store.SsoSessions;
+import dev.echoid.identity.store.Transactions;
 import dev.echoid.identity.store.User;
 import dev.echoid.identity.store.Users;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -30,6 +32,7 @@ import java.util.UUID;
  */
 public final class AuthorizationCodeGrant implements GrantHandler {
 
+    private final Transactions transactions;
     private final AuthorizationCodes codes;
     private final Users users;
     private final Grants grants;
@@ -40,8 +43,10 @@ public final class AuthorizationCodeGrant implements GrantHandler {
     private final Duration grantTtl;
     private final Clock clock;
 
-    public AuthorizationCodeGrant(AuthorizationCodes codes, Users users, Grants grants, SsoSessions ssoSessions,
-            TokenResponseIssuer responses, AuditLog audit, Duration codeTtl, Duration grantTtl, Clock clock) {
+    public AuthorizationCodeGrant(Transactions transactions, AuthorizationCodes codes, Users users, Grants grants,
+            SsoSessions ssoSessions, TokenResponseIssuer responses, AuditLog audit, Duration codeTtl, Duration grantTtl,
+            Clock clock) {
+        this.transactions = transactions;
         this.codes = codes;
         this.users = users;
         this.grants = grants;
@@ -82,6 +87,13 @@ public final class AuthorizationCodeGrant implements GrantHandler {
         return code;
     }
 
+    /**
+     * Checks the code first (client, redirect_uri, PKCE, expiry, user enabled), reading on its own connections; then
+     * one transaction makes the atomic redemption, the grant and its token records, which commit together. A failure
+     * while issuing rolls all of it back (the code stays unredeemed, so the client may retry); a failed check spends
+     * the code (it is tried once). A concurrent redemption of the same code waits on the code's row until that
+     * transaction ends, so a replay always finds the grant committed and revokes it (RFC 6749 §4.1.2).
+     */
     @Override
     public Map<String, Object> handle(TokenRequest request) {
         Parameters params = request.parameters();
@@ -93,49 +105,87 @@ public final class AuthorizationCodeGrant implements GrantHandler {
         String codeHash = Hashes.sha256Base64Url(code);
         UUID grantId = UUID.randomUUID();
 
-        IssuedCode issued = codes.redeem(codeHash, grantId).orElseThrow(() -> {
-            codes.find(codeHash).ifPresent(replayed -> revokeReplayed(replayed, request));
-            return OAuthException.invalidGrant("The authorization code is invalid, expired or already used");
-        });
-        if (issued.expiresAt().isBefore(clock.instant())) {
-            throw rejected(issued, request, "expired", "The authorization code has expired");
+        IssuedCode issued = codes.find(codeHash)
+                .orElseThrow(() -> OAuthException.invalidGrant(
+                        "The authorization code is invalid, expired or already used"));
+        if (issued.redeemedAt() != null) {
+            throw replayed(codeHash, request);
         }
-        // RFC 6749 §4.1.3: ensure the code was issued to the authenticated client
-        if (!issued.clientId().equals(client.clientId())) {
-            throw rejected(issued, request, "issued to another client",
-                    "The authorization code was not issued to this client");
-        }
-        // RFC 6749 §4.1.3: redirect_uri values MUST be identical
-        if (!issued.redirectUri().toString().equals(redirectUri)) {
-            throw rejected(issued, request, "redirect_uri mismatch",
-                    "redirect_uri does not match the authorization request");
-        }
-        if (issued.codeChallenge() != null) {
-            if (verifier == null) {
-                throw rejected(issued, request, "no code_verifier", "code_verifier is required (PKCE)");
+        Refusal refusal = check(issued, client, redirectUri, verifier);
+        User user = null;
+        if (refusal == null) {
+            user = users.find(issued.userId()).filter(User::enabled).orElse(null);
+            if (user == null) {
+                refusal = new Refusal("user gone or disabled", "The authorization grant is no longer valid");
             }
-            // RFC 7636 §4.6: the verifier MUST match the challenge, else invalid_grant
-            if (!Pkce.matches(verifier, issued.codeChallenge())) {
-                throw rejected(issued, request, "PKCE mismatch", "code_verifier does not match the code_challenge");
-            }
-        } else if (verifier != null) {
-            // RFC 9700 §2.1.1: reject a code_verifier when the request had no code_challenge (PKCE downgrade)
-            throw rejected(issued, request, "unexpected code_verifier",
-                    "code_verifier sent for a code issued without code_challenge");
         }
-        User user = users.find(issued.userId()).filter(User::enabled)
-                .orElseThrow(() -> rejected(issued, request, "user gone or disabled",
-                        "The authorization grant is no longer valid"));
+        if (refusal != null) {
+            // the code is tried once: spend it (unless a concurrent redemption did)
+            boolean spent = transactions.inTransaction(tx -> codes.redeem(tx, codeHash, grantId).isPresent());
+            if (!spent) {
+                throw replayed(codeHash, request);
+            }
+            throw rejected(issued, request, refusal.why(), refusal.description());
+        }
 
         Instant now = clock.instant();
         Grant grant = new Grant(grantId, client.clientId(), user.id(), issued.ssoSessionId(), issued.scope(),
                 issued.authTime(), now, now.plus(grantTtl), null, issued.loginId());
-        grants.create(grant);
-        Map<String, Object> response = responses.issue(grant, client, user, Scope.parse(issued.scope()),
-                issued.nonce());
+        User signedIn = user;
+        List<String> amr = responses.amr(grant);
+        Map<String, Object> response = transactions.inTransaction(tx -> {
+            if (codes.redeem(tx, codeHash, grantId).isEmpty()) {
+                return null; // redeemed meanwhile by a transaction that has committed, its grant with it
+            }
+            grants.create(tx, grant);
+            return responses.issue(tx, grant, client, signedIn, Scope.parse(issued.scope()), issued.nonce(), amr);
+        });
+        if (response == null) {
+            throw replayed(codeHash, request);
+        }
         audit.record(AuditEvent.success(AuditEvent.Type.CODE_REDEEMED, client.clientId(), user.id(),
                 user.username(), request.remoteAddress(), "grant " + grantId).withLoginId(issued.loginId()));
         return response;
+    }
+
+    /** Why a code may not be redeemed by a request: for the audit trail, and for the client. */
+    private record Refusal(String why, String description) {
+    }
+
+    /** A code presented again: revoke what its redemption issued, then answer invalid_grant. */
+    private OAuthException replayed(String codeHash, TokenRequest request) {
+        codes.find(codeHash).ifPresent(replayed -> revokeReplayed(replayed, request));
+        return OAuthException.invalidGrant("The authorization code is invalid, expired or already used");
+    }
+
+    /** The checks of RFC 6749 §4.1.3 and RFC 7636 §4.6; null when the code may be redeemed by this request. */
+    private Refusal check(IssuedCode issued, Client client, String redirectUri, String verifier) {
+        if (issued.expiresAt().isBefore(clock.instant())) {
+            return new Refusal("expired", "The authorization code has expired");
+        }
+        // RFC 6749 §4.1.3: ensure the code was issued to the authenticated client
+        if (!issued.clientId().equals(client.clientId())) {
+            return new Refusal("issued to another client", "The authorization code was not issued to this client");
+        }
+        // RFC 6749 §4.1.3: redirect_uri values MUST be identical (for a native app's loopback redirect, the one
+        // with the port it asked for at /authorize)
+        if (!issued.redirectUri().toString().equals(redirectUri)) {
+            return new Refusal("redirect_uri mismatch", "redirect_uri does not match the authorization request");
+        }
+        if (issued.codeChallenge() != null) {
+            if (verifier == null) {
+                return new Refusal("no code_verifier", "code_verifier is required (PKCE)");
+            }
+            // RFC 7636 §4.6: the verifier MUST match the challenge, else invalid_grant
+            if (!Pkce.matches(verifier, issued.codeChallenge())) {
+                return new Refusal("PKCE mismatch", "code_verifier does not match the code_challenge");
+            }
+        } else if (verifier != null) {
+            // RFC 9700 §2.1.1: reject a code_verifier when the request had no code_challenge (PKCE downgrade)
+            return new Refusal("unexpected code_verifier",
+                    "code_verifier sent for a code issued without code_challenge");
+        }
+        return null;
     }
 
     /**

@@ -8,9 +8,11 @@ import dev.echoid.identity.store.AuditLog;
 import dev.echoid.identity.store.Client;
 import dev.echoid.identity.store.Grant;
 import dev.echoid.identity.store.Grants;
+import dev.echoid.identity.store.Transactions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -22,14 +24,16 @@ import java.util.UUID;
  */
 public final class ClientCredentialsGrant implements GrantHandler {
 
+    private final Transactions transactions;
     private final Grants grants;
     private final TokenResponseIssuer responses;
     private final AuditLog audit;
     private final Duration accessTokenTtl;
     private final Clock clock;
 
-    public ClientCredentialsGrant(Grants grants, TokenResponseIssuer responses, AuditLog audit,
-            Duration accessTokenTtl, Clock clock) {
+    public ClientCredentialsGrant(Transactions transactions, Grants grants, TokenResponseIssuer responses,
+            AuditLog audit, Duration accessTokenTtl, Clock clock) {
+        this.transactions = transactions;
         this.grants = grants;
         this.responses = responses;
         this.audit = audit;
@@ -57,8 +61,11 @@ public final class ClientCredentialsGrant implements GrantHandler {
         Instant now = clock.instant();
         Grant grant = new Grant(UUID.randomUUID(), client.clientId(), null, null, "", null, now,
                 now.plus(accessTokenTtl), null);
-        grants.create(grant);
-        Map<String, Object> response = responses.issue(grant, client, null, Scope.of(), null);
+        // the grant and its token record commit together
+        Map<String, Object> response = transactions.inTransaction(tx -> {
+            grants.create(tx, grant);
+            return responses.issue(tx, grant, client, null, Scope.of(), null, List.of());
+        });
         response.remove("scope");
         audit.record(AuditEvent.success(AuditEvent.Type.CLIENT_CREDENTIALS_ISSUED, client.clientId(), null, null,
                 request.remoteAddress(), null));

@@ -11,10 +11,12 @@ import dev.echoid.identity.store.Grant;
 import dev.echoid.identity.store.Grants;
 import dev.echoid.identity.store.RefreshTokens;
 import dev.echoid.identity.store.RefreshTokens.StoredRefreshToken;
+import dev.echoid.identity.store.Transactions;
 import dev.echoid.identity.store.User;
 import dev.echoid.identity.store.Users;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,6 +28,7 @@ import java.util.Map;
  */
 public final class RefreshTokenGrant implements GrantHandler {
 
+    private final Transactions transactions;
     private final RefreshTokens refreshTokens;
     private final Grants grants;
     private final Users users;
@@ -33,8 +36,9 @@ public final class RefreshTokenGrant implements GrantHandler {
     private final AuditLog audit;
     private final Clock clock;
 
-    public RefreshTokenGrant(RefreshTokens refreshTokens, Grants grants, Users users, TokenResponseIssuer responses,
-            AuditLog audit, Clock clock) {
+    public RefreshTokenGrant(Transactions transactions, RefreshTokens refreshTokens, Grants grants, Users users,
+            TokenResponseIssuer responses, AuditLog audit, Clock clock) {
+        this.transactions = transactions;
         this.refreshTokens = refreshTokens;
         this.grants = grants;
         this.users = users;
@@ -48,6 +52,11 @@ public final class RefreshTokenGrant implements GrantHandler {
         return Client.REFRESH_TOKEN;
     }
 
+    /**
+     * Validates everything first (client, expiry, grant, scope, user); only then, in one transaction, marks the token
+     * used and issues its successor, so that a refused request (an {@code invalid_scope}) or a failure while issuing
+     * (the transaction rolls back) leaves the token as it was, and the client's retry is not taken for reuse.
+     */
     @Override
     public Map<String, Object> handle(TokenRequest request) {
         String token = request.parameters().required("refresh_token");
@@ -66,27 +75,34 @@ public final class RefreshTokenGrant implements GrantHandler {
             audit(request, grant, grant.revokedAt() != null ? "grant revoked" : "refresh token expired");
             throw invalid();
         }
-        if (refreshTokens.rotate(hash).isEmpty()) {
-            // RFC 9700 §4.14.2: a rotated refresh token used again: revoke the grant and all its tokens
-            grants.revoke(grant.id(), "refresh token reused");
-            audit.record(AuditEvent.failure(AuditEvent.Type.REFRESH_TOKEN_REUSED, client.clientId(), grant.userId(),
-                    null, request.remoteAddress(), "grant " + grant.id() + " revoked").withLoginId(grant.loginId()));
-            throw invalid();
+        if (stored.rotatedAt() == null) {
+            Scope granted = Scope.parse(grant.scope());
+            Scope scope = request.parameters().optional("scope").map(Scope::parse).orElse(granted);
+            // RFC 6749 §6: the requested scope MUST NOT include any scope not originally granted
+            if (!granted.values().containsAll(scope.values())) {
+                throw new OAuthException(OAuthError.INVALID_SCOPE, "The scope exceeds what was originally granted");
+            }
+            User user = users.find(grant.userId()).filter(User::enabled).orElseThrow(() -> {
+                grants.revoke(grant.id(), "user gone or disabled");
+                return invalid();
+            });
+            List<String> amr = responses.amr(grant);
+            // one connection: the rotation and the new tokens commit together, or neither does
+            Map<String, Object> response = transactions.inTransaction(tx -> refreshTokens.rotate(tx, hash)
+                    .map(used -> responses.issue(tx, grant, client, user, scope, null, amr))
+                    .orElse(null));
+            if (response != null) {
+                audit.record(AuditEvent.success(AuditEvent.Type.TOKEN_REFRESHED, client.clientId(), user.id(),
+                        user.username(), request.remoteAddress(), "grant " + grant.id()).withLoginId(grant.loginId()));
+                return response;
+            }
+            // another request with this token committed its rotation first: this one is the reuse
         }
-        Scope granted = Scope.parse(grant.scope());
-        Scope scope = request.parameters().optional("scope").map(Scope::parse).orElse(granted);
-        // RFC 6749 §6: the requested scope MUST NOT include any scope not originally granted
-        if (!granted.values().containsAll(scope.values())) {
-            throw new OAuthException(OAuthError.INVALID_SCOPE, "The scope exceeds what was originally granted");
-        }
-        User user = users.find(grant.userId()).filter(User::enabled).orElseThrow(() -> {
-            grants.revoke(grant.id(), "user gone or disabled");
-            return invalid();
-        });
-        Map<String, Object> response = responses.issue(grant, client, user, scope, null);
-        audit.record(AuditEvent.success(AuditEvent.Type.TOKEN_REFRESHED, client.clientId(), user.id(),
-                user.username(), request.remoteAddress(), "grant " + grant.id()).withLoginId(grant.loginId()));
-        return response;
+        // RFC 9700 §4.14.2: a rotated refresh token used again: revoke the grant and all its tokens
+        grants.revoke(grant.id(), "refresh token reused");
+        audit.record(AuditEvent.failure(AuditEvent.Type.REFRESH_TOKEN_REUSED, client.clientId(), grant.userId(),
+                null, request.remoteAddress(), "grant " + grant.id() + " revoked").withLoginId(grant.loginId()));
+        throw invalid();
     }
 
     private void audit(TokenRequest request, Grant grant, String why) {

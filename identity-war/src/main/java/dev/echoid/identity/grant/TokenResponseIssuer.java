@@ -7,6 +7,7 @@ import dev.echoid.identity.store.AccessTokens;
 import dev.echoid.identity.store.Client;
 import dev.echoid.identity.store.Grant;
 import dev.echoid.identity.store.RefreshTokens;
+import dev.echoid.identity.store.Transaction;
 import dev.echoid.identity.store.User;
 import dev.echoid.identity.token.TokenIssuer;
 import dev.echoid.identity.token.TokenIssuer.SignedAccessToken;
@@ -46,14 +47,27 @@ public final class TokenResponseIssuer {
     }
 
     /**
+     * How the user of the grant authenticated (RFC 8176 {@code amr} values of its sign-on session). A read on its own
+     * connection: call it before the transaction that issues, which then holds only its one connection.
+     */
+    public List<String> amr(Grant grant) {
+        return grant.ssoSessionId() == null ? List.of()
+                : sessionAmr.apply(grant.ssoSessionId()).map(value -> List.of(value.split(" "))).orElse(List.of());
+    }
+
+    /**
+     * @param tx    the transaction that records the tokens (with the code's redemption or the refresh token's
+     *              rotation); the answer is only good once it commits
      * @param user  the signed-in user, or null for client_credentials
      * @param scope the scope of these tokens (the grant's, or a narrower one asked for at refresh)
      * @param nonce the authorization request's nonce, only for the first ID token of a code grant
+     * @param amr   from {@link #amr(Grant)}, read before the transaction
      */
-    public Map<String, Object> issue(Grant grant, Client client, User user, Scope scope, String nonce) {
+    public Map<String, Object> issue(Transaction tx, Grant grant, Client client, User user, Scope scope,
+            String nonce, List<String> amr) {
         String subject = user == null ? client.clientId() : user.id().toString();
         SignedAccessToken access = tokens.accessToken(subject, client.clientId(), scope, grant.authTime());
-        accessTokens.record(access.jti(), grant.id(), client.clientId(), access.issuedAt(), access.expiresAt());
+        accessTokens.record(tx, access.jti(), grant.id(), client.clientId(), access.issuedAt(), access.expiresAt());
 
         Map<String, Object> response = new LinkedHashMap<>();
         response.put("access_token", access.value());
@@ -65,13 +79,11 @@ public final class TokenResponseIssuer {
             String refresh = RandomTokens.base64Url(32);
             Instant now = clock.instant();
             Instant idleEnd = now.plus(refreshIdleTtl);
-            refreshTokens.save(Hashes.sha256Base64Url(refresh), grant.id(), now,
+            refreshTokens.save(tx, Hashes.sha256Base64Url(refresh), grant.id(), now,
                     idleEnd.isBefore(grant.expiresAt()) ? idleEnd : grant.expiresAt());
             response.put("refresh_token", refresh);
         }
         if (user != null && scope.contains(Scope.OPENID)) {
-            List<String> amr = grant.ssoSessionId() == null ? List.of()
-                    : sessionAmr.apply(grant.ssoSessionId()).map(value -> List.of(value.split(" "))).orElse(List.of());
             response.put("id_token", tokens.idToken(user, client.clientId(), scope, nonce, grant.authTime(),
                     grant.ssoSessionId(), client.idTokenSigningAlgorithm(), amr, grant.loginId()));
         }

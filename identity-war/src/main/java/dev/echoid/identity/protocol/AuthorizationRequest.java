@@ -77,10 +77,9 @@ public record AuthorizationRequest(
         Client client = clients.apply(clientId)
                 .filter(Client::enabled)
                 .orElseThrow(() -> new UntrustedRequestException("The application (client_id) is not known here."));
-        // RFC 9700 §2.1: redirect URIs are compared by exact string matching
-        URI redirectUri = client.redirectUris().stream()
-                .filter(registered -> registered.toString().equals(redirect))
-                .findFirst()
+        // RFC 9700 §2.1: redirect URIs are compared by exact string matching; RFC 8252 §7.3: a native app's
+        // loopback redirect URI with any port
+        URI redirectUri = client.registeredRedirectUri(redirect)
                 .orElseThrow(() -> new UntrustedRequestException(
                         "The redirect_uri is not registered for this application."));
         return new TrustedRedirect(client, redirectUri);

@@ -8,6 +8,9 @@ public interface AccessTokens {
 
     void record(String jti, UUID grantId, String clientId, Instant issuedAt, Instant expiresAt);
 
+    /** Records the token within {@code tx} (it is issued only if {@code tx} commits). */
+    void record(Transaction tx, String jti, UUID grantId, String clientId, Instant issuedAt, Instant expiresAt);
+
     /** True when the token was issued here, is not revoked, and neither is its grant. */
     boolean isActive(String jti);
 

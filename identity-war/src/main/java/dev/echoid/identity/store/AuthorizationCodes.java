@@ -12,11 +12,13 @@ public interface AuthorizationCodes {
     void save(IssuedCode code);
 
     /**
-     * Marks the code redeemed and records the grant created for it, in one atomic statement.
+     * Marks the code redeemed and records the grant created for it, in one atomic statement within {@code tx}. The
+     * code's row stays locked until {@code tx} ends, so a concurrent redemption waits for it and then finds the code
+     * redeemed, with its grant committed (or, if {@code tx} rolled back, the code unredeemed).
      *
      * @return the code as it was, or empty when it is unknown or was already redeemed
      */
-    Optional<IssuedCode> redeem(String codeHash, java.util.UUID grantId);
+    Optional<IssuedCode> redeem(Transaction tx, String codeHash, java.util.UUID grantId);
 
     /** The code's row, redeemed or not (to tell a replay from an unknown code). */
     Optional<IssuedCode> find(String codeHash);

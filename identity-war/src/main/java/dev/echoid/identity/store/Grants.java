@@ -8,6 +8,9 @@ public interface Grants {
 
     void create(Grant grant);
 
+    /** Creates the grant within {@code tx}. */
+    void create(Transaction tx, Grant grant);
+
     Optional<Grant> find(UUID id);
 
     /** The grant an access token was issued from, by the token's {@code jti}. */

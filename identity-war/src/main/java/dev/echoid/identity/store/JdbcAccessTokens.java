@@ -27,7 +27,13 @@ public final class JdbcAccessTokens implements AccessTokens {
 
     @Override
     public void record(String jti, UUID grantId, String clientId, Instant issuedAt, Instant expiresAt) {
-        sql.update(INSERT, s -> {
+        record(null, jti, grantId, clientId, issuedAt, expiresAt);
+    }
+
+    @Override
+    public void record(Transaction tx, String jti, UUID grantId, String clientId, Instant issuedAt,
+            Instant expiresAt) {
+        sql.update(tx, INSERT, s -> {
             s.setString(1, jti);
             s.setObject(2, grantId);
             s.setString(3, clientId);

@@ -50,8 +50,8 @@ public final class JdbcAuthorizationCodes implements AuthorizationCodes {
     }
 
     @Override
-    public Optional<IssuedCode> redeem(String codeHash, UUID grantId) {
-        return sql.queryOne(REDEEM, s -> {
+    public Optional<IssuedCode> redeem(Transaction tx, String codeHash, UUID grantId) {
+        return sql.queryOne(tx, REDEEM, s -> {
             s.setObject(1, grantId);
             s.setString(2, codeHash);
         }, JdbcAuthorizationCodes::map);

@@ -14,14 +14,16 @@ import javax.sql.DataSource;
 public final class JdbcClients implements Clients {
 
     private static final String COLUMNS = "client_id, name, secret_hash, redirect_uris, enabled, grant_types, "
-            + "post_logout_redirect_uris, backchannel_logout_uri, id_token_signed_response_alg, require_mfa, first_party";
+            + "post_logout_redirect_uris, backchannel_logout_uri, id_token_signed_response_alg, require_mfa, "
+            + "first_party, application_type, resource_server_for";
     private static final String FIND = "SELECT " + COLUMNS + " FROM client WHERE client_id = ?";
-    private static final String INSERT = "INSERT INTO client (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            + "ON CONFLICT (client_id) DO NOTHING";
+    private static final String INSERT = "INSERT INTO client (" + COLUMNS + ") "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client_id) DO NOTHING";
 
     private static final String UPDATE = "UPDATE client SET name = ?, secret_hash = ?, redirect_uris = ?, "
             + "enabled = ?, grant_types = ?, post_logout_redirect_uris = ?, backchannel_logout_uri = ?, "
-            + "id_token_signed_response_alg = ?, require_mfa = ?, first_party = ? WHERE client_id = ?";
+            + "id_token_signed_response_alg = ?, require_mfa = ?, first_party = ?, application_type = ?, "
+            + "resource_server_for = ? WHERE client_id = ?";
     private static final String LIST = "SELECT " + COLUMNS + " FROM client ORDER BY client_id";
     // codes and grants, and the tokens that hang off the grants, go with it (ON DELETE CASCADE); audit rows stay
     private static final String DELETE = "DELETE FROM client WHERE client_id = ?";
@@ -51,6 +53,8 @@ public final class JdbcClients implements Clients {
             s.setString(9, client.idTokenSigningAlgorithm());
             s.setBoolean(10, client.requireMfa());
             s.setBoolean(11, client.firstParty());
+            s.setString(12, client.applicationType());
+            s.setArray(13, textArray(s, client.resourceServerFor().toArray()));
         }) == 1;
     }
 
@@ -67,7 +71,9 @@ public final class JdbcClients implements Clients {
             s.setString(8, client.idTokenSigningAlgorithm());
             s.setBoolean(9, client.requireMfa());
             s.setBoolean(10, client.firstParty());
-            s.setString(11, client.clientId());
+            s.setString(11, client.applicationType());
+            s.setArray(12, textArray(s, client.resourceServerFor().toArray()));
+            s.setString(13, client.clientId());
         }) == 1;
     }
 
@@ -100,6 +106,7 @@ public final class JdbcClients implements Clients {
                 uris(row, "redirect_uris"), row.getBoolean("enabled"), Set.of(strings(row, "grant_types")),
                 uris(row, "post_logout_redirect_uris"), backchannel == null ? null : URI.create(backchannel),
                 row.getString("id_token_signed_response_alg"), row.getBoolean("require_mfa"),
-                row.getBoolean("first_party"));
+                row.getBoolean("first_party"), row.getString("application_type"),
+                List.of(strings(row, "resource_server_for")));
     }
 }

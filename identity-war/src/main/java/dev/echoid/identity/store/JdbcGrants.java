@@ -30,7 +30,12 @@ public final class JdbcGrants implements Grants {
 
     @Override
     public void create(Grant grant) {
-        sql.update(INSERT, s -> {
+        create(null, grant);
+    }
+
+    @Override
+    public void create(Transaction tx, Grant grant) {
+        sql.update(tx, INSERT, s -> {
             s.setObject(1, grant.id());
             s.setString(2, grant.clientId());
             s.setObject(3, grant.userId());

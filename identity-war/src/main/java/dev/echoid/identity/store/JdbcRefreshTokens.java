@@ -24,8 +24,8 @@ public final class JdbcRefreshTokens implements RefreshTokens {
     }
 
     @Override
-    public void save(String tokenHash, UUID grantId, Instant issuedAt, Instant expiresAt) {
-        sql.update(INSERT, s -> {
+    public void save(Transaction tx, String tokenHash, UUID grantId, Instant issuedAt, Instant expiresAt) {
+        sql.update(tx, INSERT, s -> {
             s.setString(1, tokenHash);
             s.setObject(2, grantId);
             s.setTimestamp(3, Sql.timestamp(issuedAt));
@@ -34,8 +34,8 @@ public final class JdbcRefreshTokens implements RefreshTokens {
     }
 
     @Override
-    public Optional<StoredRefreshToken> rotate(String tokenHash) {
-        return sql.queryOne(ROTATE, s -> s.setString(1, tokenHash), JdbcRefreshTokens::map);
+    public Optional<StoredRefreshToken> rotate(Transaction tx, String tokenHash) {
+        return sql.queryOne(tx, ROTATE, s -> s.setString(1, tokenHash), JdbcRefreshTokens::map);
     }
 
     @Override

@@ -14,10 +14,14 @@ public interface RefreshTokens {
             Instant rotatedAt) {
     }
 
-    void save(String tokenHash, UUID grantId, Instant issuedAt, Instant expiresAt);
+    /** Saves a new token within {@code tx}. */
+    void save(Transaction tx, String tokenHash, UUID grantId, Instant issuedAt, Instant expiresAt);
 
-    /** Marks the token used, atomically; empty when unknown or already used. */
-    Optional<StoredRefreshToken> rotate(String tokenHash);
+    /**
+     * Marks the token used, atomically, within {@code tx}; empty when unknown or already used. The row stays locked
+     * until {@code tx} ends: a concurrent use waits, then finds it used (or, if {@code tx} rolled back, unused).
+     */
+    Optional<StoredRefreshToken> rotate(Transaction tx, String tokenHash);
 
     Optional<StoredRefreshToken> find(String tokenHash);
 }

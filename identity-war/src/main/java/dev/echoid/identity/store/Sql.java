@@ -34,31 +34,57 @@ final class Sql {
     }
 
     <T> List<T> query(String sql, Binder binder, RowMapper<T> mapper) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(sql)) {
-            binder.bind(statement);
-            try (ResultSet rows = statement.executeQuery()) {
-                List<T> result = new ArrayList<>();
-                while (rows.next()) {
-                    result.add(mapper.map(rows));
+        return query(null, sql, binder, mapper);
+    }
+
+    /** As {@link #query(String, Binder, RowMapper)}, in {@code tx} when it is not null. */
+    <T> List<T> query(Transaction tx, String sql, Binder binder, RowMapper<T> mapper) {
+        return withConnection(tx, connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                binder.bind(statement);
+                try (ResultSet rows = statement.executeQuery()) {
+                    List<T> result = new ArrayList<>();
+                    while (rows.next()) {
+                        result.add(mapper.map(rows));
+                    }
+                    return result;
                 }
-                return result;
             }
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        });
     }
 
     <T> Optional<T> queryOne(String sql, Binder binder, RowMapper<T> mapper) {
-        List<T> rows = query(sql, binder, mapper);
+        return queryOne(null, sql, binder, mapper);
+    }
+
+    <T> Optional<T> queryOne(Transaction tx, String sql, Binder binder, RowMapper<T> mapper) {
+        List<T> rows = query(tx, sql, binder, mapper);
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
     }
 
     int update(String sql, Binder binder) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(sql)) {
-            binder.bind(statement);
-            return statement.executeUpdate();
+        return update(null, sql, binder);
+    }
+
+    /** As {@link #update(String, Binder)}, in {@code tx} when it is not null. */
+    int update(Transaction tx, String sql, Binder binder) {
+        return withConnection(tx, connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                binder.bind(statement);
+                return statement.executeUpdate();
+            }
+        });
+    }
+
+    /** The transaction's connection (left open), or a connection of its own in auto-commit (closed after). */
+    private <T> T withConnection(Transaction tx, Work<T> work) {
+        try {
+            if (tx != null) {
+                return work.run(tx.connection());
+            }
+            try (Connection connection = dataSource.getConnection()) {
+                return work.run(connection);
+            }
         } catch (SQLException e) {
             throw new StoreException(e);
         }

@@ -240,10 +240,11 @@ class KeyRotationIT {
         Grant grant = new Grant(java.util.UUID.randomUUID(), CLIENT_ID, ada.id(), null, "openid", Instant.now(),
                 Instant.now(), Instant.now().plus(Duration.ofDays(1)), null);
         new JdbcGrants(db).create(grant);
-        String accessToken = (String) new TokenResponseIssuer(new TokenIssuer(settings, otherNode, Clock.systemUTC()),
-                new JdbcAccessTokens(db), new JdbcRefreshTokens(db), sessionId -> Optional.empty(), Duration.ofDays(1),
-                Clock.systemUTC())
-                .issue(grant, echo, ada, Scope.of("openid"), null).get("access_token");
+        TokenResponseIssuer responses = new TokenResponseIssuer(new TokenIssuer(settings, otherNode,
+                Clock.systemUTC()), new JdbcAccessTokens(db), new JdbcRefreshTokens(db), sessionId -> Optional.empty(),
+                Duration.ofDays(1), Clock.systemUTC());
+        String accessToken = (String) new dev.echoid.identity.store.JdbcTransactions(db).inTransaction(tx -> responses
+                .issue(tx, grant, echo, ada, Scope.of("openid"), null, java.util.List.of())).get("access_token");
         assertThat(JWT.decode(accessToken).getKeyId()).isEqualTo(rotation.key().kid());
 
         // an unknown kid makes this node reload, at most once per 5 s

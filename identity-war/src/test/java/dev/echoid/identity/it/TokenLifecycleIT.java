@@ -53,6 +53,8 @@ class TokenLifecycleIT {
     private static final String ES256_APP = "es256-app";
     private static final String ES256_SECRET = "es256-secret";
     private static final String ES256_REDIRECT = "https://es256.example/cb";
+    private static final String EVERY_CLIENT_RS = "every-client-rs";
+    private static final String EVERY_CLIENT_RS_SECRET = "every-client-rs-secret";
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -63,14 +65,18 @@ class TokenLifecycleIT {
     static void registerClients() {
         JdbcClients clients = new JdbcClients(PostgresExtension.dataSource());
         PasswordHasher hasher = PasswordHasher.owaspDefault();
+        // a resource server of echo's API: it may introspect echo's access tokens (RFC 7662 §4)
         clients.createIfAbsent(new Client(SERVICE, "Reporting service", hasher.hash(SERVICE_SECRET), List.of(), true,
-                Set.of(Client.CLIENT_CREDENTIALS), List.of(), null, "RS256", false));
+                Set.of(Client.CLIENT_CREDENTIALS), List.of(), null, "RS256", false, false, Client.WEB, List.of("echo")));
         clients.createIfAbsent(new Client(NO_REFRESH, "No refresh", hasher.hash(NO_REFRESH_SECRET),
                 List.of(URI.create(NO_REFRESH_REDIRECT)), true, Set.of(Client.AUTHORIZATION_CODE), List.of(), null,
                 "RS256", false));
         clients.createIfAbsent(new Client(ES256_APP, "ES256 app", hasher.hash(ES256_SECRET),
                 List.of(URI.create(ES256_REDIRECT)), true, Set.of(Client.AUTHORIZATION_CODE), List.of(), null,
                 "ES256", false));
+        clients.createIfAbsent(new Client(EVERY_CLIENT_RS, "Resource server for all", hasher.hash(
+                EVERY_CLIENT_RS_SECRET), List.of(), true, Set.of(Client.CLIENT_CREDENTIALS), List.of(), null, "RS256",
+                false, false, Client.WEB, List.of(Client.ANY_CLIENT)));
         clients.createIfAbsent(new Client(SPA, "SPA", null, List.of(URI.create("https://spa.example/cb")), true,
                 Set.of(Client.AUTHORIZATION_CODE, Client.REFRESH_TOKEN, Client.CLIENT_CREDENTIALS), List.of(), null,
                 "RS256", false));
@@ -246,7 +252,10 @@ class TokenLifecycleIT {
         assertOAuthError(post("revoke", null, Map.of("token", "x")), 401, "invalid_client");
         assertOAuthError(post("revoke", basic("echo", "wrong"), Map.of("token", "x")), 401, "invalid_client");
         assertOAuthError(post("revoke", echoClient(), Map.of()), 400, "invalid_request");
-        assertOAuthError(post("revoke", null, Map.of("token", "x", "client_id", SPA)), 401, "invalid_client");
+        assertOAuthError(post("revoke", null, Map.of("token", "x", "client_id", "no-such-client")), 401,
+                "invalid_client");
+        // RFC 7009 §2.1: a public client identifies itself with its client_id alone
+        assertThat(post("revoke", null, Map.of("token", "x", "client_id", SPA)).statusCode()).isEqualTo(200);
     }
 
     // --- introspection ---
@@ -323,13 +332,19 @@ class TokenLifecycleIT {
                 Map.of("grant_type", "client_credentials"));
         assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
         String access = json(issued).get("access_token").asText();
-        assertThat(introspect(basic(SERVICE, SERVICE_SECRET), access).get("active").asBoolean()).isTrue();
+        assertThat(introspect(basic(clientId, "s3cret"), access).get("active").asBoolean()).isTrue();
+        assertThat(introspect(basic(EVERY_CLIENT_RS, EVERY_CLIENT_RS_SECRET), access).get("active").asBoolean())
+                .isTrue();
 
         clients.update(new Client(clientId, service.name(), service.secretHash(), service.redirectUris(), false,
                 service.grantTypes(), service.postLogoutRedirectUris(), service.backchannelLogoutUri(),
                 service.idTokenSigningAlgorithm(), service.requireMfa()));
 
-        assertThat(introspect(basic(SERVICE, SERVICE_SECRET), access).get("active").asBoolean()).isFalse();
+        // a disabled client cannot authenticate any more; a resource server for every client sees the token inactive
+        assertOAuthError(post("introspect", basic(clientId, "s3cret"), Map.of("token", access)), 401,
+                "invalid_client");
+        assertThat(introspect(basic(EVERY_CLIENT_RS, EVERY_CLIENT_RS_SECRET), access).get("active").asBoolean())
+                .isFalse();
     }
 
     @Test
@@ -343,7 +358,7 @@ class TokenLifecycleIT {
         assertThat(body.has("refresh_token")).isFalse();
         String access = body.get("access_token").asText();
         assertThat(JWT.decode(access).getSubject()).isEqualTo(SERVICE);
-        JsonNode introspected = introspect(echoClient(), access);
+        JsonNode introspected = introspect(basic(SERVICE, SERVICE_SECRET), access);
         assertThat(introspected.get("active").asBoolean()).isTrue();
         assertThat(introspected.get("client_id").asText()).isEqualTo(SERVICE);
         // no user behind it: userinfo refuses it

@@ -8,7 +8,7 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /** A signing key store for fast tests; the JDBC one is covered by the ITs against PostgreSQL. */
-final class InMemorySigningKeyStore implements SigningKeyStore {
+public final class InMemorySigningKeyStore implements SigningKeyStore {
 
     final List<StoredKey> keys = new ArrayList<>();
 

@@ -122,6 +122,11 @@ class SigningKeysRotationTest {
             }
 
             @Override
+            public void record(dev.echoid.identity.store.Transaction tx, String jti, UUID grantId, String clientId,
+                    Instant issuedAt, Instant expiresAt) {
+            }
+
+            @Override
             public boolean isActive(String jti) {
                 return true;
             }

@@ -80,6 +80,12 @@ class TokenIssuerTest {
             }
 
             @Override
+            public void record(dev.echoid.identity.store.Transaction tx, String jti, UUID grantId, String clientId,
+                    Instant issuedAt, Instant expiresAt) {
+                active.add(jti);
+            }
+
+            @Override
             public boolean isActive(String jti) {
                 return active.contains(jti);
             }

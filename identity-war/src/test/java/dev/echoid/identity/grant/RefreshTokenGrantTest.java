@@ -1,0 +1,275 @@
+package dev.echoid.identity.grant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.echoid.identity.config.IdentitySettings;
+import dev.echoid.identity.config.SettingsSource;
+import dev.echoid.identity.protocol.OAuthError;
+import dev.echoid.identity.protocol.OAuthException;
+import dev.echoid.identity.protocol.Parameters;
+import dev.echoid.identity.security.Hashes;
+import dev.echoid.identity.store.AccessTokens;
+import dev.echoid.identity.store.AuditEvent;
+import dev.echoid.identity.store.AuditLog;
+import dev.echoid.identity.store.Client;
+import dev.echoid.identity.store.Grant;
+import dev.echoid.identity.store.Grants;
+import dev.echoid.identity.store.RefreshTokens;
+import dev.echoid.identity.store.StoreException;
+import dev.echoid.identity.store.Transaction;
+import dev.echoid.identity.store.Transactions;
+import dev.echoid.identity.store.User;
+import dev.echoid.identity.store.Users;
+import dev.echoid.identity.token.InMemorySigningKeyStore;
+import dev.echoid.identity.token.SigningKeys;
+import dev.echoid.identity.token.TokenIssuer;
+import jakarta.ws.rs.core.MultivaluedHashMap;
+import java.net.URI;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The refresh grant's order of work, with in-memory stores whose writes a simulated transaction undoes on failure:
+ * nothing is spent by a refused request or a failed issue step. (TokenAttacksIT proves the same on PostgreSQL.)
+ */
+class RefreshTokenGrantTest {
+
+    private static final String TOKEN = "the-refresh-token";
+
+    private final Instant now = Instant.now();
+    private final User user = new User(UUID.randomUUID(), "ada", "hash", "Ada", "ada@example.com", true, true);
+    private final Client client = Client.codeFlow("echo", "Echo", "hash", List.of(URI.create("https://e.example/cb")));
+    private final Grant grant = new Grant(UUID.randomUUID(), "echo", user.id(), null, "openid profile", now, now,
+            now.plus(Duration.ofDays(1)), null);
+
+    private final Deque<Runnable> undo = new ArrayDeque<>();
+    private final Map<String, RefreshTokens.StoredRefreshToken> refreshRows = new HashMap<>();
+    private final List<String> accessRows = new ArrayList<>();
+    private final List<String> revokedGrants = new ArrayList<>();
+    private final List<AuditEvent.Type> audit = new ArrayList<>();
+    private boolean failNextAccessToken;
+
+    private final Transactions transactions = new Transactions() {
+        @Override
+        public <T> T inTransaction(Function<Transaction, T> work) {
+            undo.clear();
+            try {
+                T result = work.apply(null);
+                undo.clear();
+                return result;
+            } catch (RuntimeException e) {
+                while (!undo.isEmpty()) {
+                    undo.pop().run(); // roll back
+                }
+                throw e;
+            }
+        }
+    };
+
+    private final RefreshTokens refreshTokens = new RefreshTokens() {
+        @Override
+        public void save(Transaction tx, String tokenHash, UUID grantId, Instant issuedAt, Instant expiresAt) {
+            refreshRows.put(tokenHash, new StoredRefreshToken(tokenHash, grantId, issuedAt, expiresAt, null));
+            undo.push(() -> refreshRows.remove(tokenHash));
+        }
+
+        @Override
+        public Optional<StoredRefreshToken> rotate(Transaction tx, String tokenHash) {
+            StoredRefreshToken row = refreshRows.get(tokenHash);
+            if (row == null || row.rotatedAt() != null) {
+                return Optional.empty();
+            }
+            refreshRows.put(tokenHash, new StoredRefreshToken(tokenHash, row.grantId(), row.issuedAt(),
+                    row.expiresAt(), Instant.now()));
+            undo.push(() -> refreshRows.put(tokenHash, row));
+            return Optional.of(row);
+        }
+
+        @Override
+        public Optional<StoredRefreshToken> find(String tokenHash) {
+            return Optional.ofNullable(refreshRows.get(tokenHash));
+        }
+    };
+
+    private final AccessTokens accessTokens = new AccessTokens() {
+        @Override
+        public void record(String jti, UUID grantId, String clientId, Instant issuedAt, Instant expiresAt) {
+            throw new AssertionError("tokens are recorded in the transaction");
+        }
+
+        @Override
+        public void record(Transaction tx, String jti, UUID grantId, String clientId, Instant issuedAt,
+                Instant expiresAt) {
+            if (failNextAccessToken) {
+                failNextAccessToken = false;
+                throw new StoreException(new SQLException("connection reset (simulated)"));
+            }
+            accessRows.add(jti);
+            undo.push(() -> accessRows.remove(jti));
+        }
+
+        @Override
+        public boolean isActive(String jti) {
+            return accessRows.contains(jti);
+        }
+
+        @Override
+        public boolean revoke(String jti, String clientId) {
+            return accessRows.remove(jti);
+        }
+    };
+
+    private final Grants grants = new Grants() {
+        @Override
+        public void create(Grant created) {
+            throw new AssertionError("no grant is created by a refresh");
+        }
+
+        @Override
+        public void create(Transaction tx, Grant created) {
+            throw new AssertionError("no grant is created by a refresh");
+        }
+
+        @Override
+        public Optional<Grant> find(UUID id) {
+            return grant.id().equals(id) && !revokedGrants.contains(id.toString()) ? Optional.of(grant)
+                    : Optional.empty();
+        }
+
+        @Override
+        public Optional<Grant> findByAccessToken(String jti) {
+            return Optional.empty();
+        }
+
+        @Override
+        public void revoke(UUID id, String reason) {
+            revokedGrants.add(id.toString());
+        }
+
+        @Override
+        public int revokeBySession(UUID ssoSessionId, String keepScope, String reason) {
+            return 0;
+        }
+    };
+
+    private final Users users = new Users() {
+        @Override
+        public Optional<User> findByUsername(String username) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<User> find(UUID id) {
+            return user.id().equals(id) ? Optional.of(user) : Optional.empty();
+        }
+
+        @Override
+        public boolean createIfAbsent(User created) {
+            return false;
+        }
+
+        @Override
+        public void updatePasswordHash(UUID id, String passwordHash) {
+        }
+
+        @Override
+        public List<User> list() {
+            return List.of(user);
+        }
+
+        @Override
+        public boolean setEnabled(UUID id, boolean enabled) {
+            return false;
+        }
+
+        @Override
+        public boolean delete(UUID id) {
+            return false;
+        }
+    };
+
+    private final AuditLog auditLog = new AuditLog() {
+        @Override
+        public void record(AuditEvent event) {
+            audit.add(event.type());
+        }
+
+        @Override
+        public List<AuditEvent> recent(int limit) {
+            return List.of();
+        }
+    };
+
+    private final RefreshTokenGrant handler;
+
+    RefreshTokenGrantTest() {
+        IdentitySettings settings = IdentitySettings.from(SettingsSource.of(Map.of(
+                "IDENTITY_ISSUER", "https://id.example/identity")));
+        SigningKeys keys = new SigningKeys(new InMemorySigningKeyStore(), Optional.empty()).initialize();
+        TokenResponseIssuer responses = new TokenResponseIssuer(new TokenIssuer(settings, keys, Clock.systemUTC()),
+                accessTokens, refreshTokens, session -> Optional.empty(), Duration.ofDays(1), Clock.systemUTC());
+        handler = new RefreshTokenGrant(transactions, refreshTokens, grants, users, responses, auditLog,
+                Clock.systemUTC());
+        refreshRows.put(Hashes.sha256Base64Url(TOKEN), new RefreshTokens.StoredRefreshToken(
+                Hashes.sha256Base64Url(TOKEN), grant.id(), now, now.plus(Duration.ofHours(1)), null));
+    }
+
+    @Test
+    void refreshWithInvalidScopeThenTokenNotSpentAndRetryIsNoReuse() {
+        assertThatThrownBy(() -> handler.handle(request(Map.of("scope", "openid profile email"))))
+                .isInstanceOfSatisfying(OAuthException.class,
+                        e -> assertThat(e.error()).isEqualTo(OAuthError.INVALID_SCOPE));
+        assertThat(refreshRows.get(Hashes.sha256Base64Url(TOKEN)).rotatedAt()).isNull();
+
+        Map<String, Object> retry = handler.handle(request(Map.of()));
+        assertThat(retry).containsKeys("access_token", "refresh_token");
+        assertThat(revokedGrants).isEmpty();
+        assertThat(audit).containsExactly(AuditEvent.Type.TOKEN_REFRESHED);
+    }
+
+    @Test
+    void refreshWhoseIssueStepFailsThenRolledBackAndRetryWorks() {
+        failNextAccessToken = true;
+        assertThatThrownBy(() -> handler.handle(request(Map.of()))).isInstanceOf(StoreException.class);
+        // the rotation went with the failed transaction; nothing new exists
+        assertThat(refreshRows).hasSize(1);
+        assertThat(refreshRows.get(Hashes.sha256Base64Url(TOKEN)).rotatedAt()).isNull();
+        assertThat(accessRows).isEmpty();
+
+        Map<String, Object> retry = handler.handle(request(Map.of()));
+        assertThat(accessRows).hasSize(1);
+        assertThat(refreshRows).hasSize(2).containsKey(Hashes.sha256Base64Url((String) retry.get("refresh_token")));
+        assertThat(revokedGrants).isEmpty();
+    }
+
+    @Test
+    void refreshWhenTokenAlreadyRotatedThenGrantRevokedWhateverTheScope() {
+        handler.handle(request(Map.of()));
+        assertThatThrownBy(() -> handler.handle(request(Map.of("scope", "openid profile email"))))
+                .isInstanceOfSatisfying(OAuthException.class,
+                        e -> assertThat(e.error()).isEqualTo(OAuthError.INVALID_GRANT));
+        assertThat(revokedGrants).containsExactly(grant.id().toString());
+        assertThat(audit).containsExactly(AuditEvent.Type.TOKEN_REFRESHED, AuditEvent.Type.REFRESH_TOKEN_REUSED);
+    }
+
+    private TokenRequest request(Map<String, String> more) {
+        MultivaluedHashMap<String, String> form = new MultivaluedHashMap<>();
+        form.putSingle("grant_type", "refresh_token");
+        form.putSingle("refresh_token", TOKEN);
+        more.forEach(form::putSingle);
+        return new TokenRequest("refresh_token", Parameters.of(form), client, "203.0.113.7");
+    }
+}
