@@ -121,7 +121,8 @@ public final class JdbcAuditLog implements AuditLog, AuditTrail {
             if (!chain.isKeyed() && head.chainVersion() == AuditChain.KEYED) {
                 throw keyedChainWithoutKey();
             }
-            if (chain.isKeyed() && head.chainVersion() == AuditChain.UNKEYED && rechain(connection, head).isPresent()) {
+            if (chain.isKeyed() && head.chainVersion() == AuditChain.UNKEYED) {
+                rechain(connection, head);
                 head = lockHead(connection);
             }
             String prevHash = head.lastHash();
@@ -171,7 +172,7 @@ public final class JdbcAuditLog implements AuditLog, AuditTrail {
      * Re-chains the unkeyed rows with the key, under the locked head, when their unkeyed chain is intact; an unkeyed
      * chain that is already broken is left as it is (verify reports it) rather than sealed as if it were sound.
      *
-     * @return what was done, for the audit trail; empty when nothing was re-chained
+     * @return what was done, for the audit trail; empty when no row was re-chained
      */
     private Optional<String> rechain(Connection connection, Head head) throws SQLException {
         List<AuditRecord> rows = new ArrayList<>();
@@ -213,9 +214,11 @@ public final class JdbcAuditLog implements AuditLog, AuditTrail {
             s.executeBatch();
         }
         moveHead(connection, old.lastId(), prevHash);
-        String detail = rows.isEmpty() ? "audit chain keyed with IDENTITY_AUDIT_KEY (it was empty)"
-                : rows.size() + " rows written without IDENTITY_AUDIT_KEY verified and re-chained with it, up to row "
-                        + old.lastId();
+        if (rows.isEmpty()) {
+            return Optional.empty(); // a new trail: keyed from its first row, nothing to tell
+        }
+        String detail = rows.size() + " rows written without IDENTITY_AUDIT_KEY verified and re-chained with it, "
+                + "up to row " + old.lastId();
         STARTUP.log(Level.INFO, "Audit trail: " + detail);
         return Optional.of(detail);
     }
