@@ -160,6 +160,64 @@ class AuditTrailIT {
     }
 
     @Test
+    void attackerWhoRechainsEditedRowWithoutKeyIsDetectedByTheEndpointAndTheCommand() throws Exception {
+        Flows.signIn(Map.of());
+        try (Connection db = PostgresExtension.dataSource().getConnection(); Statement sql = db.createStatement()) {
+            long edited;
+            try (ResultSet last = sql.executeQuery("SELECT max(id) - 1 FROM audit_event")) {
+                last.next();
+                edited = last.getLong(1);
+            }
+            List<String> restore = new ArrayList<>();
+            try (ResultSet rows = sql.executeQuery("SELECT id, detail, prev_hash, row_hash FROM audit_event "
+                    + "WHERE id >= " + edited + " ORDER BY id")) {
+                while (rows.next()) {
+                    restore.add("UPDATE audit_event SET detail = " + (rows.getString(2) == null ? "NULL"
+                            : "'" + rows.getString(2).replace("'", "''") + "'") + ", prev_hash = '" + rows.getString(3)
+                            + "', row_hash = '" + rows.getString(4) + "' WHERE id = " + rows.getLong(1));
+                }
+            }
+            try (ResultSet head = sql.executeQuery("SELECT last_id, last_hash, head_mac FROM audit_chain_head")) {
+                head.next();
+                restore.add("UPDATE audit_chain_head SET last_id = " + head.getLong(1) + ", last_hash = '"
+                        + head.getString(2) + "', head_mac = '" + head.getString(3) + "'");
+            }
+            sql.execute("ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only");
+            try {
+                // edit a row, then hash it and every later row again with V4's function, and move the head
+                sql.execute("UPDATE audit_event SET detail = 'nothing happened' WHERE id = " + edited);
+                sql.execute("""
+                        DO $$
+                        DECLARE
+                            r    audit_event%%ROWTYPE;
+                            prev text := (SELECT row_hash FROM audit_event WHERE id < %d ORDER BY id DESC LIMIT 1);
+                        BEGIN
+                            FOR r IN SELECT * FROM audit_event WHERE id >= %d ORDER BY id LOOP
+                                UPDATE audit_event SET prev_hash = prev,
+                                       row_hash = audit_event_hash(prev, r.id, r.occurred_at, r.event_type, r.outcome,
+                                           r.client_id, r.user_id, r.username, r.remote_address, r.detail, r.login_id)
+                                 WHERE id = r.id
+                                RETURNING row_hash INTO prev;
+                            END LOOP;
+                            UPDATE audit_chain_head SET last_id = (SELECT max(id) FROM audit_event), last_hash = prev;
+                        END
+                        $$""".formatted(edited, edited));
+                JsonNode rechained = admin("admin/audit/verify");
+                assertThat(rechained.get("status").asText()).isEqualTo("broken");
+                assertThat(rechained.get("broken_row_id").asLong()).isEqualTo(edited);
+                assertThat(rechained.get("problem").asText()).contains("row " + edited + " was altered");
+                assertThat(command("verify")).isEqualTo(AuditCommand.BROKEN);
+            } finally {
+                for (String statement : restore) {
+                    sql.execute(statement);
+                }
+                sql.execute(ENABLE_TRIGGER);
+            }
+        }
+        assertThat(admin("admin/audit/verify").get("status").asText()).as("restored").isEqualTo("ok");
+    }
+
+    @Test
     void auditEventWhenUpdatedOrDeletedWithTriggerEnabledThenRefused() throws Exception {
         try (Connection db = PostgresExtension.dataSource().getConnection(); Statement sql = db.createStatement()) {
             new JdbcAuditLog(PostgresExtension.dataSource(),

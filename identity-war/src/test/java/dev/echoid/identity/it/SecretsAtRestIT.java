@@ -84,6 +84,37 @@ class SecretsAtRestIT {
     }
 
     @Test
+    void signingKeyRowPairingAPlantedPublicKeyWithACopiedSealedPrivateKeyIsRefused() throws Exception {
+        DataSource database = FreshDatabase.migrated("secrets_pairing");
+        SigningKeys running = new SigningKeys(new JdbcSigningKeyStore(database), Optional.of(kek)).initialize();
+        String genuine = running.signingKey().kid();
+
+        // the attacker cannot seal, but can copy the provider's sealed private key next to a public key of their own:
+        // the JWKS would then vouch for the attacker's key
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        KeyPair planted = generator.generateKeyPair();
+        String plantedKid = thumbprint((RSAPublicKey) planted.getPublic());
+        try (Connection connection = database.getConnection(); PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO signing_key (kid, algorithm, public_key, private_key, created_at, not_before) "
+                        + "SELECT ?, 'RS256', ?, private_key, ?, ? FROM signing_key WHERE kid = ?")) {
+            Timestamp now = Timestamp.from(Instant.now().plusMillis(5));
+            insert.setString(1, plantedKid);
+            insert.setBytes(2, planted.getPublic().getEncoded());
+            insert.setTimestamp(3, now);
+            insert.setTimestamp(4, now);
+            insert.setString(5, genuine);
+            assertThat(insert.executeUpdate()).isEqualTo(1);
+        }
+        Thread.sleep(20);
+
+        assertThatThrownBy(() -> new SigningKeys(new JdbcSigningKeyStore(database), Optional.of(kek)).initialize())
+                .hasMessageContaining(plantedKid).hasMessageContaining("does not belong to its public key");
+        assertThatThrownBy(running::reload).hasMessageContaining("does not belong");
+        assertThat(kids(running.jwks())).contains(genuine).doesNotContain(plantedKid);
+    }
+
+    @Test
     void unsealedTotpSecretIsRefusedOnceKeyIsSet() throws Exception {
         DataSource database = FreshDatabase.migrated("secrets_totp");
         User victim = new User(UUID.randomUUID(), "victim", "not-a-hash", "Victim", "victim@example.com", false,
