@@ -145,6 +145,10 @@ class KeysAndAuditCommandsIT {
         JsonNode answer = JSON.readTree(wrong.out());
         assertThat(answer.get("status").asText()).isEqualTo("unverified");
         assertThat(answer.get("problem").asText()).startsWith("the audit key does not match the chain");
+        Cli.Run change = cli.with("IDENTITY_AUDIT_KEY", TestDatabase.randomKey()).run("client", "delete", "echo",
+                "--yes");
+        assertThat(change.status()).as("no change recorded under another key").isEqualTo(3);
+        assertThat(change.err()).contains("IDENTITY_AUDIT_KEY does not match the audit chain");
         assertThat(cli.run("audit", "verify").status()).as("the right key").isZero();
     }
 

@@ -110,7 +110,8 @@ public final class AuditChain {
         return HexFormat.of().formatHex(mac(bytes.toByteArray()));
     }
 
-    private boolean headMacMatches(Long lastId, String lastHash, String headMac) {
+    /** Whether {@code headMac} is the MAC of that head under this chain's key (false without a key). */
+    public boolean headMacMatches(Long lastId, String lastHash, String headMac) {
         return isKeyed() && headMac != null && lastHash != null && sameText(headMac(lastId, lastHash), headMac);
     }
 

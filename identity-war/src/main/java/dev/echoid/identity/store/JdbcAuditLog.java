@@ -42,6 +42,7 @@ public final class JdbcAuditLog implements AuditLog, AuditTrail {
     private static final String RECHAIN = "UPDATE audit_event SET prev_hash = ?, row_hash = ?, chain_version = ? "
             + "WHERE id = ? AND chain_version = " + AuditChain.UNKEYED;
     private static final String ALL = "SELECT " + COLUMNS + " FROM audit_event ORDER BY id";
+    private static final String ONE = "SELECT " + COLUMNS + " FROM audit_event WHERE id = ?";
     private static final String RECENT = "SELECT " + COLUMNS + " FROM audit_event ORDER BY id DESC LIMIT ?";
     private static final String BY_LOGIN = "SELECT " + COLUMNS + " FROM audit_event WHERE login_id = ? ORDER BY id";
     private static final String RANGE = " AND occurred_at >= coalesce(?, '-infinity'::timestamptz)"
@@ -83,9 +84,9 @@ public final class JdbcAuditLog implements AuditLog, AuditTrail {
 
     /**
      * At start-up: with the key, re-chains the rows written before it (once, after checking their unkeyed chain is
-     * intact) and records that; without it, refuses a chain that is keyed.
+     * intact) and records that, or checks that a keyed chain is keyed with it; without it, refuses a keyed chain.
      *
-     * @throws IllegalStateException without the key when the chain is keyed
+     * @throws IllegalStateException without the key when the chain is keyed, or with a key that is not the chain's
      */
     public void prepare() {
         Optional<String> rechained = sql.transaction(Connection.TRANSACTION_READ_COMMITTED, connection -> {
@@ -96,7 +97,11 @@ public final class JdbcAuditLog implements AuditLog, AuditTrail {
                 }
                 return Optional.<String>empty();
             }
-            return head.chainVersion() == AuditChain.UNKEYED ? rechain(connection, head) : Optional.<String>empty();
+            if (head.chainVersion() == AuditChain.UNKEYED) {
+                return rechain(connection, head);
+            }
+            requireMatchingKey(connection, head);
+            return Optional.<String>empty();
         });
         rechained.ifPresent(detail -> record(AuditEvent.success(AuditEvent.Type.AUDIT_CHAIN_KEYED, null, null, null,
                 null, detail)));
@@ -221,6 +226,32 @@ public final class JdbcAuditLog implements AuditLog, AuditTrail {
                 + "up to row " + old.lastId();
         STARTUP.log(Level.INFO, "Audit trail: " + detail);
         return Optional.of(detail);
+    }
+
+    /**
+     * Refuses a key that is not the chain's, so that a node given the wrong key does not extend the chain with rows
+     * no one can verify. A head whose MAC fails while its last row verifies was altered: verify reports it.
+     */
+    private void requireMatchingKey(Connection connection, Head head) throws SQLException {
+        if (chain.headMacMatches(head.lastId(), head.lastHash(), head.headMac())) {
+            return;
+        }
+        boolean lastRowVerifies = false;
+        if (head.lastId() != null) {
+            try (PreparedStatement s = connection.prepareStatement(ONE)) {
+                s.setLong(1, head.lastId());
+                try (ResultSet row = s.executeQuery()) {
+                    lastRowVerifies = row.next() && chain.hashMatches(map(row));
+                } catch (IllegalArgumentException unknownTypeOrOutcome) {
+                    lastRowVerifies = false;
+                }
+            }
+        }
+        if (!lastRowVerifies) {
+            throw new IllegalStateException("IDENTITY_AUDIT_KEY does not match the audit chain (neither its head nor "
+                    + "its last row verifies with it): give the key the trail was written with");
+        }
+        STARTUP.log(Level.ERROR, "The audit chain head was altered (its MAC does not match); verify reports it");
     }
 
     private static IllegalStateException keyedChainWithoutKey() {

@@ -98,9 +98,14 @@ class KeyedAuditChainIT {
         assertThat(command(settings, text, "verify")).isEqualTo(AuditCommand.FAILED);
         assertThat(text.toString(StandardCharsets.UTF_8)).startsWith("UNVERIFIED: the audit key does not match");
 
+        // a node given another key does not start extending the chain with rows no one could verify
+        JdbcAuditLog otherKey = new JdbcAuditLog(database, Optional.of(RandomTokens.bytes(32)));
+        assertThatThrownBy(otherKey::prepare).hasMessageContaining("IDENTITY_AUDIT_KEY does not match the audit chain");
+
         settings.put("IDENTITY_AUDIT_KEY", Base64.getEncoder().encodeToString(auditKey));
         assertThat(command(settings, new ByteArrayOutputStream(), "verify")).as("the right key")
                 .isEqualTo(AuditCommand.OK);
+        log(database).prepare();
     }
 
     @Test
