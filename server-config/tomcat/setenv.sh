@@ -13,8 +13,13 @@ CATALINA_OPTS="$CATALINA_OPTS -Djava.security.egd=file:/dev/./urandom"
 #   IDENTITY_DB_URL=jdbc:postgresql://db.example.com:5432/identity
 #   IDENTITY_DB_USER=identity
 #   IDENTITY_DB_PASSWORD=...
-# Recommended:
-#   IDENTITY_KEY_ENCRYPTION_KEY=$(openssl rand -base64 32)   # encrypts signing keys at rest; keep it safe
+#   IDENTITY_KEY_ENCRYPTION_KEY=...   # seals signing keys and TOTP secrets at rest
+#   IDENTITY_AUDIT_KEY=...            # keys the audit trail's hash chain (HMAC-SHA-256)
+# Outside dev mode the provider does not start without the two keys. Generate each once (openssl rand -base64 32),
+# keep them in a secrets file readable by Tomcat's user only, or in a secret store, and back them up apart from the
+# database: they are never in it, never in git, and without them the sealed keys cannot be read and the trail cannot
+# be verified. For example, with systemd: EnvironmentFile=/etc/echoid/secrets.env (mode 0600), or here:
+#   [ -r /etc/echoid/secrets.env ] && . /etc/echoid/secrets.env && export IDENTITY_KEY_ENCRYPTION_KEY IDENTITY_AUDIT_KEY
 # Required for echo-war:
 #   ECHO_ISSUER, ECHO_CLIENT_ID, ECHO_CLIENT_SECRET, ECHO_REDIRECT_URI
 export CATALINA_OPTS

@@ -1,6 +1,7 @@
 package dev.echoid.admin;
 
 import dev.echoid.identity.config.Database;
+import dev.echoid.identity.config.IdentitySettings;
 import dev.echoid.identity.config.InvalidSettingException;
 import dev.echoid.identity.config.SettingsSource;
 import dev.echoid.identity.store.AuditEvent;
@@ -30,6 +31,7 @@ final class AdminEnvironment implements AutoCloseable {
     private final InputStream stdin;
     private final Console console;
     private Database database;
+    private JdbcAuditLog auditLog;
 
     /**
      * @param console the terminal to prompt on, or null to read a password as one line of {@code stdin}
@@ -79,9 +81,41 @@ final class AdminEnvironment implements AutoCloseable {
         return database.dataSource();
     }
 
+    /** Whether {@code IDENTITY_DEV_MODE} is true: a development database, where the keys may be absent. */
+    boolean devMode() {
+        return settings.get(IdentitySettings.DEV_MODE).map(Boolean::parseBoolean).orElse(false);
+    }
+
+    /**
+     * The audit trail to write to: keyed with {@code IDENTITY_AUDIT_KEY}, as the provider writes it (required unless
+     * {@code IDENTITY_DEV_MODE} is true); rows written before the key are re-chained with it first.
+     */
+    synchronized JdbcAuditLog auditLog() {
+        if (auditLog == null) {
+            Optional<byte[]> key = IdentitySettings.auditKey(settings);
+            if (key.isEmpty() && !devMode()) {
+                throw new Unavailable(IdentitySettings.AUDIT_KEY + " is not set: give the provider's (the audit "
+                        + "trail is keyed with it; IDENTITY_DEV_MODE=true for a development database)", null);
+            }
+            JdbcAuditLog log = new JdbcAuditLog(dataSource(), key);
+            try {
+                log.prepare();
+            } catch (IllegalStateException e) {
+                throw new Unavailable(e.getMessage(), e);
+            }
+            auditLog = log;
+        }
+        return auditLog;
+    }
+
+    /** The audit trail to read and verify: keyed when the key is given; verify says so when it is not. */
+    JdbcAuditLog auditTrail() {
+        return new JdbcAuditLog(dataSource(), IdentitySettings.auditKey(settings));
+    }
+
     /** Records an operator's change in the audit trail; the detail names the tool and the OS user. */
     void audit(AuditEvent.Type type, String clientId, UUID userId, String username, String detail) {
-        new JdbcAuditLog(dataSource()).record(AuditEvent.success(type, clientId, userId, username, null,
+        auditLog().record(AuditEvent.success(type, clientId, userId, username, null,
                 detail + " (identity-admin, OS user " + System.getProperty("user.name") + ")"));
     }
 

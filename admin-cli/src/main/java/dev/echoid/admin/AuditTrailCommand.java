@@ -6,7 +6,6 @@ import dev.echoid.identity.audit.AuditQuery;
 import dev.echoid.identity.store.AuditRecord;
 import dev.echoid.identity.store.AuditTrail;
 import dev.echoid.identity.store.AuditTrail.Verification;
-import dev.echoid.identity.store.JdbcAuditLog;
 import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -40,7 +39,8 @@ final class AuditTrailCommand implements Runnable {
 
     @Command(name = "verify", description = {"Checks the whole hash chain: prints OK, the row count and the last "
             + "row's hash (keep it elsewhere), or BROKEN at row N and what is wrong there.",
-        "Exit status 1 when the chain is broken."})
+        "Needs IDENTITY_AUDIT_KEY (the provider's): the chain is an HMAC under it.",
+        "Exit status 1 when the chain is broken, 3 when it cannot be verified (the key not set, or not the chain's)."})
     int verify(@Option(names = "--json", description = "print JSON") boolean json) {
         Verification verification = trail().verify();
         if (json) {
@@ -48,7 +48,11 @@ final class AuditTrailCommand implements Runnable {
         } else {
             out().print(AuditCommand.verificationText(verification));
         }
-        return verification.intact() ? ExitStatus.OK : ExitStatus.FAILED;
+        return switch (verification.status()) {
+            case OK -> ExitStatus.OK;
+            case BROKEN -> ExitStatus.FAILED;
+            case UNVERIFIED -> ExitStatus.UNAVAILABLE;
+        };
     }
 
     @Command(name = "login", description = "Prints every event of one sign-in, in order.")
@@ -92,7 +96,7 @@ final class AuditTrailCommand implements Runnable {
     }
 
     private AuditTrail trail() {
-        return new JdbcAuditLog(root.environment.dataSource());
+        return root.environment.auditTrail();
     }
 
     private PrintWriter out() {

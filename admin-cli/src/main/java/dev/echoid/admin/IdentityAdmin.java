@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
@@ -25,17 +26,19 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         usageHelpAutoWidth = true,
         description = {
-            "Administers the EchoID identity provider: users, clients, signing keys, audit trail.",
+            "Administers the EchoID identity provider: users, clients, signing keys, secrets, audit trail.",
             "Database: IDENTITY_DB_URL, IDENTITY_DB_USER, IDENTITY_DB_PASSWORD (environment), migrated first.",
-            "IDENTITY_KEY_ENCRYPTION_KEY, IDENTITY_PASSWORD_MIN_LENGTH, IDENTITY_KEY_PUBLISH_DELAY_SECONDS are "
+            "IDENTITY_KEY_ENCRYPTION_KEY and IDENTITY_AUDIT_KEY (the provider's; required unless "
+                    + "IDENTITY_DEV_MODE=true), IDENTITY_PASSWORD_MIN_LENGTH, IDENTITY_KEY_PUBLISH_DELAY_SECONDS are "
                     + "honoured as by the provider."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
             "0:done",
             "1:the operation failed (not found, exists, invalid, audit chain broken)",
             "2:usage error",
-            "3:database unreachable, or its settings missing or wrong"},
-        subcommands = {UserCommand.class, ClientCommand.class, KeysCommand.class, AuditTrailCommand.class})
+            "3:database unreachable, or its settings or keys missing or wrong (audit chain cannot be verified)"},
+        subcommands = {UserCommand.class, ClientCommand.class, KeysCommand.class, SecretsCommand.class,
+            AuditTrailCommand.class})
 public final class IdentityAdmin implements Runnable {
 
     final AdminEnvironment environment;
@@ -66,12 +69,42 @@ public final class IdentityAdmin implements Runnable {
         CommandLine commandLine = new CommandLine(new IdentityAdmin(environment));
         commandLine.setExecutionExceptionHandler(new ExitStatus());
         commandLine.setParameterExceptionHandler(new UsageErrors());
+        commandLine.setExecutionStrategy(parseResult -> {
+            if (changes(parseResult)) {
+                try {
+                    // before the change, not after: no operator's change may go unrecorded, or recorded unkeyed
+                    environment.auditLog();
+                } catch (RuntimeException e) {
+                    throw new CommandLine.ExecutionException(commandLine, e.getMessage(), e);
+                }
+            }
+            return new CommandLine.RunLast().execute(parseResult);
+        });
         return commandLine;
+    }
+
+    /** The commands that only read (everything else changes something, recorded in the audit trail). */
+    private static final java.util.Set<String> READ_ONLY = java.util.Set.of("user list", "client list", "keys list",
+            "audit verify", "audit login", "audit user", "audit client");
+
+    private static boolean changes(ParseResult parseResult) {
+        java.util.List<CommandLine> commands = parseResult.asCommandLineList();
+        for (CommandLine command : commands) {
+            if (command.isUsageHelpRequested() || command.isVersionHelpRequested()) {
+                return false;
+            }
+        }
+        CommandLine last = commands.get(commands.size() - 1);
+        if (last.getCommandSpec().parent() == null || !last.getSubcommands().isEmpty()) {
+            return false; // no command: the usage error says so
+        }
+        String name = last.getCommandSpec().parent().name() + " " + last.getCommandSpec().name();
+        return !READ_ONLY.contains(name);
     }
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: user, client, keys or audit");
+        throw new ParameterException(spec.commandLine(), "Missing command: user, client, keys, secrets or audit");
     }
 
     /** The project version, from version.properties (filtered by Maven). */

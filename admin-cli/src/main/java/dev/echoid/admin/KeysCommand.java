@@ -62,9 +62,15 @@ final class KeysCommand implements Runnable {
     @Command(name = "rotate", description = {
         "Adds a signing key for ALG: published in the JWKS now, signing after IDENTITY_KEY_PUBLISH_DELAY_SECONDS "
                 + "(default 600). When an upcoming key already exists it is shown and none is added.",
-        "The private key is sealed with IDENTITY_KEY_ENCRYPTION_KEY when set: give the provider's value."})
+        "The private key is sealed with IDENTITY_KEY_ENCRYPTION_KEY: give the provider's value (required unless "
+                + "IDENTITY_DEV_MODE=true)."})
     int rotate(@Option(names = "--alg", required = true, paramLabel = "ALG",
             description = "${COMPLETION-CANDIDATES}") SigningAlgorithm algorithm) {
+        if (IdentitySettings.keyEncryptionKey(root.environment.settings()).isEmpty() && !root.environment.devMode()) {
+            // the provider refuses an unsealed key once its key is set: never write one outside dev mode
+            throw new Unavailable(IdentitySettings.KEY_ENCRYPTION_KEY + " is not set: the new key would be stored "
+                    + "unsealed (give the provider's key; IDENTITY_DEV_MODE=true for a development database)", null);
+        }
         Rotation rotation = signingKeys().rotate(algorithm.name());
         KeyInfo key = rotation.key();
         PrintWriter out = spec.commandLine().getOut();

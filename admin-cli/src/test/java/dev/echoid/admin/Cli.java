@@ -28,6 +28,12 @@ final class Cli {
         return cli;
     }
 
+    Cli without(String name) {
+        Cli cli = new Cli(settings);
+        cli.settings.remove(name);
+        return cli;
+    }
+
     Run run(String... args) {
         return runWithInput("", args);
     }

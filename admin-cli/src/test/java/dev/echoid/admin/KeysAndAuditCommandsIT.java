@@ -46,15 +46,24 @@ class KeysAndAuditCommandsIT {
     @Test
     void rotateWithAKeyEncryptionKeyThenKeysOpenOnlyWithThatKey() {
         TestDatabase database = TestDatabase.fresh();
-        String kek = Base64.getEncoder().encodeToString(new byte[32]);
-        Cli sealed = new Cli(database.settings()).with("IDENTITY_KEY_ENCRYPTION_KEY", kek);
+        Cli sealed = new Cli(database.settings());
         assertThat(sealed.run("keys", "rotate", "--alg", "RS256").status()).isZero();
         assertThat(sealed.run("keys", "list").status()).isZero();
 
-        Cli.Run withoutKey = new Cli(database.settings()).run("keys", "list");
+        Cli.Run withoutKey = new Cli(database.settings()).without("IDENTITY_KEY_ENCRYPTION_KEY").run("keys", "list");
 
         assertThat(withoutKey.status()).isEqualTo(3);
         assertThat(withoutKey.err()).contains("IDENTITY_KEY_ENCRYPTION_KEY");
+        Cli.Run otherKey = new Cli(database.settings())
+                .with("IDENTITY_KEY_ENCRYPTION_KEY", Base64.getEncoder().encodeToString(new byte[32]))
+                .run("keys", "list");
+        assertThat(otherKey.status()).isEqualTo(3);
+        assertThat(otherKey.err()).contains("IDENTITY_KEY_ENCRYPTION_KEY");
+        // outside dev mode no key is written unsealed
+        Cli.Run rotateWithoutKey = new Cli(database.settings()).without("IDENTITY_KEY_ENCRYPTION_KEY")
+                .run("keys", "rotate", "--alg", "ES256");
+        assertThat(rotateWithoutKey.status()).isEqualTo(3);
+        assertThat(rotateWithoutKey.err()).contains("IDENTITY_KEY_ENCRYPTION_KEY is not set");
         Cli.Run badKey = new Cli(database.settings()).with("IDENTITY_KEY_ENCRYPTION_KEY", "c2hvcnQ=")
                 .run("keys", "list");
         assertThat(badKey.status()).isEqualTo(3);
@@ -100,6 +109,47 @@ class KeysAndAuditCommandsIT {
         Cli.Run brokenJson = cli.run("audit", "verify", "--json");
         assertThat(brokenJson.status()).isEqualTo(1);
         assertThat(JSON.readTree(brokenJson.out()).get("status").asText()).isEqualTo("broken");
+    }
+
+    @Test
+    void verifyWithoutKeySaysSo() throws Exception {
+        TestDatabase database = TestDatabase.fresh();
+        Cli cli = new Cli(database.settings());
+        assertThat(cli.run("client", "create", "echo", "--redirect-uri", "https://echo.example/cb").status())
+                .isZero();
+
+        Cli.Run text = cli.without("IDENTITY_AUDIT_KEY").run("audit", "verify");
+        assertThat(text.status()).isEqualTo(3);
+        assertThat(text.out()).isEqualTo("UNVERIFIED: cannot verify: IDENTITY_AUDIT_KEY not set\n");
+        Cli.Run json = cli.without("IDENTITY_AUDIT_KEY").run("audit", "verify", "--json");
+        assertThat(json.status()).isEqualTo(3);
+        JsonNode answer = JSON.readTree(json.out());
+        assertThat(answer.get("status").asText()).isEqualTo("unverified");
+        assertThat(answer.get("problem").asText()).isEqualTo("cannot verify: IDENTITY_AUDIT_KEY not set");
+        // and no change is made without it (it would go unrecorded, or unkeyed)
+        Cli.Run refused = cli.without("IDENTITY_AUDIT_KEY").run("client", "delete", "echo", "--yes");
+        assertThat(refused.status()).isEqualTo(3);
+        assertThat(refused.err()).contains("IDENTITY_AUDIT_KEY is not set");
+        assertThat(cli.run("client", "list").out()).as("not deleted").contains("echo");
+    }
+
+    @Test
+    void verifyWithWrongKeySaysSo() throws Exception {
+        TestDatabase database = TestDatabase.fresh();
+        Cli cli = new Cli(database.settings());
+        assertThat(cli.run("client", "create", "echo", "--redirect-uri", "https://echo.example/cb").status())
+                .isZero();
+
+        Cli.Run wrong = cli.with("IDENTITY_AUDIT_KEY", TestDatabase.randomKey()).run("audit", "verify", "--json");
+        assertThat(wrong.status()).isEqualTo(3);
+        JsonNode answer = JSON.readTree(wrong.out());
+        assertThat(answer.get("status").asText()).isEqualTo("unverified");
+        assertThat(answer.get("problem").asText()).startsWith("the audit key does not match the chain");
+        Cli.Run change = cli.with("IDENTITY_AUDIT_KEY", TestDatabase.randomKey()).run("client", "delete", "echo",
+                "--yes");
+        assertThat(change.status()).as("no change recorded under another key").isEqualTo(3);
+        assertThat(change.err()).contains("IDENTITY_AUDIT_KEY does not match the audit chain");
+        assertThat(cli.run("audit", "verify").status()).as("the right key").isZero();
     }
 
     @Test

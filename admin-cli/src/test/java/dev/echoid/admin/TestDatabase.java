@@ -21,9 +21,17 @@ final class TestDatabase {
     private static EmbeddedPostgres postgres;
 
     private final String name;
+    private final String keyEncryptionKey = randomKey();
+    private final String auditKey = randomKey();
 
     private TestDatabase(String name) {
         this.name = name;
+    }
+
+    static String randomKey() {
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        return java.util.Base64.getEncoder().encodeToString(key);
     }
 
     static TestDatabase fresh() {
@@ -37,11 +45,16 @@ final class TestDatabase {
         return new TestDatabase(name);
     }
 
-    /** The provider's settings for this database, as the environment would give them. */
+    /**
+     * The provider's settings for this database, as the environment would give them outside dev mode: with its two
+     * keys, random for each database (never committed).
+     */
     Map<String, String> settings() {
         return Map.of("IDENTITY_DB_URL", server().getJdbcUrl("postgres", name),
                 "IDENTITY_DB_USER", "postgres",
-                "IDENTITY_DB_PASSWORD", "postgres");
+                "IDENTITY_DB_PASSWORD", "postgres",
+                "IDENTITY_KEY_ENCRYPTION_KEY", keyEncryptionKey,
+                "IDENTITY_AUDIT_KEY", auditKey);
     }
 
     /** The database as its owner (a superuser, who can switch the audit trigger off). */

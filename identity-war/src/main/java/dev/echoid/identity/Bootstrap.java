@@ -37,7 +37,7 @@ public class Bootstrap implements ServletContextListener {
         ServletContext context = event.getServletContext();
         SettingsSource source = SettingsSource.standard(context::getInitParameter);
         try {
-            IdentitySettings settings = IdentitySettings.from(source);
+            IdentitySettings settings = IdentitySettings.from(source).requireSecretsOutsideDevMode();
             LogFormat logFormat = LogFormat.from(source);
             metrics = Metrics.from(source);
             database = Database.open(source, metrics.registry());

@@ -39,6 +39,7 @@ import dev.echoid.identity.store.JdbcConsents;
 import dev.echoid.identity.store.JdbcPendingConsents;
 import dev.echoid.identity.store.JdbcGrants;
 import dev.echoid.identity.store.JdbcRefreshTokens;
+import dev.echoid.identity.store.JdbcSealedSecrets;
 import dev.echoid.identity.store.JdbcSsoSessions;
 import dev.echoid.identity.store.JdbcSigningKeyStore;
 import dev.echoid.identity.store.JdbcTransactions;
@@ -99,12 +100,14 @@ public final class IdentityProvider {
         this.databaseStatus = new JdbcDatabaseStatus(dataSource);
         this.clients = new JdbcClients(dataSource);
         this.users = new JdbcUsers(dataSource);
-        JdbcAuditLog auditLog = new JdbcAuditLog(dataSource, logFormat);
+        JdbcAuditLog auditLog = new JdbcAuditLog(dataSource, settings.auditKey(), logFormat);
+        auditLog.prepare();
         this.audit = new AuditMeters(auditLog, metrics);
         this.auditTrail = auditLog;
         this.grants = new JdbcGrants(dataSource);
         this.refreshTokens = new JdbcRefreshTokens(dataSource);
         this.accessTokens = new JdbcAccessTokens(dataSource);
+        refuseUnsealedSecrets(settings, new JdbcSealedSecrets(dataSource));
         this.signingKeys = new SigningKeys(new JdbcSigningKeyStore(dataSource), settings.keyEncryptionKey(), clock,
                 settings.keyRotation().publishDelay(), settings.maxTokenLifetime()).initialize();
         TokenIssuer issuer = new TokenIssuer(settings, signingKeys, clock);
@@ -126,7 +129,7 @@ public final class IdentityProvider {
                 metrics::lockout);
         this.authenticator = new Authenticator(users, hasher, audit, bruteForce);
         this.secondFactor = new SecondFactor(new JdbcTotpCredentials(dataSource),
-                new Sealer(settings.keyEncryptionKey(), "echoid totp secret v1"), bruteForce, audit,
+                Sealer.forTotpSecrets(settings.keyEncryptionKey()), bruteForce, audit,
                 settings.loginPolicy().mfaRequired(), clock);
         this.idTokenHints = new IdTokenHints(settings, signingKeys);
         this.backchannelLogout = new BackchannelLogout(ssoSessions, issuer, audit);
@@ -137,6 +140,20 @@ public final class IdentityProvider {
         this.sessionTermination = new SessionTermination(singleSignOn, grants, backchannelLogout, audit);
         this.readiness = Readiness.of(databaseStatus, database, signingKeys);
         metrics.activeSessions(() -> ssoSessions.countActive(clock.instant(), settings.sessionIdleTtl()), clock);
+    }
+
+    /** Always sealed: once the key is set, the provider does not start on secrets stored in plain form. */
+    private static void refuseUnsealedSecrets(IdentitySettings settings, JdbcSealedSecrets secrets) {
+        if (settings.keyEncryptionKey().isEmpty()) {
+            return;
+        }
+        JdbcSealedSecrets.Count unsealed = secrets.unsealed();
+        if (!unsealed.none()) {
+            throw new IllegalStateException(unsealed.signingKeys() + " signing key(s) and " + unsealed.totpSecrets()
+                    + " TOTP secret(s) are stored unsealed while IDENTITY_KEY_ENCRYPTION_KEY is set: refused. If they "
+                    + "were stored before the key was set, seal them with " + Sealer.SEAL_COMMAND + " (same key); "
+                    + "otherwise someone wrote them into the database");
+        }
     }
 
     public static IdentityProvider from(ServletContext context) {

@@ -92,4 +92,39 @@ class IdentitySettingsTest {
         more.put(name, value);
         return more;
     }
+
+    @Test
+    void providerOutsideDevModeRefusesToStartWithoutKeyEncryptionKey() {
+        assertThatThrownBy(() -> IdentitySettings.from(SettingsSource.of(Map.of(
+                "IDENTITY_ISSUER", "https://id.example/identity", "IDENTITY_AUDIT_KEY", randomKey())))
+                .requireSecretsOutsideDevMode())
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("IDENTITY_KEY_ENCRYPTION_KEY is required outside dev mode");
+    }
+
+    @Test
+    void providerOutsideDevModeRefusesToStartWithoutAuditKey() {
+        assertThatThrownBy(() -> IdentitySettings.from(SettingsSource.of(Map.of(
+                "IDENTITY_ISSUER", "https://id.example/identity", "IDENTITY_KEY_ENCRYPTION_KEY", randomKey())))
+                .requireSecretsOutsideDevMode())
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("IDENTITY_AUDIT_KEY is required outside dev mode");
+        assertThatThrownBy(() -> IdentitySettings.from(SettingsSource.of(Map.of(
+                "IDENTITY_ISSUER", "https://id.example/identity", "IDENTITY_KEY_ENCRYPTION_KEY", randomKey(),
+                "IDENTITY_AUDIT_KEY", "c2hvcnQ="))))
+                .hasMessageContaining("IDENTITY_AUDIT_KEY must be 32 bytes");
+    }
+
+    @Test
+    void devModeWithoutKeysStillStarts() {
+        IdentitySettings settings = IdentitySettings.from(SettingsSource.of(Map.of(
+                "IDENTITY_ISSUER", "http://localhost:9000/identity", "IDENTITY_DEV_MODE", "true")))
+                .requireSecretsOutsideDevMode();
+        assertThat(settings.keyEncryptionKey()).isEmpty();
+        assertThat(settings.auditKey()).isEmpty();
+    }
+
+    private static String randomKey() {
+        return java.util.Base64.getEncoder().encodeToString(dev.echoid.identity.security.RandomTokens.bytes(32));
+    }
 }

@@ -78,6 +78,10 @@ public final class DevServer implements AutoCloseable {
         }
     }
 
+    /** IDENTITY_KEY_ENCRYPTION_KEY and IDENTITY_AUDIT_KEY of the dev system, in the data directory. */
+    static final String KEY_ENCRYPTION_KEY_FILE = "identity-key-encryption-key";
+    static final String AUDIT_KEY_FILE = "identity-audit-key";
+
     private final Options options;
     private EmbeddedPostgres postgres;
     private Tomcat tomcat;
@@ -109,7 +113,12 @@ public final class DevServer implements AutoCloseable {
 
     private void startAll() throws IOException, LifecycleException {
         Files.createDirectories(options.dataDirectory());
-        clientSecret = readOrCreateSecret(options.dataDirectory().resolve("echo-client-secret"));
+        clientSecret = readOrCreateSecret(options.dataDirectory().resolve("echo-client-secret"),
+                Base64.getUrlEncoder().withoutPadding());
+        // secrets at rest, as outside dev mode: generated once, kept beside the data they protect, never in git
+        String keyEncryptionKey = readOrCreateSecret(options.dataDirectory().resolve(KEY_ENCRYPTION_KEY_FILE),
+                Base64.getEncoder());
+        String auditKey = readOrCreateSecret(options.dataDirectory().resolve(AUDIT_KEY_FILE), Base64.getEncoder());
 
         Map<String, String> database = new LinkedHashMap<>();
         if (options.databaseUrl().isPresent()) {
@@ -149,6 +158,8 @@ public final class DevServer implements AutoCloseable {
         identitySettings.put("IDENTITY_BOOTSTRAP_BACKCHANNEL_LOGOUT_URI", options.gateway() + "/backchannel-logout");
         // the gateway is the operator's own client: offline_access without a consent page (OIDC Core §11)
         identitySettings.put("IDENTITY_BOOTSTRAP_FIRST_PARTY", "true");
+        identitySettings.put("IDENTITY_KEY_ENCRYPTION_KEY", keyEncryptionKey);
+        identitySettings.put("IDENTITY_AUDIT_KEY", auditKey);
         identitySettings.putAll(options.settings());
         identitySettings.forEach(identity::addParameter);
 
@@ -213,13 +224,13 @@ public final class DevServer implements AutoCloseable {
         return war.toString();
     }
 
-    private static String readOrCreateSecret(Path file) throws IOException {
+    private static String readOrCreateSecret(Path file, Base64.Encoder encoding) throws IOException {
         if (Files.exists(file)) {
             return Files.readString(file, StandardCharsets.US_ASCII).trim();
         }
         byte[] bytes = new byte[32];
         new SecureRandom().nextBytes(bytes);
-        String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String secret = encoding.encodeToString(bytes);
         Files.writeString(file, secret, StandardCharsets.US_ASCII);
         try {
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
@@ -276,11 +287,14 @@ public final class DevServer implements AutoCloseable {
 
                  Demo user:           %s / %s
                  Gateway client:      %s (secret in %s)
+                 Provider keys:       %s, %s
                  Database:            %s
                  Press Ctrl-C to stop.
                 ==================================================================
                 """.formatted(options.gateway(), options.gateway(), options.issuer(), options.issuer(),
                 DEMO_USER, DEMO_PASSWORD, CLIENT_ID, options.dataDirectory().resolve("echo-client-secret"),
+                options.dataDirectory().resolve(KEY_ENCRYPTION_KEY_FILE),
+                options.dataDirectory().resolve(AUDIT_KEY_FILE),
                 options.databaseUrl().map(url -> "external, " + url)
                         .orElse("embedded PostgreSQL, data in " + options.dataDirectory().resolve("pgdata")));
     }

@@ -35,6 +35,13 @@ final class RunningSystem {
                 Optional.empty(), Optional.empty(), Optional.empty(), settings);
     }
 
+    /** 32 random bytes, base64: a key for IDENTITY_KEY_ENCRYPTION_KEY or IDENTITY_AUDIT_KEY. */
+    static String randomKey() {
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        return java.util.Base64.getEncoder().encodeToString(key);
+    }
+
     static Path temporaryDirectory() {
         try {
             return Files.createTempDirectory("echoid-it-");

@@ -33,6 +33,9 @@ class TwoNodesIT {
     private static final String SECRET = "two-nodes-client-secret";
     private static final String REDIRECT = "https://app.example/callback";
     private static final String ADMIN_TOKEN = "two-nodes-admin-token-0123456789abcdef";
+    // every node has the same two keys of secrets at rest (random here, never committed), as in production
+    private static final String KEY_ENCRYPTION_KEY = RunningSystem.randomKey();
+    private static final String AUDIT_KEY = RunningSystem.randomKey();
     private static EmbeddedPostgres postgres;
     private static DevServer nodeA;
     private static DevServer nodeB;
@@ -63,6 +66,8 @@ class TwoNodesIT {
         settings.put("IDENTITY_BOOTSTRAP_REDIRECT_URIS", REDIRECT);
         settings.put("IDENTITY_ADMIN_TOKEN", ADMIN_TOKEN);
         settings.put("IDENTITY_KEY_PUBLISH_DELAY_SECONDS", "2");
+        settings.put("IDENTITY_KEY_ENCRYPTION_KEY", KEY_ENCRYPTION_KEY);
+        settings.put("IDENTITY_AUDIT_KEY", AUDIT_KEY);
         DevServer.Options fresh = RunningSystem.freshOptions(RunningSystem.temporaryDirectory(), settings);
         return DevServer.start(new DevServer.Options(fresh.host(), fresh.identityPort(), fresh.echoPort(),
                 fresh.dataDirectory(), fresh.webapps(), Optional.of(postgres.getJdbcUrl("postgres", "postgres")),

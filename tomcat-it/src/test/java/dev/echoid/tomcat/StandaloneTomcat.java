@@ -131,6 +131,9 @@ public final class StandaloneTomcat implements BeforeAllCallback, AfterAllCallba
         settings.put("IDENTITY_DB_PASSWORD", "postgres");
         settings.put("IDENTITY_ISSUER", issuer());
         settings.put("IDENTITY_DEV_MODE", "true");
+        // the two keys of secrets at rest, from the environment as setenv.sh says (random here, never committed)
+        settings.put("IDENTITY_KEY_ENCRYPTION_KEY", keyEncryptionKey);
+        settings.put("IDENTITY_AUDIT_KEY", auditKey);
         settings.put("IDENTITY_BOOTSTRAP_USER", TomcatChecks.USER);
         settings.put("IDENTITY_BOOTSTRAP_PASSWORD", TomcatChecks.PASSWORD);
         settings.put("IDENTITY_BOOTSTRAP_CLIENT_ID", TomcatChecks.CLIENT_ID);
@@ -143,6 +146,15 @@ public final class StandaloneTomcat implements BeforeAllCallback, AfterAllCallba
         settings.put("ECHO_REDIRECT_URI", gateway() + "/callback");
         settings.put("ECHO_DEV_MODE", "true");
         return settings;
+    }
+
+    private final String keyEncryptionKey = randomKey();
+    private final String auditKey = randomKey();
+
+    private static String randomKey() {
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        return java.util.Base64.getEncoder().encodeToString(key);
     }
 
     /** A fresh start: no expanded WARs, compiled pages or logs from an earlier run; our own HTTP port. */

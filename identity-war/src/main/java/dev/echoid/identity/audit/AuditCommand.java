@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.echoid.identity.config.Database;
+import dev.echoid.identity.config.IdentitySettings;
 import dev.echoid.identity.config.InvalidSettingException;
 import dev.echoid.identity.config.SettingsSource;
 import dev.echoid.identity.store.AuditEvent;
@@ -16,13 +17,15 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
  * The audit trail from the command line: verify the hash chain, or print the events of one login, one user or one
- * client. Reads {@code IDENTITY_DB_URL}, {@code IDENTITY_DB_USER} and {@code IDENTITY_DB_PASSWORD} from the
- * environment (or Java system properties). Exit status: 0 done (chain intact), 1 chain broken, 2 usage error,
- * 3 the database could not be read.
+ * client. Reads {@code IDENTITY_DB_URL}, {@code IDENTITY_DB_USER}, {@code IDENTITY_DB_PASSWORD} and
+ * {@code IDENTITY_AUDIT_KEY} from the environment (or Java system properties). Exit status: 0 done (chain intact),
+ * 1 chain broken, 2 usage error, 3 the database could not be read or the chain could not be verified (the audit key
+ * not set, or not the chain's).
  *
  * <p>From the repository root: {@code mvn -q -pl identity-war compile exec:java@audit -Dexec.args="verify"}.
  */
@@ -39,8 +42,9 @@ public final class AuditCommand {
                    audit user <user-name-or-id> [--from <instant>] [--to <instant>]
                    audit client <client-id> [--from <instant>] [--to <instant>]
                    add --json to print JSON; instants are ISO-8601, e.g. 2025-01-31T08:00:00Z
-            Reads IDENTITY_DB_URL, IDENTITY_DB_USER, IDENTITY_DB_PASSWORD from the environment.
-            Exit status: 0 done (chain intact), 1 chain broken, 2 usage error, 3 database error.""";
+            Reads IDENTITY_DB_URL, IDENTITY_DB_USER, IDENTITY_DB_PASSWORD, IDENTITY_AUDIT_KEY from the environment.
+            Exit status: 0 done (chain intact), 1 chain broken, 2 usage error,
+            3 database error, or cannot verify (IDENTITY_AUDIT_KEY not set or not the chain's key).""";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -70,6 +74,13 @@ public final class AuditCommand {
             out.println(USAGE_TEXT);
             return OK;
         }
+        Optional<byte[]> auditKey;
+        try {
+            auditKey = IdentitySettings.auditKey(settings);
+        } catch (InvalidSettingException e) {
+            err.println("audit: " + e.getMessage());
+            return FAILED;
+        }
         Database database;
         try {
             database = Database.open(settings);
@@ -81,7 +92,7 @@ public final class AuditCommand {
             return FAILED;
         }
         try {
-            return request.run(new JdbcAuditLog(database.dataSource()), out);
+            return request.run(new JdbcAuditLog(database.dataSource(), auditKey), out);
         } catch (StoreException e) {
             err.println("audit: the database failed: " + e.getCause());
             return FAILED;
@@ -143,7 +154,11 @@ public final class AuditCommand {
             if (query == null) {
                 Verification verification = trail.verify();
                 print(out, AuditJson.verification(verification), () -> verificationText(verification));
-                return verification.intact() ? OK : BROKEN;
+                return switch (verification.status()) {
+                    case OK -> OK;
+                    case BROKEN -> BROKEN;
+                    case UNVERIFIED -> FAILED;
+                };
             }
             List<AuditRecord> records = query.run(trail);
             print(out, AuditJson.events(query, records), () -> eventsText(records));
@@ -164,6 +179,9 @@ public final class AuditCommand {
     }
 
     public static String verificationText(Verification verification) {
+        if (verification.status() == AuditTrail.Status.UNVERIFIED) {
+            return "UNVERIFIED: " + verification.problem() + "\n";
+        }
         if (verification.intact()) {
             return "OK: " + verification.rowsChecked() + " rows, the chain is intact; last row "
                     + verification.lastId() + " hash " + verification.lastHash() + "\n";

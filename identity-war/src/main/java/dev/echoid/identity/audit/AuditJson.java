@@ -46,7 +46,8 @@ public final class AuditJson {
 
     public static Map<String, Object> verification(Verification verification) {
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("status", verification.intact() ? "ok" : "broken");
+        // "ok", "broken", or "unverified" (IDENTITY_AUDIT_KEY not set, or not the chain's key)
+        json.put("status", verification.status().name().toLowerCase(Locale.ROOT));
         json.put("rows_checked", verification.rowsChecked());
         if (!verification.intact()) {
             json.put("broken_row_id", verification.brokenRowId());

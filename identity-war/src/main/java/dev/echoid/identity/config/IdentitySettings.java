@@ -20,7 +20,9 @@ import java.util.Optional;
  * @param refreshAbsoluteTtl the refresh tokens of one grant end this long after sign-in, however used
  * @param sessionIdleTtl   the single sign-on session ends after this long without use
  * @param sessionMaxTtl    and this long after it started, however used
- * @param keyEncryptionKey AES-256 key that encrypts signing keys at rest, when set
+ * @param keyEncryptionKey AES-256 key that seals signing keys and TOTP secrets at rest (required outside dev mode)
+ * @param auditKey         HMAC-SHA-256 key of the audit trail's hash chain, kept outside the database (required
+ *                         outside dev mode)
  * @param bootstrap        a user and a client to create at start-up when absent (first deployment, dev)
  * @param keyRotation      signing-key rotation: publish delay, admin token
  * @param loginPolicy      brute-force defence, password and second-factor policy
@@ -37,6 +39,7 @@ public record IdentitySettings(
         Duration sessionIdleTtl,
         Duration sessionMaxTtl,
         Optional<byte[]> keyEncryptionKey,
+        Optional<byte[]> auditKey,
         Bootstrap bootstrap,
         KeyRotation keyRotation,
         LoginPolicy loginPolicy,
@@ -47,6 +50,7 @@ public record IdentitySettings(
     public static final String ID_TOKEN_TTL = "IDENTITY_ID_TOKEN_TTL_SECONDS";
     public static final String ACCESS_TOKEN_TTL = "IDENTITY_ACCESS_TOKEN_TTL_SECONDS";
     public static final String KEY_ENCRYPTION_KEY = "IDENTITY_KEY_ENCRYPTION_KEY";
+    public static final String AUDIT_KEY = "IDENTITY_AUDIT_KEY";
     public static final String REFRESH_IDLE_TTL = "IDENTITY_REFRESH_IDLE_TTL_SECONDS";
     public static final String REFRESH_ABSOLUTE_TTL = "IDENTITY_REFRESH_ABSOLUTE_TTL_SECONDS";
     public static final String SESSION_IDLE_TTL = "IDENTITY_SESSION_IDLE_SECONDS";
@@ -74,11 +78,28 @@ public record IdentitySettings(
         if (issuer.getPath().endsWith("/")) {
             throw new InvalidSettingException(ISSUER, "must not end with '/'");
         }
-        keyEncryptionKey.ifPresent(key -> {
-            if (key.length != 32) {
-                throw new InvalidSettingException(KEY_ENCRYPTION_KEY, "must be 32 bytes, base64-encoded");
+        keyEncryptionKey.ifPresent(key -> requireKeyLength(KEY_ENCRYPTION_KEY, key));
+        auditKey.ifPresent(key -> requireKeyLength(AUDIT_KEY, key));
+    }
+
+    /**
+     * Refuses to start outside dev mode without the two keys of secrets at rest: without them a copy of the
+     * database holds usable signing keys and TOTP secrets, and its writer can re-chain the audit trail.
+     *
+     * @return these settings, when they may start
+     */
+    public IdentitySettings requireSecretsOutsideDevMode() {
+        if (!devMode) {
+            if (keyEncryptionKey.isEmpty()) {
+                throw new InvalidSettingException(KEY_ENCRYPTION_KEY, "is required outside dev mode: 32 random bytes,"
+                        + " base64-encoded (openssl rand -base64 32), kept outside the database and out of git");
             }
-        });
+            if (auditKey.isEmpty()) {
+                throw new InvalidSettingException(AUDIT_KEY, "is required outside dev mode: 32 random bytes,"
+                        + " base64-encoded (openssl rand -base64 32), kept outside the database and out of git");
+            }
+        }
+        return this;
     }
 
     public static IdentitySettings from(SettingsSource source) {
@@ -97,6 +118,7 @@ public record IdentitySettings(
                 seconds(source, SESSION_IDLE_TTL, Duration.ofMinutes(30)),
                 seconds(source, SESSION_MAX_TTL, Duration.ofHours(10)),
                 keyEncryptionKey(source),
+                auditKey(source),
                 Bootstrap.from(source),
                 KeyRotation.from(source),
                 LoginPolicy.from(source),
@@ -106,13 +128,24 @@ public record IdentitySettings(
 
     /** {@code IDENTITY_KEY_ENCRYPTION_KEY}, decoded and checked: for tools that need no issuer (the admin CLI). */
     public static Optional<byte[]> keyEncryptionKey(SettingsSource source) {
-        Optional<byte[]> key = source.get(KEY_ENCRYPTION_KEY).map(IdentitySettings::decodeKey);
-        key.ifPresent(value -> {
-            if (value.length != 32) {
-                throw new InvalidSettingException(KEY_ENCRYPTION_KEY, "must be 32 bytes, base64-encoded");
-            }
-        });
+        return key(source, KEY_ENCRYPTION_KEY);
+    }
+
+    /** {@code IDENTITY_AUDIT_KEY}, decoded and checked: for tools that need no issuer (the audit commands). */
+    public static Optional<byte[]> auditKey(SettingsSource source) {
+        return key(source, AUDIT_KEY);
+    }
+
+    private static Optional<byte[]> key(SettingsSource source, String name) {
+        Optional<byte[]> key = source.get(name).map(value -> decodeKey(name, value));
+        key.ifPresent(value -> requireKeyLength(name, value));
         return key;
+    }
+
+    private static void requireKeyLength(String name, byte[] key) {
+        if (key.length != 32) {
+            throw new InvalidSettingException(name, "must be 32 bytes, base64-encoded");
+        }
     }
 
     /** {@link #maxTokenLifetime()} from the settings alone: for tools that need no issuer (the admin CLI). */
@@ -150,11 +183,11 @@ public record IdentitySettings(
         }
     }
 
-    private static byte[] decodeKey(String value) {
+    private static byte[] decodeKey(String name, String value) {
         try {
             return Base64.getDecoder().decode(value);
         } catch (IllegalArgumentException e) {
-            throw new InvalidSettingException(KEY_ENCRYPTION_KEY, "must be base64");
+            throw new InvalidSettingException(name, "must be base64");
         }
     }
 

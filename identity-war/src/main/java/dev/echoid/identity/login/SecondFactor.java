@@ -7,6 +7,7 @@ import dev.echoid.identity.store.AuditLog;
 import dev.echoid.identity.store.Client;
 import dev.echoid.identity.store.TotpCredentials;
 import dev.echoid.identity.store.User;
+import java.lang.System.Logger;
 import java.time.Clock;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -16,6 +17,8 @@ import java.util.UUID;
  * time step and failure counting of its own, and the rule of when it is required.
  */
 public final class SecondFactor {
+
+    private static final Logger LOG = System.getLogger(SecondFactor.class.getName());
 
     /** The issuer label shown in authenticator apps. */
     public static final String APP_LABEL = "EchoID";
@@ -152,8 +155,15 @@ public final class SecondFactor {
         if (credential.isEmpty()) {
             return failed(user, clientId, remoteAddress, "not enrolled", loginId);
         }
-        OptionalLong step = Totp.matchingStep(sealer.open(credential.get().sealedSecret()),
-                code == null ? null : code.trim(), clock.instant());
+        byte[] secret;
+        try {
+            secret = sealer.open(credential.get().sealedSecret());
+        } catch (Sealer.UnsealedSecretException e) {
+            // never use a secret the provider did not seal: it may have been planted in the database
+            LOG.log(Logger.Level.ERROR, "The TOTP secret of user " + user.id() + " is refused: " + e.getMessage());
+            return failed(user, clientId, remoteAddress, "stored secret refused: unsealed", loginId);
+        }
+        OptionalLong step = Totp.matchingStep(secret, code == null ? null : code.trim(), clock.instant());
         // RFC 6238 §5.2: a code is accepted once; the atomic update refuses a step already used (or an older one)
         if (step.isEmpty() || !credentials.use(user.id(), step.getAsLong())) {
             bruteForce.failed(key, remoteAddress);

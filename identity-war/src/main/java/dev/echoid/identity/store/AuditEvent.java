@@ -27,7 +27,9 @@ public record AuditEvent(
         CONSENT_GRANTED, CONSENT_DENIED,
         // an operator's changes (the admin CLI)
         USER_CREATED, USER_DISABLED, USER_ENABLED, USER_DELETED, CLIENT_REGISTERED, CLIENT_DELETED,
-        SIGNING_KEY_ROTATED
+        SIGNING_KEY_ROTATED,
+        // secrets at rest: signing keys and TOTP secrets sealed, the audit chain keyed
+        SECRETS_SEALED, AUDIT_CHAIN_KEYED
     }
 
     public enum Outcome { SUCCESS, FAILURE }

@@ -5,6 +5,7 @@ package dev.echoid.identity.store;
  *
  * @param prevHash the {@code rowHash} of the row before it ({@link AuditChain#GENESIS} for the first row)
  * @param rowHash  {@link AuditChain#rowHash} of this row
+ * @param chainVersion how {@code rowHash} was computed: {@link AuditChain#KEYED} or {@link AuditChain#UNKEYED}
  */
-public record AuditRecord(long id, AuditEvent event, String prevHash, String rowHash) {
+public record AuditRecord(long id, AuditEvent event, String prevHash, String rowHash, int chainVersion) {
 }

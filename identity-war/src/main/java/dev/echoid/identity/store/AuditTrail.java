@@ -6,18 +6,37 @@ import java.util.List;
 /** Reads the audit trail: the events of one login, one user or one client, and whether the chain is intact. */
 public interface AuditTrail {
 
+    /** What a check of the chain found. */
+    enum Status {
+        /** Every row and the head verify under the key. */
+        OK,
+        /** A row or the head does not: edited, deleted, inserted or re-chained without the key. */
+        BROKEN,
+        /** The chain could not be checked: {@code IDENTITY_AUDIT_KEY} is not set, or is not the chain's key. */
+        UNVERIFIED
+    }
+
     /**
      * The outcome of checking the whole chain.
      *
      * @param rowsChecked how many rows were read
-     * @param brokenRowId the first row where the chain does not hold (null when intact, or when only the chain head
-     *                    disagrees: rows after {@code lastId} were deleted)
-     * @param problem     what was found there, null when intact
+     * @param brokenRowId the first row where the chain does not hold (null when intact, when unverified, or when only
+     *                    the chain head disagrees: rows after {@code lastId} were deleted)
+     * @param problem     what was found there, or why the chain could not be checked; null when intact
      * @param lastId      the last row found intact (the last row of the trail when intact; null when none)
      * @param lastHash    that row's hash: record it elsewhere to detect a later rewrite of the whole chain
      */
-    record Verification(boolean intact, long rowsChecked, Long brokenRowId, String problem, Long lastId,
+    record Verification(Status status, long rowsChecked, Long brokenRowId, String problem, Long lastId,
             String lastHash) {
+
+        /** The chain could not be checked at all. */
+        public static Verification unverified(String problem) {
+            return new Verification(Status.UNVERIFIED, 0, null, problem, null, null);
+        }
+
+        public boolean intact() {
+            return status == Status.OK;
+        }
     }
 
     Verification verify();

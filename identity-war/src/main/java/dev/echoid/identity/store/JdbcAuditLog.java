@@ -12,28 +12,37 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
- * Audit events in the {@code audit_event} table, chained by hash ({@link AuditChain}), and one log line each
- * (logger {@code dev.echoid.audit}). Inserts take the one-row {@code audit_chain_head} with {@code FOR UPDATE}, so
- * concurrent inserts from any node form a single chain.
+ * Audit events in the {@code audit_event} table, chained by HMAC under {@code IDENTITY_AUDIT_KEY} ({@link AuditChain};
+ * unkeyed SHA-256 without the key, dev mode only), and one log line each (logger {@code dev.echoid.audit}). Inserts
+ * take the one-row {@code audit_chain_head} with {@code FOR UPDATE}, so concurrent inserts from any node form a
+ * single chain.
  */
 public final class JdbcAuditLog implements AuditLog, AuditTrail {
 
     private static final Logger LOG = System.getLogger("dev.echoid.audit");
     private static final String COLUMNS = "id, occurred_at, event_type, outcome, client_id, user_id, username, "
-            + "remote_address, detail, login_id, prev_hash, row_hash";
-    private static final String LOCK_HEAD = "SELECT last_hash FROM audit_chain_head FOR UPDATE";
+            + "remote_address, detail, login_id, prev_hash, row_hash, chain_version";
+    private static final String HEAD_COLUMNS = "last_id, last_hash, chain_version, head_mac";
+    private static final String LOCK_HEAD = "SELECT " + HEAD_COLUMNS + " FROM audit_chain_head FOR UPDATE";
     private static final String NEXT_ID = "SELECT nextval(pg_get_serial_sequence('audit_event', 'id'))";
     private static final String INSERT = "INSERT INTO audit_event (" + COLUMNS + ") "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    private static final String MOVE_HEAD = "UPDATE audit_chain_head SET last_id = ?, last_hash = ?";
-    private static final String HEAD = "SELECT last_id, last_hash FROM audit_chain_head";
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String MOVE_HEAD = "UPDATE audit_chain_head SET last_id = ?, last_hash = ?, "
+            + "chain_version = ?, head_mac = ?";
+    private static final String HEAD = "SELECT " + HEAD_COLUMNS + " FROM audit_chain_head";
+    // the one update the append-only trigger allows: an unkeyed row re-chained with the key, its content unchanged
+    private static final String RECHAIN = "UPDATE audit_event SET prev_hash = ?, row_hash = ?, chain_version = ? "
+            + "WHERE id = ? AND chain_version = " + AuditChain.UNKEYED;
     private static final String ALL = "SELECT " + COLUMNS + " FROM audit_event ORDER BY id";
+    private static final String ONE = "SELECT " + COLUMNS + " FROM audit_event WHERE id = ?";
     private static final String RECENT = "SELECT " + COLUMNS + " FROM audit_event ORDER BY id DESC LIMIT ?";
     private static final String BY_LOGIN = "SELECT " + COLUMNS + " FROM audit_event WHERE login_id = ? ORDER BY id";
     private static final String RANGE = " AND occurred_at >= coalesce(?, '-infinity'::timestamptz)"
@@ -46,16 +55,56 @@ public final class JdbcAuditLog implements AuditLog, AuditTrail {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Sql sql;
-    private final LogFormat logFormat;
+    private static final Logger STARTUP = System.getLogger(JdbcAuditLog.class.getName());
+    private static final String NO_KEY = "IDENTITY_AUDIT_KEY not set";
 
-    public JdbcAuditLog(DataSource dataSource) {
-        this(dataSource, LogFormat.TEXT);
+    /** The chain head: the last row, and how the head is protected. */
+    private record Head(Long lastId, String lastHash, int chainVersion, String headMac) {
     }
 
-    public JdbcAuditLog(DataSource dataSource, LogFormat logFormat) {
+    private final Sql sql;
+    private final LogFormat logFormat;
+    private final AuditChain chain;
+
+    /** Unkeyed: dev mode without {@code IDENTITY_AUDIT_KEY}, and tests. */
+    public JdbcAuditLog(DataSource dataSource) {
+        this(dataSource, Optional.empty(), LogFormat.TEXT);
+    }
+
+    /** @param auditKey {@code IDENTITY_AUDIT_KEY} (required outside dev mode) */
+    public JdbcAuditLog(DataSource dataSource, Optional<byte[]> auditKey) {
+        this(dataSource, auditKey, LogFormat.TEXT);
+    }
+
+    public JdbcAuditLog(DataSource dataSource, Optional<byte[]> auditKey, LogFormat logFormat) {
         this.sql = new Sql(dataSource);
         this.logFormat = logFormat;
+        this.chain = AuditChain.of(auditKey);
+    }
+
+    /**
+     * At start-up: with the key, re-chains the rows written before it (once, after checking their unkeyed chain is
+     * intact) and records that, or checks that a keyed chain is keyed with it; without it, refuses a keyed chain.
+     *
+     * @throws IllegalStateException without the key when the chain is keyed, or with a key that is not the chain's
+     */
+    public void prepare() {
+        Optional<String> rechained = sql.transaction(Connection.TRANSACTION_READ_COMMITTED, connection -> {
+            Head head = lockHead(connection);
+            if (!chain.isKeyed()) {
+                if (head.chainVersion() == AuditChain.KEYED) {
+                    throw keyedChainWithoutKey();
+                }
+                return Optional.<String>empty();
+            }
+            if (head.chainVersion() == AuditChain.UNKEYED) {
+                return rechain(connection, head);
+            }
+            requireMatchingKey(connection, head);
+            return Optional.<String>empty();
+        });
+        rechained.ifPresent(detail -> record(AuditEvent.success(AuditEvent.Type.AUDIT_CHAIN_KEYED, null, null, null,
+                null, detail)));
     }
 
     @Override
@@ -73,9 +122,17 @@ public final class JdbcAuditLog implements AuditLog, AuditTrail {
                 event.clientId(), event.userId(), event.username(), event.remoteAddress(), event.detail(),
                 event.loginId());
         sql.transaction(Connection.TRANSACTION_READ_COMMITTED, connection -> {
-            String prevHash = single(connection, LOCK_HEAD, 1);
+            Head head = lockHead(connection);
+            if (!chain.isKeyed() && head.chainVersion() == AuditChain.KEYED) {
+                throw keyedChainWithoutKey();
+            }
+            if (chain.isKeyed() && head.chainVersion() == AuditChain.UNKEYED) {
+                rechain(connection, head);
+                head = lockHead(connection);
+            }
+            String prevHash = head.lastHash();
             long id = Long.parseLong(single(connection, NEXT_ID, 1));
-            String rowHash = AuditChain.rowHash(prevHash, id, stored);
+            String rowHash = chain.rowHash(prevHash, id, stored);
             try (PreparedStatement s = connection.prepareStatement(INSERT)) {
                 s.setLong(1, id);
                 s.setTimestamp(2, Sql.timestamp(stored.occurredAt()));
@@ -89,15 +146,117 @@ public final class JdbcAuditLog implements AuditLog, AuditTrail {
                 s.setString(10, stored.loginId());
                 s.setString(11, prevHash);
                 s.setString(12, rowHash);
+                s.setInt(13, chain.version());
                 s.executeUpdate();
             }
-            try (PreparedStatement s = connection.prepareStatement(MOVE_HEAD)) {
-                s.setLong(1, id);
-                s.setString(2, rowHash);
-                s.executeUpdate();
-            }
+            moveHead(connection, id, rowHash);
             return null;
         });
+    }
+
+    private Head lockHead(Connection connection) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement(LOCK_HEAD); ResultSet row = s.executeQuery()) {
+            if (!row.next()) {
+                throw new SQLException("the audit chain head row is missing");
+            }
+            return head(row);
+        }
+    }
+
+    private void moveHead(Connection connection, Long lastId, String lastHash) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement(MOVE_HEAD)) {
+            s.setObject(1, lastId);
+            s.setString(2, lastHash);
+            s.setInt(3, chain.version());
+            s.setString(4, chain.isKeyed() ? chain.headMac(lastId, lastHash) : null);
+            s.executeUpdate();
+        }
+    }
+
+    /**
+     * Re-chains the unkeyed rows with the key, under the locked head, when their unkeyed chain is intact; an unkeyed
+     * chain that is already broken is left as it is (verify reports it) rather than sealed as if it were sound.
+     *
+     * @return what was done, for the audit trail; empty when no row was re-chained
+     */
+    private Optional<String> rechain(Connection connection, Head head) throws SQLException {
+        List<AuditRecord> rows = new ArrayList<>();
+        AuditChain.Verifier unkeyed = new AuditChain.Verifier(AuditChain.unkeyed());
+        boolean intact = true;
+        try (PreparedStatement s = connection.prepareStatement(ALL)) {
+            s.setFetchSize(500);
+            try (ResultSet result = s.executeQuery()) {
+                while (intact && result.next()) {
+                    AuditRecord record;
+                    try {
+                        record = map(result);
+                    } catch (IllegalArgumentException unknownTypeOrOutcome) {
+                        intact = unkeyed.unreadable(result.getLong("id"));
+                        continue;
+                    }
+                    intact = unkeyed.check(record);
+                    rows.add(record);
+                }
+            }
+        }
+        Verification old = unkeyed.result(head.lastId(), head.lastHash(), head.chainVersion(), null);
+        if (!old.intact()) {
+            STARTUP.log(Level.ERROR, "The audit rows written without IDENTITY_AUDIT_KEY are not re-chained with it: "
+                    + "their unkeyed chain is broken (" + old.problem() + "); verify reports it");
+            return Optional.empty();
+        }
+        String prevHash = AuditChain.GENESIS;
+        try (PreparedStatement s = connection.prepareStatement(RECHAIN)) {
+            for (AuditRecord row : rows) {
+                String rowHash = chain.rowHash(prevHash, row.id(), row.event());
+                s.setString(1, prevHash);
+                s.setString(2, rowHash);
+                s.setInt(3, AuditChain.KEYED);
+                s.setLong(4, row.id());
+                s.addBatch();
+                prevHash = rowHash;
+            }
+            s.executeBatch();
+        }
+        moveHead(connection, old.lastId(), prevHash);
+        if (rows.isEmpty()) {
+            return Optional.empty(); // a new trail: keyed from its first row, nothing to tell
+        }
+        String detail = rows.size() + " rows written without IDENTITY_AUDIT_KEY verified and re-chained with it, "
+                + "up to row " + old.lastId();
+        STARTUP.log(Level.INFO, "Audit trail: " + detail);
+        return Optional.of(detail);
+    }
+
+    /**
+     * Refuses a key that is not the chain's, so that a node given the wrong key does not extend the chain with rows
+     * no one can verify. A head whose MAC fails while its last row verifies was altered: verify reports it.
+     */
+    private void requireMatchingKey(Connection connection, Head head) throws SQLException {
+        if (chain.headMacMatches(head.lastId(), head.lastHash(), head.headMac())) {
+            return;
+        }
+        boolean lastRowVerifies = false;
+        if (head.lastId() != null) {
+            try (PreparedStatement s = connection.prepareStatement(ONE)) {
+                s.setLong(1, head.lastId());
+                try (ResultSet row = s.executeQuery()) {
+                    lastRowVerifies = row.next() && chain.hashMatches(map(row));
+                } catch (IllegalArgumentException unknownTypeOrOutcome) {
+                    lastRowVerifies = false;
+                }
+            }
+        }
+        if (!lastRowVerifies) {
+            throw new IllegalStateException("IDENTITY_AUDIT_KEY does not match the audit chain (neither its head nor "
+                    + "its last row verifies with it): give the key the trail was written with");
+        }
+        STARTUP.log(Level.ERROR, "The audit chain head was altered (its MAC does not match); verify reports it");
+    }
+
+    private static IllegalStateException keyedChainWithoutKey() {
+        return new IllegalStateException("The audit chain is keyed: set IDENTITY_AUDIT_KEY to the key it was written "
+                + "with to record or verify events");
     }
 
     @Override
@@ -108,18 +267,21 @@ public final class JdbcAuditLog implements AuditLog, AuditTrail {
 
     @Override
     public Verification verify() {
+        if (!chain.isKeyed()) {
+            // an unkeyed chain proves nothing against someone who can write the database
+            return Verification.unverified("cannot verify: " + NO_KEY);
+        }
         // one snapshot: the head and the rows as of the same moment
         return sql.transaction(Connection.TRANSACTION_REPEATABLE_READ, connection -> {
-            Long headId;
-            String headHash;
+            Head head;
             try (PreparedStatement s = connection.prepareStatement(HEAD); ResultSet row = s.executeQuery()) {
                 if (!row.next()) {
-                    return new Verification(false, 0, null, "the chain head row is missing", null, null);
+                    return new Verification(AuditTrail.Status.BROKEN, 0, null, "the chain head row is missing", null,
+                            null);
                 }
-                headId = row.getObject("last_id", Long.class);
-                headHash = row.getString("last_hash");
+                head = head(row);
             }
-            AuditChain.Verifier verifier = new AuditChain.Verifier();
+            AuditChain.Verifier verifier = new AuditChain.Verifier(chain);
             try (PreparedStatement s = connection.prepareStatement(ALL)) {
                 s.setFetchSize(500);
                 try (ResultSet rows = s.executeQuery()) {
@@ -136,7 +298,7 @@ public final class JdbcAuditLog implements AuditLog, AuditTrail {
                     }
                 }
             }
-            return verifier.result(headId, headHash);
+            return verifier.result(head.lastId(), head.lastHash(), head.chainVersion(), head.headMac());
         });
     }
 
@@ -221,6 +383,12 @@ public final class JdbcAuditLog implements AuditLog, AuditTrail {
                 AuditEvent.Outcome.valueOf(row.getString("outcome").toUpperCase(Locale.ROOT)),
                 row.getString("client_id"), row.getObject("user_id", UUID.class), row.getString("username"),
                 row.getString("remote_address"), row.getString("detail"), row.getString("login_id"));
-        return new AuditRecord(row.getLong("id"), event, row.getString("prev_hash"), row.getString("row_hash"));
+        return new AuditRecord(row.getLong("id"), event, row.getString("prev_hash"), row.getString("row_hash"),
+                row.getInt("chain_version"));
+    }
+
+    private static Head head(ResultSet row) throws SQLException {
+        return new Head(row.getObject("last_id", Long.class), row.getString("last_hash"),
+                row.getInt("chain_version"), row.getString("head_mac"));
     }
 }

@@ -239,7 +239,8 @@ public final class SigningKeys {
             snapshot = load(now);
             return true;
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Cannot reload the signing keys; serving the ones loaded before", e);
+            LOG.log(Level.ERROR, "Cannot reload the signing keys; serving the ones loaded before: " + e.getMessage(),
+                    e);
             return false;
         }
     }
@@ -343,10 +344,25 @@ public final class SigningKeys {
         }
     }
 
+    /** Whether a probe signed with the private part verifies with the public part. */
+    private static boolean pairs(SigningKey key) throws GeneralSecurityException {
+        String algorithm = key instanceof SigningKey.Rsa ? "SHA256withRSA" : "SHA256withECDSA";
+        byte[] probe = key.kid().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        java.security.Signature signer = java.security.Signature.getInstance(algorithm);
+        signer.initSign(key.privateKey());
+        signer.update(probe);
+        byte[] signature = signer.sign();
+        java.security.Signature verifier = java.security.Signature.getInstance(algorithm);
+        verifier.initVerify(key.publicKey());
+        verifier.update(probe);
+        return verifier.verify(signature);
+    }
+
     private SigningKey open(StoredKey stored) {
         try {
             X509EncodedKeySpec publicSpec = new X509EncodedKeySpec(stored.publicKey());
-            PKCS8EncodedKeySpec privateSpec = new PKCS8EncodedKeySpec(encryption.open(stored.privateKey()));
+            PKCS8EncodedKeySpec privateSpec = new PKCS8EncodedKeySpec(encryption.open(stored.kid(),
+                    stored.privateKey()));
             SigningKey key;
             if (stored.algorithm().equals(RS256)) {
                 KeyFactory factory = KeyFactory.getInstance("RSA");
@@ -362,6 +378,11 @@ public final class SigningKeys {
             if (!key.kid().equals(stored.kid())) {
                 throw new IllegalStateException("Signing key " + stored.kid() + " is stored under a kid that is not "
                         + "its thumbprint");
+            }
+            // a row pairing someone's public key with a sealed private key copied from another row is refused too
+            if (!pairs(key)) {
+                throw new IllegalStateException("Signing key " + stored.kid() + ": its private part does not belong "
+                        + "to its public key: refused");
             }
             return key;
         } catch (GeneralSecurityException | ClassCastException e) {

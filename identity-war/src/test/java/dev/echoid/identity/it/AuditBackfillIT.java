@@ -6,13 +6,22 @@ import dev.echoid.identity.store.AuditEvent;
 import dev.echoid.identity.store.AuditTrail.Verification;
 import dev.echoid.identity.store.JdbcAuditLog;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.postgresql.ds.PGSimpleDataSource;
 
-/** Migration V4 chains the audit rows written before it, and the chain it builds verifies and grows. */
+/**
+ * Migration V4 chains the audit rows written before it (unkeyed, in SQL); the provider, started with
+ * {@code IDENTITY_AUDIT_KEY}, checks that chain and re-chains it with the key (V10), and the chain verifies and
+ * grows.
+ */
 @ExtendWith(PostgresExtension.class)
 class AuditBackfillIT {
 
@@ -38,15 +47,31 @@ class AuditBackfillIT {
 
         Flyway.configure().dataSource(database).locations("classpath:db/migrations").load().migrate();
 
-        JdbcAuditLog log = new JdbcAuditLog(database);
-        Verification backfilled = log.verify();
-        assertThat(backfilled.intact()).as(backfilled.problem()).isTrue();
-        assertThat(backfilled.rowsChecked()).isEqualTo(3);
-        assertThat(backfilled.lastId()).isEqualTo(3L);
+        // V4 chained them in SQL; Java checks that unkeyed chain, then re-chains it with the key (V10)
+        JdbcAuditLog log = new JdbcAuditLog(database, Optional.of(PostgresExtension.AUDIT_KEY));
+        log.prepare();
+        Verification keyed = log.verify();
+        assertThat(keyed.intact()).as(keyed.problem()).isTrue();
+        assertThat(keyed.rowsChecked()).as("the 3 rows, and the event that says they were re-chained").isEqualTo(4);
+        assertThat(auditTypes(database)).containsExactly("LOGIN_FAILED", "LOGIN_SUCCEEDED", "CODE_ISSUED",
+                "AUDIT_CHAIN_KEYED");
         log.record(AuditEvent.success(AuditEvent.Type.AUTHORIZATION_REQUESTED, "echo", null, null, "10.0.0.1", null)
                 .withLoginId("after-v4"));
         Verification grown = log.verify();
         assertThat(grown.intact()).as(grown.problem()).isTrue();
-        assertThat(grown.rowsChecked()).isEqualTo(4);
+        assertThat(grown.rowsChecked()).isEqualTo(5);
+        log.prepare();
+        assertThat(log.verify().rowsChecked()).as("re-chained once only").isEqualTo(5);
+    }
+
+    private static List<String> auditTypes(DataSource database) throws Exception {
+        List<String> types = new ArrayList<>();
+        try (Connection connection = database.getConnection(); Statement sql = connection.createStatement();
+                ResultSet rows = sql.executeQuery("SELECT event_type FROM audit_event ORDER BY id")) {
+            while (rows.next()) {
+                types.add(rows.getString(1));
+            }
+        }
+        return types;
     }
 }

@@ -117,7 +117,8 @@ class AuditTrailIT {
 
         assertThat(admin("admin/audit/verify").get("status").asText()).isEqualTo("ok");
         assertThat(command("verify")).isEqualTo(AuditCommand.OK);
-        assertThat(sqlHashesAgreeWithJava()).as("V4's audit_event_hash and AuditChain agree on every row").isTrue();
+        assertThat(everyRowKeyedAndNotRecomputableInSql())
+                .as("every row is keyed: V4's unkeyed audit_event_hash reproduces none of them").isTrue();
 
         // a superuser edits a row with the trigger disabled: verify names that row
         long succeeded = ids.get(2);
@@ -159,9 +160,68 @@ class AuditTrailIT {
     }
 
     @Test
+    void attackerWhoRechainsEditedRowWithoutKeyIsDetectedByTheEndpointAndTheCommand() throws Exception {
+        Flows.signIn(Map.of());
+        try (Connection db = PostgresExtension.dataSource().getConnection(); Statement sql = db.createStatement()) {
+            long edited;
+            try (ResultSet last = sql.executeQuery("SELECT max(id) - 1 FROM audit_event")) {
+                last.next();
+                edited = last.getLong(1);
+            }
+            List<String> restore = new ArrayList<>();
+            try (ResultSet rows = sql.executeQuery("SELECT id, detail, prev_hash, row_hash FROM audit_event "
+                    + "WHERE id >= " + edited + " ORDER BY id")) {
+                while (rows.next()) {
+                    restore.add("UPDATE audit_event SET detail = " + (rows.getString(2) == null ? "NULL"
+                            : "'" + rows.getString(2).replace("'", "''") + "'") + ", prev_hash = '" + rows.getString(3)
+                            + "', row_hash = '" + rows.getString(4) + "' WHERE id = " + rows.getLong(1));
+                }
+            }
+            try (ResultSet head = sql.executeQuery("SELECT last_id, last_hash, head_mac FROM audit_chain_head")) {
+                head.next();
+                restore.add("UPDATE audit_chain_head SET last_id = " + head.getLong(1) + ", last_hash = '"
+                        + head.getString(2) + "', head_mac = '" + head.getString(3) + "'");
+            }
+            sql.execute("ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only");
+            try {
+                // edit a row, then hash it and every later row again with V4's function, and move the head
+                sql.execute("UPDATE audit_event SET detail = 'nothing happened' WHERE id = " + edited);
+                sql.execute("""
+                        DO $$
+                        DECLARE
+                            r    audit_event%%ROWTYPE;
+                            prev text := (SELECT row_hash FROM audit_event WHERE id < %d ORDER BY id DESC LIMIT 1);
+                        BEGIN
+                            FOR r IN SELECT * FROM audit_event WHERE id >= %d ORDER BY id LOOP
+                                UPDATE audit_event SET prev_hash = prev,
+                                       row_hash = audit_event_hash(prev, r.id, r.occurred_at, r.event_type, r.outcome,
+                                           r.client_id, r.user_id, r.username, r.remote_address, r.detail, r.login_id)
+                                 WHERE id = r.id
+                                RETURNING row_hash INTO prev;
+                            END LOOP;
+                            UPDATE audit_chain_head SET last_id = (SELECT max(id) FROM audit_event), last_hash = prev;
+                        END
+                        $$""".formatted(edited, edited));
+                JsonNode rechained = admin("admin/audit/verify");
+                assertThat(rechained.get("status").asText()).isEqualTo("broken");
+                assertThat(rechained.get("broken_row_id").asLong()).isEqualTo(edited);
+                assertThat(rechained.get("problem").asText()).contains("row " + edited + " was altered");
+                assertThat(command("verify")).isEqualTo(AuditCommand.BROKEN);
+            } finally {
+                for (String statement : restore) {
+                    sql.execute(statement);
+                }
+                sql.execute(ENABLE_TRIGGER);
+            }
+        }
+        assertThat(admin("admin/audit/verify").get("status").asText()).as("restored").isEqualTo("ok");
+    }
+
+    @Test
     void auditEventWhenUpdatedOrDeletedWithTriggerEnabledThenRefused() throws Exception {
         try (Connection db = PostgresExtension.dataSource().getConnection(); Statement sql = db.createStatement()) {
-            new JdbcAuditLog(PostgresExtension.dataSource()).record(AuditEvent.success(
+            new JdbcAuditLog(PostgresExtension.dataSource(),
+                Optional.of(PostgresExtension.AUDIT_KEY)).record(AuditEvent.success(
                     AuditEvent.Type.TOKEN_REVOKED, CLIENT_ID, null, null, "127.0.0.1", "trigger test"));
             assertThatThrownBy(() -> sql.executeUpdate("UPDATE audit_event SET detail = 'x'"))
                     .isInstanceOf(SQLException.class).hasMessageContaining("append-only");
@@ -175,7 +235,8 @@ class AuditTrailIT {
 
     @Test
     void auditWhenManyInsertsAtOnceThenOneUnbrokenChain() throws Exception {
-        JdbcAuditLog log = new JdbcAuditLog(PostgresExtension.dataSource());
+        JdbcAuditLog log = new JdbcAuditLog(PostgresExtension.dataSource(),
+                Optional.of(PostgresExtension.AUDIT_KEY));
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<Future<?>> inserts = new ArrayList<>();
@@ -278,11 +339,12 @@ class AuditTrailIT {
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
     }
 
-    private static boolean sqlHashesAgreeWithJava() throws SQLException {
+    private static boolean everyRowKeyedAndNotRecomputableInSql() throws SQLException {
         try (Connection db = PostgresExtension.dataSource().getConnection(); Statement sql = db.createStatement();
-                ResultSet result = sql.executeQuery("SELECT count(*) = count(*) FILTER (WHERE row_hash = "
+                ResultSet result = sql.executeQuery("SELECT count(*) FILTER (WHERE row_hash = "
                         + "audit_event_hash(prev_hash, id, occurred_at, event_type, outcome, client_id, user_id, "
-                        + "username, remote_address, detail, login_id)) AND count(*) > 0 FROM audit_event")) {
+                        + "username, remote_address, detail, login_id)) = 0 AND count(*) > 0 "
+                        + "AND bool_and(chain_version = 2) FROM audit_event")) {
             result.next();
             return result.getBoolean(1);
         }

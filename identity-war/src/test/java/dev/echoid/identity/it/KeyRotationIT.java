@@ -229,7 +229,7 @@ class KeyRotationIT {
         // another node: same database, its own keys in memory
         IdentitySettings settings = IdentitySettings.from(SettingsSource.standard(name -> null));
         SigningKeys otherNode = new SigningKeys(new JdbcSigningKeyStore(PostgresExtension.dataSource()),
-                Optional.empty(), Clock.systemUTC(), Duration.ofSeconds(KEY_PUBLISH_DELAY_SECONDS),
+                settings.keyEncryptionKey(), Clock.systemUTC(), Duration.ofSeconds(KEY_PUBLISH_DELAY_SECONDS),
                 settings.maxTokenLifetime()).initialize();
         SigningKeys.Rotation rotation = otherNode.rotate("RS256");
         waitUntil(rotation.key().notBefore());

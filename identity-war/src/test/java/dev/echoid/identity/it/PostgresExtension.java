@@ -27,6 +27,10 @@ public class PostgresExtension implements BeforeAllCallback {
     public static final int MAX_FAILURES = 3;
     public static final int LOCK_SECONDS = 2;
 
+    /** Secrets at rest, as outside dev mode: random for each test JVM, never committed. */
+    public static final byte[] KEY_ENCRYPTION_KEY = dev.echoid.identity.security.RandomTokens.bytes(32);
+    public static final byte[] AUDIT_KEY = dev.echoid.identity.security.RandomTokens.bytes(32);
+
     private static EmbeddedPostgres postgres;
 
     @Override
@@ -61,6 +65,9 @@ public class PostgresExtension implements BeforeAllCallback {
             System.setProperty("IDENTITY_DB_PASSWORD", "postgres");
             System.setProperty("IDENTITY_ISSUER", issuer());
             System.setProperty("IDENTITY_DEV_MODE", "true");
+            System.setProperty("IDENTITY_KEY_ENCRYPTION_KEY",
+                    java.util.Base64.getEncoder().encodeToString(KEY_ENCRYPTION_KEY));
+            System.setProperty("IDENTITY_AUDIT_KEY", java.util.Base64.getEncoder().encodeToString(AUDIT_KEY));
             System.setProperty("IDENTITY_BOOTSTRAP_USER", DEMO_USER);
             System.setProperty("IDENTITY_BOOTSTRAP_PASSWORD", DEMO_PASSWORD);
             System.setProperty("IDENTITY_BOOTSTRAP_CLIENT_ID", CLIENT_ID);

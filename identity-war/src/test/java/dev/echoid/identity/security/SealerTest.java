@@ -26,8 +26,26 @@ class SealerTest {
     }
 
     @Test
-    void sealWhenNoKeyThenPlainBase64StillReadable() {
+    void sealWhenNoKeyThenPlainBase64ReadableOnlyWithoutAKey() {
         String stored = new Sealer(Optional.empty(), "totp").seal(secret);
-        assertThat(new Sealer(Optional.of(key), "totp").open(stored)).isEqualTo(secret);
+        assertThat(new Sealer(Optional.empty(), "totp").open(stored)).isEqualTo(secret);
+        // once a key is set, a plain value (stored before the key, or planted) is refused, never used
+        assertThatThrownBy(() -> new Sealer(Optional.of(key), "totp").open(stored))
+                .isInstanceOf(Sealer.UnsealedSecretException.class)
+                .hasMessageContaining("unsealed").hasMessageContaining(Sealer.SEAL_COMMAND);
+    }
+
+    @Test
+    void sealStoredWhenPlainThenSealedAndWhenSealedThenUnchangedIfItOpens() {
+        Sealer sealer = new Sealer(Optional.of(key), "totp");
+        String plain = new Sealer(Optional.empty(), "totp").seal(secret);
+        String sealed = sealer.sealStored(plain);
+        assertThat(Sealer.isSealed(sealed)).isTrue();
+        assertThat(sealer.open(sealed)).isEqualTo(secret);
+        assertThat(sealer.sealStored(sealed)).as("idempotent").isEqualTo(sealed);
+        assertThatThrownBy(() -> new Sealer(Optional.of(RandomTokens.bytes(32)), "totp").sealStored(sealed))
+                .hasMessageContaining("cannot be decrypted");
+        assertThatThrownBy(() -> new Sealer(Optional.empty(), "totp").sealStored(plain))
+                .hasMessageContaining("IDENTITY_KEY_ENCRYPTION_KEY is not set");
     }
 }
