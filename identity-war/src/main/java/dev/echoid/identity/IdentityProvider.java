@@ -14,6 +14,7 @@ import dev.echoid.identity.grant.RefreshTokenGrant;
 import dev.echoid.identity.grant.TokenResponseIssuer;
 import dev.echoid.identity.login.Authenticator;
 import dev.echoid.identity.login.BruteForceProtection;
+import dev.echoid.identity.login.DeviceCookies;
 import dev.echoid.identity.login.PendingAuthorizations;
 import dev.echoid.identity.store.JdbcPendingRequests;
 import dev.echoid.identity.login.SecondFactor;
@@ -75,6 +76,7 @@ public final class IdentityProvider {
     private final IdTokenHints idTokenHints;
     private final BackchannelLogout backchannelLogout;
     private final BruteForceProtection bruteForce;
+    private final DeviceCookies deviceCookies;
     private final SecondFactor secondFactor;
     private final SessionTermination sessionTermination;
     private final PendingAuthorizations pendingAuthorizations;
@@ -116,7 +118,8 @@ public final class IdentityProvider {
         this.accessTokenVerifier = new AccessTokenVerifier(settings, signingKeys, accessTokens);
         this.bruteForce = new BruteForceProtection(new JdbcLoginThrottles(dataSource), settings.loginPolicy(), clock,
                 metrics::lockout);
-        this.authenticator = new Authenticator(users, hasher, audit, bruteForce);
+        this.deviceCookies = DeviceCookies.of(settings.keyEncryptionKey(), !settings.devMode());
+        this.authenticator = new Authenticator(users, hasher, audit, bruteForce, deviceCookies);
         this.secondFactor = new SecondFactor(new JdbcTotpCredentials(dataSource),
                 new Sealer(settings.keyEncryptionKey(), "echoid totp secret v1"), bruteForce, audit,
                 settings.loginPolicy().mfaRequired(), clock);
@@ -210,6 +213,10 @@ public final class IdentityProvider {
 
     public BackchannelLogout backchannelLogout() {
         return backchannelLogout;
+    }
+
+    public DeviceCookies deviceCookies() {
+        return deviceCookies;
     }
 
     public BruteForceProtection bruteForce() {

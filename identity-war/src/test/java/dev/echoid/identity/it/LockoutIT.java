@@ -270,8 +270,9 @@ class LockoutIT {
         return "198.51." + (n / 250) + "." + (n % 250 + 1);
     }
 
+    /** The login form, asked for even when the browser has a sign-on session (a known browser has one). */
     private static HttpResponse<String> loginPage(Browser browser) {
-        HttpResponse<String> toLogin = browser.get(authorize(Map.of()));
+        HttpResponse<String> toLogin = browser.get(authorize(Map.of("prompt", "login")));
         assertThat(toLogin.statusCode()).isEqualTo(302);
         return browser.get(Browser.location(toLogin));
     }
