@@ -2,6 +2,7 @@ package dev.echoid.admin;
 
 import dev.echoid.identity.config.LoginPolicy;
 import dev.echoid.identity.login.BruteForceProtection;
+import dev.echoid.identity.login.UserName;
 import dev.echoid.identity.security.PasswordHasher;
 import dev.echoid.identity.store.AuditEvent;
 import dev.echoid.identity.store.JdbcLoginThrottles;
@@ -151,7 +152,7 @@ final class UserCommand implements Runnable {
             throw new Failure("no user named " + username);
         }
         LoginThrottles throttles = new JdbcLoginThrottles(root.environment.dataSource());
-        throttles.reset(BruteForceProtection.userKey(user.username()));
+        throttles.forgetUser(UserName.canonical(user.username()));
         throttles.reset(BruteForceProtection.secondFactorKey(user.id()));
         root.environment.audit(AuditEvent.Type.USER_DELETED, null, user.id(), user.username(), "user deleted");
         out().println("deleted " + user.username());
@@ -172,13 +173,15 @@ final class UserCommand implements Runnable {
         return ExitStatus.OK;
     }
 
-    @Command(name = "unlock", description = {"Clears the failed sign-ins counted against a user name (and, for an "
-            + "existing user, against their second step), ending a lock by the brute-force defence.",
+    @Command(name = "unlock", description = {"Clears the failed sign-ins counted against a user name (from each "
+            + "address, each known browser, all addresses and, for an existing user, their second step), ending a "
+            + "lock by the brute-force defence.",
         "Works for names without an account too, as the defence counts those."})
     int unlock(@Parameters(paramLabel = "USERNAME") String username) {
         checkUsername(username);
         LoginThrottles throttles = new JdbcLoginThrottles(root.environment.dataSource());
-        boolean hadFailures = throttles.reset(BruteForceProtection.userKey(username));
+        // every key of the name: its pairs with client addresses, its known browsers, all addresses, second step
+        boolean hadFailures = throttles.forgetUser(UserName.canonical(username));
         User user = users().findByUsername(username).orElse(null);
         if (user != null) {
             hadFailures |= throttles.reset(BruteForceProtection.secondFactorKey(user.id()));

@@ -4,14 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.echoid.identity.config.LoginPolicy;
+import dev.echoid.identity.config.SettingsSource;
 import dev.echoid.identity.login.BruteForceProtection;
 import dev.echoid.identity.security.PasswordHasher;
 import dev.echoid.identity.store.JdbcLoginThrottles;
 import dev.echoid.identity.store.JdbcTotpCredentials;
 import dev.echoid.identity.store.JdbcUsers;
 import dev.echoid.identity.store.User;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -163,6 +168,15 @@ class UserCommandsIT {
         JdbcLoginThrottles throttles = new JdbcLoginThrottles(database.dataSource());
         Instant now = Instant.now();
         String key = BruteForceProtection.userKey("locked");
+        // and as the provider counts since issue 9: the name from one address, and from one known browser
+        BruteForceProtection protection = new BruteForceProtection(throttles,
+                LoginPolicy.from(SettingsSource.of(Map.of())), Clock.systemUTC());
+        for (int i = 0; i < 5; i++) {
+            protection.reservePassword("locked", "192.0.2.1", Optional.empty()).orElseThrow().failed();
+            protection.reservePassword("locked", "192.0.2.2", Optional.of("browser")).orElseThrow().failed();
+        }
+        assertThat(protection.reservePassword("locked", "192.0.2.1", Optional.empty())).isEmpty();
+        assertThat(protection.reservePassword("locked", "192.0.2.2", Optional.of("browser"))).isEmpty();
         for (int i = 0; i < 5; i++) {
             throttles.recordFailure(key, now, now.minus(1, ChronoUnit.HOURS));
         }
@@ -178,6 +192,10 @@ class UserCommandsIT {
         assertThat(run.out()).isEqualTo("unlocked LOCKED\n");
         assertThat(throttles.lockedUntil(key, Instant.now())).isEmpty();
         assertThat(throttles.lockedUntil(BruteForceProtection.secondFactorKey(id), Instant.now())).isEmpty();
+        assertThat(protection.reservePassword("locked", "192.0.2.1", Optional.empty()))
+                .hasValueSatisfying(BruteForceProtection.Attempt::close);
+        assertThat(protection.reservePassword("locked", "192.0.2.2", Optional.of("browser")))
+                .hasValueSatisfying(BruteForceProtection.Attempt::close);
         assertThat(cli.run("user", "unlock", "locked").out()).isEqualTo("locked had no failed sign-ins to clear\n");
     }
 

@@ -16,6 +16,7 @@ import dev.echoid.identity.grant.TokenResponseIssuer;
 import dev.echoid.identity.login.Authenticator;
 import dev.echoid.identity.login.BruteForceProtection;
 import dev.echoid.identity.login.ConsentPrompt;
+import dev.echoid.identity.login.DeviceCookies;
 import dev.echoid.identity.login.PendingAuthorizations;
 import dev.echoid.identity.store.JdbcPendingRequests;
 import dev.echoid.identity.login.SecondFactor;
@@ -81,6 +82,7 @@ public final class IdentityProvider {
     private final IdTokenHints idTokenHints;
     private final BackchannelLogout backchannelLogout;
     private final BruteForceProtection bruteForce;
+    private final DeviceCookies deviceCookies;
     private final SecondFactor secondFactor;
     private final SessionTermination sessionTermination;
     private final PendingAuthorizations pendingAuthorizations;
@@ -127,7 +129,8 @@ public final class IdentityProvider {
         this.accessTokenVerifier = new AccessTokenVerifier(settings, signingKeys, accessTokens);
         this.bruteForce = new BruteForceProtection(new JdbcLoginThrottles(dataSource), settings.loginPolicy(), clock,
                 metrics::lockout);
-        this.authenticator = new Authenticator(users, hasher, audit, bruteForce);
+        this.deviceCookies = DeviceCookies.of(settings.keyEncryptionKey(), !settings.devMode());
+        this.authenticator = new Authenticator(users, hasher, audit, bruteForce, deviceCookies);
         this.secondFactor = new SecondFactor(new JdbcTotpCredentials(dataSource),
                 Sealer.forTotpSecrets(settings.keyEncryptionKey()), bruteForce, audit,
                 settings.loginPolicy().mfaRequired(), clock);
@@ -238,6 +241,10 @@ public final class IdentityProvider {
 
     public BackchannelLogout backchannelLogout() {
         return backchannelLogout;
+    }
+
+    public DeviceCookies deviceCookies() {
+        return deviceCookies;
     }
 
     public BruteForceProtection bruteForce() {

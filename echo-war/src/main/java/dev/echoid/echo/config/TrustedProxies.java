@@ -9,14 +9,17 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The reverse proxies whose {@code X-Forwarded-Proto} header the gateway believes: IPv4 and IPv6 addresses and
- * CIDR ranges, space- or comma-separated. Empty (the default) believes no one. Only address literals are accepted,
- * never host names, so reading the setting never looks anything up in DNS.
+ * The reverse proxies whose {@code X-Forwarded-Proto} and {@code X-Forwarded-For} headers the gateway believes: IPv4
+ * and IPv6 addresses and CIDR ranges, space- or comma-separated. Empty (the default) believes no one. Only address
+ * literals are accepted, never host names, so reading the setting never looks anything up in DNS.
  */
 public final class TrustedProxies {
 
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
+
+    /** No proxy chain is longer; a longer header is someone's padding. */
+    private static final int MAX_HOPS = 20;
 
     private final List<Range> ranges;
 
@@ -55,6 +58,55 @@ public final class TrustedProxies {
         }
         Optional<byte[]> bytes = literal(address);
         return bytes.isPresent() && ranges.stream().anyMatch(range -> range.contains(bytes.get()));
+    }
+
+    /**
+     * The client's address as Tomcat's {@code RemoteIpValve} finds it: when the peer is a trusted proxy, the
+     * {@code X-Forwarded-For} entries are read from the right, skipping trusted proxies, and the first address that
+     * is not one is the client. An entry that is not an address literal ends the walk at the hop before it (what lies
+     * left of it the client wrote). Without a trusted peer the header is ignored: anyone can send it.
+     *
+     * @param peer         {@code ServletRequest.getRemoteAddr()}
+     * @param forwardedFor every {@code X-Forwarded-For} header of the request, in order
+     */
+    public String clientAddress(String peer, List<String> forwardedFor) {
+        if (forwardedFor.isEmpty() || !contains(peer)) {
+            return peer;
+        }
+        List<String> hops = new ArrayList<>();
+        for (String value : forwardedFor) {
+            for (String hop : value.split(",")) {
+                if (!hop.isBlank()) {
+                    hops.add(hop.trim());
+                }
+            }
+        }
+        String client = peer;
+        for (int i = hops.size() - 1; i >= 0 && i >= hops.size() - MAX_HOPS; i--) {
+            Optional<byte[]> bytes = literal(hops.get(i));
+            if (bytes.isEmpty()) {
+                break;
+            }
+            client = text(bytes.get());
+            if (ranges.stream().noneMatch(range -> range.contains(bytes.get()))) {
+                break;
+            }
+        }
+        return client;
+    }
+
+    /** The bytes of an IP address literal (IPv4-mapped IPv6 becomes IPv4); empty for anything else, never DNS. */
+    public static Optional<byte[]> addressBytes(String address) {
+        return address == null ? Optional.empty() : literal(address);
+    }
+
+    /** One spelling per address ({@code ::1} and {@code 0:0:0:0:0:0:0:1} alike), as Tomcat writes them. */
+    public static String text(byte[] address) {
+        try {
+            return InetAddress.getByAddress(address).getHostAddress();
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(e); // only for a length other than 4 or 16
+        }
     }
 
     @Override

@@ -2,6 +2,8 @@ package dev.echoid.echo.web;
 
 import dev.echoid.echo.config.ContainerSettingSources;
 import dev.echoid.echo.config.LogFormat;
+import dev.echoid.echo.config.TrustedProxies;
+import dev.echoid.echo.oidc.RelyingParty;
 import dev.echoid.echo.oidc.VerifiedIdentity;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -10,10 +12,12 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Collections;
 
 /**
  * One line per request (logger {@code dev.echoid.echo.access}), written after the request completed: method, path
- * (no query string), status, duration, remote address and the login id of the verified identity, when there is
+ * (no query string), status, duration, the client's address ({@code X-Forwarded-For} only through a trusted proxy,
+ * {@code ECHO_TRUSTED_PROXIES}) and the login id of the verified identity, when there is
  * one (the session guard's, or the one the callback just signed in).
  */
 public final class AccessLogFilter extends HttpFilter {
@@ -47,9 +51,18 @@ public final class AccessLogFilter extends HttpFilter {
             // an exception leaving the chain becomes the container's 500
             int status = failed ? HttpServletResponse.SC_INTERNAL_SERVER_ERROR : response.getStatus();
             AccessLogLine line = new AccessLogLine(request.getMethod(), AccessLogLine.pathOf(request), status,
-                    (System.nanoTime() - start) / 1_000_000, request.getRemoteAddr(), loginId(request));
+                    (System.nanoTime() - start) / 1_000_000, clientAddress(request), loginId(request));
             LOG.log(System.Logger.Level.INFO, line.render(format));
         }
+    }
+
+    /** The client's address as Tomcat's RemoteIpValve finds it, through the configured trusted proxies only. */
+    private String clientAddress(HttpServletRequest request) {
+        Object relyingParty = getServletContext().getAttribute(RelyingParty.CONTEXT_ATTRIBUTE);
+        TrustedProxies proxies = relyingParty instanceof RelyingParty configured
+                ? configured.settings().trustedProxies() : TrustedProxies.none();
+        return proxies.clientAddress(request.getRemoteAddr(),
+                Collections.list(request.getHeaders("X-Forwarded-For")));
     }
 
     static String loginId(ServletRequest request) {

@@ -3,6 +3,7 @@ package dev.echoid.echo.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -62,5 +63,48 @@ class TrustedProxiesTest {
         assertThat(settings.trustedProxies().contains("10.1.2.3")).isTrue();
         assertThat(GatewaySettings.builder().issuer("https://id.example").clientId("echo").clientSecret("s")
                 .redirectUri("https://gw.example/callback").build().trustedProxies().isEmpty()).isTrue();
+    }
+
+    // --- the client's address (X-Forwarded-For, Tomcat RemoteIpValve semantics) ---
+
+    @Test
+    void clientAddressWhenPeerIsNotTrustedThenXForwardedForIsIgnored() {
+        TrustedProxies proxies = TrustedProxies.parse("10.0.0.0/8");
+        assertThat(proxies.clientAddress("203.0.113.5", List.of("198.51.100.1"))).isEqualTo("203.0.113.5");
+        assertThat(TrustedProxies.none().clientAddress("127.0.0.1", List.of("198.51.100.1")))
+                .as("nobody trusted by default").isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void clientAddressWhenTrustedPeerThenTheFirstUntrustedFromTheRightIsTheClient() {
+        TrustedProxies proxies = TrustedProxies.parse("10.0.0.0/8");
+        assertThat(proxies.clientAddress("10.0.0.1", List.of("198.51.100.7"))).isEqualTo("198.51.100.7");
+        // the client wrote the first two entries; the trusted proxies appended the rest
+        assertThat(proxies.clientAddress("10.0.0.1", List.of("1.2.3.4, 203.0.113.9", "198.51.100.7, 10.0.0.2")))
+                .isEqualTo("198.51.100.7");
+        assertThat(proxies.clientAddress("10.0.0.1", List.of())).isEqualTo("10.0.0.1");
+    }
+
+    @Test
+    void clientAddressWhenEveryHopIsTrustedThenTheLeftmost() {
+        TrustedProxies proxies = TrustedProxies.parse("10.0.0.0/8");
+        assertThat(proxies.clientAddress("10.0.0.1", List.of("10.9.9.9, 10.0.0.2"))).isEqualTo("10.9.9.9");
+    }
+
+    @Test
+    void clientAddressWhenAnEntryIsNoAddressThenTheHopBeforeItWhateverLiesLeft() {
+        TrustedProxies proxies = TrustedProxies.parse("10.0.0.0/8");
+        assertThat(proxies.clientAddress("10.0.0.1", List.of("198.51.100.7, unknown, 10.0.0.2")))
+                .isEqualTo("10.0.0.2");
+        assertThat(proxies.clientAddress("10.0.0.1", List.of("evil.example.com"))).isEqualTo("10.0.0.1");
+        assertThat(proxies.clientAddress("10.0.0.1", List.of("<script>"))).isEqualTo("10.0.0.1");
+    }
+
+    @Test
+    void clientAddressWhenIpv6ThenOneSpellingPerAddress() {
+        TrustedProxies proxies = TrustedProxies.parse("::1");
+        assertThat(proxies.clientAddress("0:0:0:0:0:0:0:1", List.of("2001:DB8::7")))
+                .isEqualTo("2001:db8:0:0:0:0:0:7");
+        assertThat(proxies.clientAddress("::1", List.of("[2001:db8::7]"))).isEqualTo("2001:db8:0:0:0:0:0:7");
     }
 }

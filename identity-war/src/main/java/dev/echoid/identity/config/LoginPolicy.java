@@ -3,19 +3,27 @@ package dev.echoid.identity.config;
 import java.time.Duration;
 
 /**
- * How sign-in defends itself, Keycloak-style: after {@code maxFailures} failed attempts for one user name, each
- * further failure locks it for {@code waitIncrement} more (up to {@code maxWait}); failures older than
- * {@code failureReset} are forgotten. One remote address gets {@code maxFailuresPerAddress} before the same.
+ * How sign-in defends itself: OWASP's device cookies over Keycloak-style growing locks. After {@code maxFailures}
+ * failed attempts for one (user name, client address) pair, or for one known browser (its device cookie), each
+ * further failure locks that pair or cookie for {@code waitIncrement} more (up to {@code maxWait}); failures older
+ * than {@code failureReset} are forgotten. One client address gets {@code maxFailuresPerAddress} (any user names),
+ * and one user name {@code maxFailuresPerUser} from all addresses, before the same; the latter locks out only
+ * browsers that never signed in as that user, unless {@code accountLockout} makes it lock the account for everyone.
  *
+ * @param maxFailuresPerUser   failures of one user name from all addresses before new browsers are locked out
+ * @param accountLockout       past {@code maxFailuresPerUser}, known browsers are locked out too
  * @param passwordMinLength    the shortest password a user may be given
  * @param mfaRequired          every user must pass a second factor (TOTP); clients may also require it
  * @param singleSession        a new sign-in ends the user's other sessions
  */
-public record LoginPolicy(int maxFailures, int maxFailuresPerAddress, Duration waitIncrement, Duration maxWait,
-        Duration failureReset, int passwordMinLength, boolean mfaRequired, boolean singleSession) {
+public record LoginPolicy(int maxFailures, int maxFailuresPerAddress, int maxFailuresPerUser, boolean accountLockout,
+        Duration waitIncrement, Duration maxWait, Duration failureReset, int passwordMinLength, boolean mfaRequired,
+        boolean singleSession) {
 
     public static final String MAX_FAILURES = "IDENTITY_BRUTE_FORCE_MAX_FAILURES";
     public static final String MAX_FAILURES_PER_ADDRESS = "IDENTITY_BRUTE_FORCE_MAX_FAILURES_PER_ADDRESS";
+    public static final String MAX_FAILURES_PER_USER = "IDENTITY_BRUTE_FORCE_MAX_FAILURES_PER_USER";
+    public static final String ACCOUNT_LOCKOUT = "IDENTITY_BRUTE_FORCE_ACCOUNT_LOCKOUT";
     public static final String WAIT_INCREMENT = "IDENTITY_BRUTE_FORCE_WAIT_INCREMENT_SECONDS";
     public static final String MAX_WAIT = "IDENTITY_BRUTE_FORCE_MAX_WAIT_SECONDS";
     public static final String FAILURE_RESET = "IDENTITY_BRUTE_FORCE_FAILURE_RESET_SECONDS";
@@ -26,6 +34,7 @@ public record LoginPolicy(int maxFailures, int maxFailuresPerAddress, Duration w
     public LoginPolicy {
         positive(maxFailures, MAX_FAILURES);
         positive(maxFailuresPerAddress, MAX_FAILURES_PER_ADDRESS);
+        positive(maxFailuresPerUser, MAX_FAILURES_PER_USER);
         positive(passwordMinLength, PASSWORD_MIN_LENGTH);
         if (waitIncrement.isNegative() || waitIncrement.isZero()) {
             throw new InvalidSettingException(WAIT_INCREMENT, "must be positive");
@@ -42,12 +51,24 @@ public record LoginPolicy(int maxFailures, int maxFailuresPerAddress, Duration w
         return new LoginPolicy(
                 number(source, MAX_FAILURES, 5),
                 number(source, MAX_FAILURES_PER_ADDRESS, 50),
+                number(source, MAX_FAILURES_PER_USER, 100),
+                flag(source, ACCOUNT_LOCKOUT),
                 Duration.ofSeconds(number(source, WAIT_INCREMENT, 60)),
                 Duration.ofSeconds(number(source, MAX_WAIT, 900)),
                 Duration.ofSeconds(number(source, FAILURE_RESET, 43_200)),
                 number(source, PASSWORD_MIN_LENGTH, 12),
                 source.get(MFA_REQUIRED).map(Boolean::parseBoolean).orElse(false),
                 source.get(SINGLE_SESSION).map(Boolean::parseBoolean).orElse(false));
+    }
+
+    /** {@code true} or {@code false}; anything else is refused, so a typo does not quietly mean "off". */
+    private static boolean flag(SettingsSource source, String name) {
+        return source.get(name).map(value -> {
+            if (!value.trim().equalsIgnoreCase("true") && !value.trim().equalsIgnoreCase("false")) {
+                throw new InvalidSettingException(name, "must be true or false");
+            }
+            return Boolean.parseBoolean(value.trim());
+        }).orElse(false);
     }
 
     /** What is wrong with a new password, if anything (length only: NIST SP 800-63B §5.1.1.2). */

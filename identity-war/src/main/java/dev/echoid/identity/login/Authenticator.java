@@ -9,8 +9,9 @@ import java.util.Optional;
 
 /**
  * Checks a user name and password. Every refusal looks the same to the person and costs the same hashing work: an
- * unknown user, a wrong password, a disabled or a locked account. A password stored under outdated hashing
- * parameters is rehashed at a successful sign-in.
+ * unknown user, a wrong password, a disabled or a locked account. The attempt is reserved with the brute-force
+ * defence before the hash runs, so parallel guesses cannot outrun the count. A password stored under outdated
+ * hashing parameters is rehashed at a successful sign-in.
  */
 public final class Authenticator {
 
@@ -21,49 +22,74 @@ public final class Authenticator {
     private final PasswordHasher hasher;
     private final AuditLog audit;
     private final BruteForceProtection bruteForce;
+    private final DeviceCookies deviceCookies;
 
-    public Authenticator(Users users, PasswordHasher hasher, AuditLog audit, BruteForceProtection bruteForce) {
+    public Authenticator(Users users, PasswordHasher hasher, AuditLog audit, BruteForceProtection bruteForce,
+            DeviceCookies deviceCookies) {
         this.users = users;
         this.hasher = hasher;
         this.audit = audit;
         this.bruteForce = bruteForce;
+        this.deviceCookies = deviceCookies;
+    }
+
+    /** An attempt from a browser without a device cookie. */
+    public Optional<User> authenticate(String username, String password, String clientId, String remoteAddress,
+            String loginId) {
+        return authenticate(username, password, clientId, ClientDevice.at(remoteAddress), loginId);
     }
 
     /** @param loginId the sign-in this attempt belongs to (audit trail) */
-    public Optional<User> authenticate(String username, String password, String clientId, String remoteAddress,
+    public Optional<User> authenticate(String username, String password, String clientId, ClientDevice from,
             String loginId) {
-        String name = username == null ? "" : username.trim();
+        // one form of the name for the lookup, the counts and the audit trail: ＡＬＩＣＥ and Alice are alice
+        String name = UserName.canonical(username);
         String secret = password == null ? "" : password;
+        String address = from.address();
         if (name.isEmpty() || name.length() > 200 || secret.length() > PasswordHasher.MAX_LENGTH) {
             hasher.verifyDummy(secret.length() > PasswordHasher.MAX_LENGTH ? "" : secret);
-            return failed(name, clientId, remoteAddress, null, "malformed credentials", loginId);
+            return failed(name, clientId, address, null, "malformed credentials", loginId);
         }
-        String accountKey = BruteForceProtection.userKey(name);
-        if (bruteForce.isLocked(accountKey, BruteForceProtection.addressKey(remoteAddress))) {
+        Optional<BruteForceProtection.Attempt> reserved = bruteForce.reservePassword(name, address,
+                deviceCookies.device(name, from.deviceCookie()));
+        if (reserved.isEmpty()) {
             // the same work and the same answer as any other refusal: a lock reveals nothing
             hasher.verifyDummy(secret);
-            return failed(name, clientId, remoteAddress, null, LOCKED, loginId);
+            return failed(name, clientId, address, null, LOCKED, loginId);
         }
-        Optional<User> user = users.findByUsername(name);
-        if (user.isEmpty()) {
-            hasher.verifyDummy(secret);
-            bruteForce.failed(accountKey, remoteAddress);
-            return failed(name, clientId, remoteAddress, null, "unknown user", loginId);
+        User found;
+        try (BruteForceProtection.Attempt attempt = reserved.get()) {
+            Optional<User> user = find(name, username.strip());
+            if (user.isEmpty()) {
+                hasher.verifyDummy(secret);
+                attempt.failed();
+                return failed(name, clientId, address, null, "unknown user", loginId);
+            }
+            if (!hasher.verify(secret, user.get().passwordHash())) {
+                attempt.failed();
+                return failed(name, clientId, address, user.get(), "wrong password", loginId);
+            }
+            if (!user.get().enabled()) {
+                return failed(name, clientId, address, user.get(), "account disabled", loginId);
+            }
+            attempt.succeeded();
+            found = user.get();
         }
-        if (!hasher.verify(secret, user.get().passwordHash())) {
-            bruteForce.failed(accountKey, remoteAddress);
-            return failed(name, clientId, remoteAddress, user.get(), "wrong password", loginId);
+        if (hasher.needsRehash(found.passwordHash())) {
+            users.updatePasswordHash(found.id(), hasher.hash(secret));
         }
-        if (!user.get().enabled()) {
-            return failed(name, clientId, remoteAddress, user.get(), "account disabled", loginId);
-        }
-        bruteForce.succeeded(accountKey);
-        if (hasher.needsRehash(user.get().passwordHash())) {
-            users.updatePasswordHash(user.get().id(), hasher.hash(secret));
-        }
-        audit.record(AuditEvent.success(AuditEvent.Type.LOGIN_SUCCEEDED, clientId, user.get().id(), name,
-                remoteAddress, null).withLoginId(loginId));
-        return user;
+        audit.record(AuditEvent.success(AuditEvent.Type.LOGIN_SUCCEEDED, clientId, found.id(), name, address, null)
+                .withLoginId(loginId));
+        return Optional.of(found);
+    }
+
+    /**
+     * The user of a canonical name; a name stored before canonical names (with a character that case folding
+     * changes beyond lower case, such as ß) is still found as it was typed.
+     */
+    private Optional<User> find(String canonical, String typed) {
+        Optional<User> user = users.findByUsername(canonical);
+        return user.isPresent() || canonical.equals(typed) ? user : users.findByUsername(typed);
     }
 
     private Optional<User> failed(String username, String clientId, String remoteAddress, User user, String why,

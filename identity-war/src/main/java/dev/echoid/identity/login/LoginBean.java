@@ -46,7 +46,7 @@ public class LoginBean {
             return;
         }
         Optional<User> user = provider.authenticator().authenticate(username, password, request.get().clientId(),
-                SignInCompletion.request().getRemoteAddr(), request.get().loginId());
+                DeviceCookies.presented(SignInCompletion.request()), request.get().loginId());
         password = null;
         if (user.isEmpty()) {
             FacesContext.getCurrentInstance().addMessage(null, new FacesMessage(FacesMessage.SEVERITY_ERROR,

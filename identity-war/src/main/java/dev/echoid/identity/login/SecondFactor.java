@@ -9,6 +9,7 @@ import dev.echoid.identity.store.TotpCredentials;
 import dev.echoid.identity.store.User;
 import java.lang.System.Logger;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 
@@ -142,35 +143,38 @@ public final class SecondFactor {
     }
 
     /**
-     * Checks a code at sign-in: right, in the window, not used before, and the user not locked out.
+     * Checks a code at sign-in: right, in the window, not used before, and the user not locked out. The attempt is
+     * reserved before the code is checked, so parallel guesses get no more checks than the allowance.
      *
      * @param loginId the sign-in, for the audit trail
      */
     public boolean verify(User user, String code, String clientId, String remoteAddress, String loginId) {
-        String key = BruteForceProtection.secondFactorKey(user.id());
-        if (bruteForce.isLocked(key, BruteForceProtection.addressKey(remoteAddress))) {
-            return failed(user, clientId, remoteAddress, "locked (too many failures)", loginId);
+        Optional<BruteForceProtection.Attempt> reserved = bruteForce.reserveSecondFactor(user.id(), user.username());
+        if (reserved.isEmpty()) {
+            return failed(user, clientId, remoteAddress, Authenticator.LOCKED, loginId);
         }
-        var credential = credentials.find(user.id());
-        if (credential.isEmpty()) {
-            return failed(user, clientId, remoteAddress, "not enrolled", loginId);
+        try (BruteForceProtection.Attempt attempt = reserved.get()) {
+            var credential = credentials.find(user.id());
+            if (credential.isEmpty()) {
+                return failed(user, clientId, remoteAddress, "not enrolled", loginId);
+            }
+            byte[] secret;
+            try {
+                secret = sealer.open(credential.get().sealedSecret());
+            } catch (Sealer.UnsealedSecretException e) {
+                // never use a secret the provider did not seal: it may have been planted in the database
+                LOG.log(Logger.Level.ERROR, "The TOTP secret of user " + user.id() + " is refused: " + e.getMessage());
+                return failed(user, clientId, remoteAddress, "stored secret refused: unsealed", loginId);
+            }
+            OptionalLong step = Totp.matchingStep(secret, code == null ? null : code.trim(), clock.instant());
+            // RFC 6238 §5.2: a code is accepted once; the atomic update refuses a step already used (or an older one)
+            if (step.isEmpty() || !credentials.use(user.id(), step.getAsLong())) {
+                attempt.failed();
+                return failed(user, clientId, remoteAddress, step.isEmpty() ? "wrong code" : "code already used",
+                        loginId);
+            }
+            attempt.succeeded();
         }
-        byte[] secret;
-        try {
-            secret = sealer.open(credential.get().sealedSecret());
-        } catch (Sealer.UnsealedSecretException e) {
-            // never use a secret the provider did not seal: it may have been planted in the database
-            LOG.log(Logger.Level.ERROR, "The TOTP secret of user " + user.id() + " is refused: " + e.getMessage());
-            return failed(user, clientId, remoteAddress, "stored secret refused: unsealed", loginId);
-        }
-        OptionalLong step = Totp.matchingStep(secret, code == null ? null : code.trim(), clock.instant());
-        // RFC 6238 §5.2: a code is accepted once; the atomic update refuses a step already used (or an older one)
-        if (step.isEmpty() || !credentials.use(user.id(), step.getAsLong())) {
-            bruteForce.failed(key, remoteAddress);
-            return failed(user, clientId, remoteAddress, step.isEmpty() ? "wrong code" : "code already used",
-                    loginId);
-        }
-        bruteForce.succeeded(key);
         audit.record(AuditEvent.success(AuditEvent.Type.MFA_SUCCEEDED, clientId, user.id(), user.username(),
                 remoteAddress, null).withLoginId(loginId));
         return true;

@@ -83,6 +83,8 @@ final class SignInCompletion {
             provider.sessionTermination().endAll(user.id(), user.username(), http.getRemoteAddr(),
                     "new sign-in (single-session policy)");
         }
+        // this browser has now signed in as the user: its own allowance from now on (OWASP device cookies)
+        provider.deviceCookies().remember(user.username(), http, (HttpServletResponse) external.getResponse());
         AuthorizationRequest authorization = taken.get();
         Optional<SingleSignOn.Current> replaced = provider.singleSignOn().otherUsersSession(user, http);
         SsoSession sso = provider.singleSignOn().signedIn(user, amr, authorization.loginId(), http,

@@ -1,7 +1,10 @@
 package dev.echoid.identity.web;
 
+import dev.echoid.identity.config.IdentitySettings;
+import dev.echoid.identity.config.InvalidSettingException;
 import dev.echoid.identity.config.LogFormat;
 import dev.echoid.identity.config.SettingsSource;
+import dev.echoid.identity.config.TrustedProxies;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -13,7 +16,8 @@ import java.lang.System.Logger.Level;
 
 /**
  * One line per request (logger {@code dev.echoid.access}), written after the request completed: method, path
- * (no query string), status, duration, remote address and, when the request belongs to a sign-in, its login id.
+ * (no query string), status, duration, the client's address (through trusted proxies: {@link ForwardedClient})
+ * and, when the request belongs to a sign-in, its login id.
  * The login id comes from the code that knows it ({@link #noteLoginId}): every audit event of the request, and the
  * sign-in pages' pending request.
  */
@@ -25,10 +29,19 @@ public final class AccessLogFilter extends HttpFilter {
     private static final ThreadLocal<String[]> LOGIN_ID = new ThreadLocal<>();
 
     private transient LogFormat format;
+    private transient TrustedProxies trustedProxies = TrustedProxies.none();
 
     @Override
     public void init() {
-        format = LogFormat.from(SettingsSource.standard(getServletContext()::getInitParameter));
+        SettingsSource settings = SettingsSource.standard(getServletContext()::getInitParameter);
+        format = LogFormat.from(settings);
+        try {
+            trustedProxies = settings.get(IdentitySettings.TRUSTED_PROXIES)
+                    .map(value -> TrustedProxies.parse(IdentitySettings.TRUSTED_PROXIES, value))
+                    .orElse(TrustedProxies.none());
+        } catch (InvalidSettingException e) {
+            trustedProxies = TrustedProxies.none(); // the provider's start-up reports it and refuses to run
+        }
     }
 
     /** Tells the current request's access line its login id (a later one wins); a no-op outside a request. */
@@ -54,7 +67,8 @@ public final class AccessLogFilter extends HttpFilter {
             // an exception leaving the chain becomes the container's 500
             int status = failed ? HttpServletResponse.SC_INTERNAL_SERVER_ERROR : response.getStatus();
             AccessLogLine line = new AccessLogLine(request.getMethod(), AccessLogLine.pathOf(request), status,
-                    (System.nanoTime() - start) / 1_000_000, request.getRemoteAddr(), loginId[0]);
+                    (System.nanoTime() - start) / 1_000_000, ForwardedClient.address(request, trustedProxies),
+                    loginId[0]);
             LOG.log(Level.INFO, line.render(format));
         }
     }

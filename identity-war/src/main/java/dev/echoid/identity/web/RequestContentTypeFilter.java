@@ -45,6 +45,11 @@ public class RequestContentTypeFilter extends HttpFilter {
                     "The request's charset is not supported; send UTF-8.");
             return;
         }
+        if (charset == null && type.isCompatible(MediaType.APPLICATION_FORM_URLENCODED_TYPE)) {
+            // a browser sends a form in its page's encoding, and every page here is UTF-8 (HTML: "form submission
+            // algorithm"); Tomcat would read it as ISO-8859-1, and "ＡＬＩＣＥ" would reach the sign-in garbled
+            request.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        }
         chain.doFilter(request, response);
     }
 

@@ -2,6 +2,7 @@ package dev.echoid.identity.web;
 
 import dev.echoid.identity.IdentityProvider;
 import dev.echoid.identity.config.IdentitySettings;
+import dev.echoid.identity.config.TrustedProxies;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -28,34 +29,44 @@ public class TransportSecurityFilter extends HttpFilter {
     static final String HTTPS_REQUIRED = "{\"error\":\"invalid_request\",\"error_description\":\"HTTPS is required\"}";
 
     private transient TransportSecurity transport;
+    private transient TrustedProxies trustedProxies = TrustedProxies.none();
 
     @Override
     public void init() {
         IdentitySettings settings = IdentityProvider.from(getServletContext()).settings();
         transport = settings.devMode() ? null : new TransportSecurity(settings.issuer(), settings.trustedProxies());
+        trustedProxies = settings.trustedProxies();
     }
 
     /** For tests: the filter with its settings given rather than read from the running provider. */
     static TransportSecurityFilter of(TransportSecurity transport) {
+        return of(transport, TrustedProxies.none());
+    }
+
+    /** For tests: with the proxies whose {@code X-Forwarded-For} is believed (dev mode when transport is null). */
+    static TransportSecurityFilter of(TransportSecurity transport, TrustedProxies trustedProxies) {
         TransportSecurityFilter filter = new TransportSecurityFilter();
         filter.transport = transport;
+        filter.trustedProxies = trustedProxies;
         return filter;
     }
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        // code below sees the client's address (X-Forwarded-For through trusted proxies only), dev mode included
+        HttpServletRequest client = ForwardedClient.of(request, trustedProxies);
         if (transport == null) {
-            chain.doFilter(request, response);
+            chain.doFilter(client, response);
             return;
         }
         if (transport.arrivedOverTls(request)) {
             response.setHeader("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY);
-            chain.doFilter(TransportSecurity.asSecure(request), response);
+            chain.doFilter(TransportSecurity.asSecure(client), response);
         } else if (request.getDispatcherType() != DispatcherType.REQUEST) {
-            chain.doFilter(request, response); // an error page or forward of a request already let through
+            chain.doFilter(client, response); // an error page or forward of a request already let through
         } else if (TransportSecurity.isHealthProbe(request)) {
-            chain.doFilter(request, response); // an orchestrator's probe: see TransportSecurity.isHealthProbe
+            chain.doFilter(client, response); // an orchestrator's probe: see TransportSecurity.isHealthProbe
         } else if (TransportSecurity.mayRedirect(request)) {
             response.setStatus(HttpServletResponse.SC_MOVED_PERMANENTLY);
             response.setHeader("Location", transport.httpsLocation(request));

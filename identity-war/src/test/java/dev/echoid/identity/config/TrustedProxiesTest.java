@@ -3,6 +3,7 @@ package dev.echoid.identity.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -81,5 +82,48 @@ class TrustedProxiesTest {
         assertThatThrownBy(() -> IdentitySettings.from(SettingsSource.of(Map.of(
                 "IDENTITY_ISSUER", "https://id.example", "IDENTITY_TRUSTED_PROXIES", "10.0.0.1 nope"))))
                 .hasMessageContaining("IDENTITY_TRUSTED_PROXIES");
+    }
+
+    // --- the client's address (X-Forwarded-For, Tomcat RemoteIpValve semantics) ---
+
+    @Test
+    void clientAddressWhenPeerIsNotTrustedThenXForwardedForIsIgnored() {
+        TrustedProxies proxies = TrustedProxies.parse(NAME, "10.0.0.0/8");
+        assertThat(proxies.clientAddress("203.0.113.5", List.of("198.51.100.1"))).isEqualTo("203.0.113.5");
+        assertThat(TrustedProxies.none().clientAddress("127.0.0.1", List.of("198.51.100.1")))
+                .as("nobody trusted by default").isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void clientAddressWhenTrustedPeerThenTheFirstUntrustedFromTheRightIsTheClient() {
+        TrustedProxies proxies = TrustedProxies.parse(NAME, "10.0.0.0/8");
+        assertThat(proxies.clientAddress("10.0.0.1", List.of("198.51.100.7"))).isEqualTo("198.51.100.7");
+        // the client wrote the first two entries; the trusted proxies appended the rest
+        assertThat(proxies.clientAddress("10.0.0.1", List.of("1.2.3.4, 203.0.113.9", "198.51.100.7, 10.0.0.2")))
+                .isEqualTo("198.51.100.7");
+        assertThat(proxies.clientAddress("10.0.0.1", List.of())).isEqualTo("10.0.0.1");
+    }
+
+    @Test
+    void clientAddressWhenEveryHopIsTrustedThenTheLeftmost() {
+        TrustedProxies proxies = TrustedProxies.parse(NAME, "10.0.0.0/8");
+        assertThat(proxies.clientAddress("10.0.0.1", List.of("10.9.9.9, 10.0.0.2"))).isEqualTo("10.9.9.9");
+    }
+
+    @Test
+    void clientAddressWhenAnEntryIsNoAddressThenTheHopBeforeItWhateverLiesLeft() {
+        TrustedProxies proxies = TrustedProxies.parse(NAME, "10.0.0.0/8");
+        assertThat(proxies.clientAddress("10.0.0.1", List.of("198.51.100.7, unknown, 10.0.0.2")))
+                .isEqualTo("10.0.0.2");
+        assertThat(proxies.clientAddress("10.0.0.1", List.of("evil.example.com"))).isEqualTo("10.0.0.1");
+        assertThat(proxies.clientAddress("10.0.0.1", List.of("<script>"))).isEqualTo("10.0.0.1");
+    }
+
+    @Test
+    void clientAddressWhenIpv6ThenOneSpellingPerAddress() {
+        TrustedProxies proxies = TrustedProxies.parse(NAME, "::1");
+        assertThat(proxies.clientAddress("0:0:0:0:0:0:0:1", List.of("2001:DB8::7")))
+                .isEqualTo("2001:db8:0:0:0:0:0:7");
+        assertThat(proxies.clientAddress("::1", List.of("[2001:db8::7]"))).isEqualTo("2001:db8:0:0:0:0:0:7");
     }
 }

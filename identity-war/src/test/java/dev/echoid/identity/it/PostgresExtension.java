@@ -79,8 +79,10 @@ public class PostgresExtension implements BeforeAllCallback {
             System.setProperty("IDENTITY_BRUTE_FORCE_MAX_FAILURES", String.valueOf(MAX_FAILURES));
             System.setProperty("IDENTITY_BRUTE_FORCE_WAIT_INCREMENT_SECONDS", String.valueOf(LOCK_SECONDS));
             System.setProperty("IDENTITY_BRUTE_FORCE_MAX_WAIT_SECONDS", String.valueOf(2 * LOCK_SECONDS));
-            // every test request comes from 127.0.0.1: the per-address limit is unit-tested instead
+            // every test request comes from 127.0.0.1: the per-address limit is tested on the store instead
             System.setProperty("IDENTITY_BRUTE_FORCE_MAX_FAILURES_PER_ADDRESS", "100000");
+            // the tests' HTTP client is a trusted proxy: X-Forwarded-For names the client it pretends to be
+            System.setProperty("IDENTITY_TRUSTED_PROXIES", "127.0.0.1 ::1");
         }
         return postgres;
     }

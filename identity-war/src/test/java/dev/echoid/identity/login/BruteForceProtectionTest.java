@@ -1,39 +1,20 @@
 package dev.echoid.identity.login;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.echoid.identity.config.InvalidSettingException;
 import dev.echoid.identity.config.LoginPolicy;
-import dev.echoid.identity.store.LoginThrottles;
-import dev.echoid.identity.token.MutableClock;
+import dev.echoid.identity.config.SettingsSource;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
+/** The policy's arithmetic and the keys; the counting itself runs on PostgreSQL in BruteForceProtectionIT. */
 class BruteForceProtectionTest {
 
-    private static final LoginPolicy POLICY = new LoginPolicy(3, 5, Duration.ofSeconds(30), Duration.ofSeconds(90),
-            Duration.ofHours(12), 12, false, false);
-
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-30T10:00:00Z"));
-    private final InMemoryThrottles throttles = new InMemoryThrottles();
-    private final BruteForceProtection protection = new BruteForceProtection(throttles, POLICY, clock);
-
-    @Test
-    void failedWhenBelowThresholdThenNotLockedAndAtThresholdThenLockedForTheIncrement() {
-        String user = BruteForceProtection.userKey("Ada");
-        protection.failed(user, "10.0.0.1");
-        protection.failed(user, "10.0.0.1");
-        assertThat(protection.isLocked(user)).isFalse();
-        protection.failed(user, "10.0.0.1");
-        assertThat(protection.isLocked(user)).isTrue();
-        clock.advance(Duration.ofSeconds(29));
-        assertThat(protection.isLocked(user)).isTrue();
-        clock.advance(Duration.ofSeconds(1));
-        assertThat(protection.isLocked(user)).isFalse();
-    }
+    private static final LoginPolicy POLICY = new LoginPolicy(3, 5, 10, false, Duration.ofSeconds(30),
+            Duration.ofSeconds(90), Duration.ofHours(12), 12, false, false);
 
     @Test
     void failedWhenFailuresGoOnThenWaitGrowsUpToTheMaximum() {
@@ -45,48 +26,33 @@ class BruteForceProtectionTest {
     }
 
     @Test
-    void userKeyWhenCaseDiffersThenSameKeyWhetherOrNotTheAccountExists() {
+    void userKeyWhenCaseWidthOrSpacingDiffersThenSameKeyWhetherOrNotTheAccountExists() {
         assertThat(BruteForceProtection.userKey(" Ada ")).isEqualTo(BruteForceProtection.userKey("ada"));
+        assertThat(BruteForceProtection.userKey("ＡＬＩＣＥ")).isEqualTo("user:alice");
+        assertThat(BruteForceProtection.pairKey("Alice", "10.0.0.1"))
+                .isEqualTo(BruteForceProtection.pairKey("ａｌｉｃｅ", "10.0.0.1"))
+                .isNotEqualTo(BruteForceProtection.pairKey("alice", "10.0.0.2"));
     }
 
     @Test
-    void failedWhenManyUserNamesFromOneAddressThenTheAddressLocks() {
-        for (int i = 0; i < 5; i++) {
-            protection.failed(BruteForceProtection.userKey("user" + i), "10.0.0.9");
-        }
-        assertThat(protection.isLocked(BruteForceProtection.addressKey("10.0.0.9"))).isTrue();
-        assertThat(protection.isLocked(BruteForceProtection.userKey("user0"))).isFalse();
+    void canonicalWhenCompatibilityFormsAndCaseThenOneName() {
+        assertThat(UserName.canonical("ＡＬＩＣＥ")).isEqualTo("alice");
+        assertThat(UserName.canonical("Alice")).isEqualTo("alice");
+        assertThat(UserName.canonical("  alice\t")).isEqualTo("alice");
+        assertThat(UserName.canonical("Straße")).isEqualTo(UserName.canonical("STRASSE")).isEqualTo("strasse");
+        assertThat(UserName.canonical("ﬁona")).as("a ligature").isEqualTo("fiona");
+        assertThat(UserName.canonical(null)).isEmpty();
     }
 
     @Test
-    void succeededThenAccountForgottenButAddressKept() {
-        String user = BruteForceProtection.userKey("ada");
-        protection.failed(user, "10.0.0.2");
-        protection.failed(user, "10.0.0.2");
-        protection.succeeded(user);
-        protection.failed(user, "10.0.0.2");
-        assertThat(protection.isLocked(user)).as("count restarted").isFalse();
-        assertThat(throttles.failures.get(BruteForceProtection.addressKey("10.0.0.2"))).isEqualTo(3);
-    }
-
-    @Test
-    void failedWhenLastFailureOlderThanResetTimeThenCountStartsAgain() {
-        String user = BruteForceProtection.userKey("ada");
-        protection.failed(user, "10.0.0.3");
-        protection.failed(user, "10.0.0.3");
-        clock.advance(Duration.ofHours(13));
-        protection.failed(user, "10.0.0.3");
-        assertThat(protection.isLocked(user)).isFalse();
-    }
-
-    @Test
-    void unlockThenTheUserNameMayTryAgainAtOnce() {
-        String user = BruteForceProtection.userKey("ada");
-        for (int i = 0; i < 3; i++) {
-            protection.failed(user, "10.0.0.4");
-        }
-        assertThat(protection.unlock("ADA")).isTrue();
-        assertThat(protection.isLocked(user)).isFalse();
+    void addressKeyWhenIpv6ThenTheSlash64CountsAsOneClient() {
+        assertThat(BruteForceProtection.addressKey("2001:db8:1:2::1"))
+                .isEqualTo(BruteForceProtection.addressKey("2001:db8:1:2:ffff:ffff:ffff:ffff"))
+                .isEqualTo("ip:2001:db8:1:2:0:0:0:0/64")
+                .isNotEqualTo(BruteForceProtection.addressKey("2001:db8:1:3::1"));
+        assertThat(BruteForceProtection.addressKey("::ffff:192.0.2.7")).isEqualTo("ip:192.0.2.7");
+        assertThat(BruteForceProtection.addressKey("0:0:0:0:0:0:0:1"))
+                .isEqualTo(BruteForceProtection.addressKey("::1"));
     }
 
     @Test
@@ -95,35 +61,23 @@ class BruteForceProtectionTest {
         assertThat(POLICY.problemWithNewPassword("long enough passphrase")).isEmpty();
     }
 
-    /** The JDBC store is exercised by AccountSecurityIT against PostgreSQL. */
-    private static final class InMemoryThrottles implements LoginThrottles {
-        final Map<String, Integer> failures = new HashMap<>();
-        final Map<String, Instant> last = new HashMap<>();
-        final Map<String, Instant> locks = new HashMap<>();
+    @Test
+    void fromWhenNothingSetThenTheDefaultsOfTheReadme() {
+        LoginPolicy defaults = LoginPolicy.from(SettingsSource.of(Map.of()));
+        assertThat(defaults.maxFailures()).isEqualTo(5);
+        assertThat(defaults.maxFailuresPerAddress()).isEqualTo(50);
+        assertThat(defaults.maxFailuresPerUser()).isEqualTo(100);
+        assertThat(defaults.accountLockout()).isFalse();
+        assertThat(LoginPolicy.from(SettingsSource.of(Map.of(LoginPolicy.ACCOUNT_LOCKOUT, "true"))).accountLockout())
+                .isTrue();
+    }
 
-        @Override
-        public Optional<Instant> lockedUntil(String key, Instant now) {
-            return Optional.ofNullable(locks.get(key)).filter(until -> until.isAfter(now));
-        }
-
-        @Override
-        public int recordFailure(String key, Instant now, Instant resetBefore) {
-            int count = last.containsKey(key) && !last.get(key).isBefore(resetBefore) ? failures.get(key) + 1 : 1;
-            failures.put(key, count);
-            last.put(key, now);
-            return count;
-        }
-
-        @Override
-        public void lock(String key, Instant until) {
-            locks.put(key, until);
-        }
-
-        @Override
-        public boolean reset(String key) {
-            locks.remove(key);
-            last.remove(key);
-            return failures.remove(key) != null;
-        }
+    @Test
+    void fromWhenTheNewSettingsAreWrongThenRefusedByName() {
+        assertThatThrownBy(() -> LoginPolicy.from(SettingsSource.of(Map.of(LoginPolicy.ACCOUNT_LOCKOUT, "yes"))))
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining(LoginPolicy.ACCOUNT_LOCKOUT);
+        assertThatThrownBy(() -> LoginPolicy.from(SettingsSource.of(Map.of(LoginPolicy.MAX_FAILURES_PER_USER, "0"))))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining(LoginPolicy.MAX_FAILURES_PER_USER);
     }
 }

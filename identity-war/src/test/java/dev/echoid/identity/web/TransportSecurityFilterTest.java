@@ -234,4 +234,47 @@ class TransportSecurityFilterTest {
         }
         assertThat(passedOn).isEmpty();
     }
+
+    // --- the client's address for code below (audit rows, brute-force counts) ---
+
+    private void runWith(FakeExchange exchange, TransportSecurity transport, String trustedProxies) throws Exception {
+        TrustedProxies proxies = TrustedProxies.parse(IdentitySettings.TRUSTED_PROXIES, trustedProxies);
+        TransportSecurityFilter.of(transport, proxies).doFilter(exchange.request(), exchange.response(),
+                (request, response) -> passedOn.add(request));
+    }
+
+    @Test
+    void requestWhenTrustedProxyForwardsForAClientThenCodeBelowSeesTheClientsAddress() throws Exception {
+        FakeExchange exchange = new FakeExchange().header("X-Forwarded-Proto", "https")
+                .header("X-Forwarded-For", "192.0.2.1, 198.51.100.23");
+        exchange.remoteAddr = "10.0.3.4";
+        exchange.method = "POST";
+
+        runWith(exchange, new TransportSecurity(ISSUER, TrustedProxies.parse("x", "10.0.0.0/16")), "10.0.0.0/16");
+
+        assertThat(passedOn).hasSize(1);
+        assertThat(passedOn.get(0).getRemoteAddr()).isEqualTo("198.51.100.23");
+        assertThat(passedOn.get(0).isSecure()).isTrue();
+    }
+
+    @Test
+    void requestWhenUntrustedPeerSendsXForwardedForThenItsOwnAddressInDevModeToo() throws Exception {
+        FakeExchange exchange = new FakeExchange().header("X-Forwarded-For", "198.51.100.23");
+        exchange.remoteAddr = "203.0.113.10";
+
+        runWith(exchange, null, "10.0.0.0/8");
+
+        assertThat(passedOn).hasSize(1);
+        assertThat(passedOn.get(0).getRemoteAddr()).isEqualTo("203.0.113.10");
+    }
+
+    @Test
+    void requestWhenDevModeBehindTrustedProxyThenTheClientsAddress() throws Exception {
+        FakeExchange exchange = new FakeExchange().header("X-Forwarded-For", "198.51.100.23");
+        exchange.remoteAddr = "127.0.0.1";
+
+        runWith(exchange, null, "127.0.0.1");
+
+        assertThat(passedOn.get(0).getRemoteAddr()).isEqualTo("198.51.100.23");
+    }
 }
