@@ -13,6 +13,7 @@ CATALINA_OPTS="$CATALINA_OPTS -Djava.security.egd=file:/dev/./urandom"
 #   IDENTITY_DB_URL=jdbc:postgresql://db.example.com:5432/identity
 #   IDENTITY_DB_USER=identity
 #   IDENTITY_DB_PASSWORD=...
+#   IDENTITY_CLIENT_SECRET_KEY=$(openssl rand -base64 32)    # keys the HMAC of client secrets; the same on every node
 # Recommended:
 #   IDENTITY_KEY_ENCRYPTION_KEY=$(openssl rand -base64 32)   # encrypts signing keys at rest; keep it safe
 # Required for echo-war:

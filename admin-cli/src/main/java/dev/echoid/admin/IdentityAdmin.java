@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
             "Administers the EchoID identity provider: users, clients, signing keys, audit trail.",
             "Database: IDENTITY_DB_URL, IDENTITY_DB_USER, IDENTITY_DB_PASSWORD (environment), migrated first.",
             "IDENTITY_KEY_ENCRYPTION_KEY, IDENTITY_PASSWORD_MIN_LENGTH, IDENTITY_KEY_PUBLISH_DELAY_SECONDS are "
-                    + "honoured as by the provider."},
+                    + "honoured as by the provider; client create needs IDENTITY_CLIENT_SECRET_KEY (the provider's)."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
             "0:done",

@@ -108,6 +108,8 @@ public final class DevServer implements AutoCloseable {
     private void startAll() throws IOException, LifecycleException {
         Files.createDirectories(options.dataDirectory());
         clientSecret = readOrCreateSecret(options.dataDirectory().resolve("echo-client-secret"));
+        // the HMAC key of client secrets (32 random bytes, base64url), generated once like the gateway's secret
+        String clientSecretKey = readOrCreateSecret(options.dataDirectory().resolve("client-secret-key"));
 
         Map<String, String> database = new LinkedHashMap<>();
         if (options.databaseUrl().isPresent()) {
@@ -137,6 +139,7 @@ public final class DevServer implements AutoCloseable {
         Map<String, String> identitySettings = new LinkedHashMap<>(database);
         identitySettings.put("IDENTITY_ISSUER", options.issuer());
         identitySettings.put("IDENTITY_DEV_MODE", "true");
+        identitySettings.put("IDENTITY_CLIENT_SECRET_KEY", clientSecretKey);
         identitySettings.put("IDENTITY_BOOTSTRAP_USER", DEMO_USER);
         identitySettings.put("IDENTITY_BOOTSTRAP_PASSWORD", DEMO_PASSWORD);
         identitySettings.put("IDENTITY_BOOTSTRAP_CLIENT_ID", CLIENT_ID);

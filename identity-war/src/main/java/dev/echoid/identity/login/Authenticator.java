@@ -1,5 +1,6 @@
 package dev.echoid.identity.login;
 
+import dev.echoid.identity.security.HashingBudget;
 import dev.echoid.identity.security.PasswordHasher;
 import dev.echoid.identity.store.AuditEvent;
 import dev.echoid.identity.store.AuditLog;
@@ -10,7 +11,8 @@ import java.util.Optional;
 /**
  * Checks a user name and password. Every refusal looks the same to the person and costs the same hashing work: an
  * unknown user, a wrong password, a disabled or a locked account. A password stored under outdated hashing
- * parameters is rehashed at a successful sign-in.
+ * parameters is rehashed at a successful sign-in. Every check runs within the hashing budget; when it is spent,
+ * {@link HashingBudget.Exhausted} reaches the caller before anything is counted or audited.
  */
 public final class Authenticator {
 
@@ -59,7 +61,11 @@ public final class Authenticator {
         }
         bruteForce.succeeded(accountKey);
         if (hasher.needsRehash(user.get().passwordHash())) {
-            users.updatePasswordHash(user.get().id(), hasher.hash(secret));
+            try {
+                users.updatePasswordHash(user.get().id(), hasher.hash(secret));
+            } catch (HashingBudget.Exhausted busy) {
+                // the sign-in stands; the rehash waits for the next one
+            }
         }
         audit.record(AuditEvent.success(AuditEvent.Type.LOGIN_SUCCEEDED, clientId, user.get().id(), name,
                 remoteAddress, null).withLoginId(loginId));

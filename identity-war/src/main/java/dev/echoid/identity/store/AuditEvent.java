@@ -27,7 +27,9 @@ public record AuditEvent(
         CONSENT_GRANTED, CONSENT_DENIED,
         // an operator's changes (the admin CLI)
         USER_CREATED, USER_DISABLED, USER_ENABLED, USER_DELETED, CLIENT_REGISTERED, CLIENT_DELETED,
-        SIGNING_KEY_ROTATED
+        SIGNING_KEY_ROTATED,
+        // a client secret stored as Argon2id by an earlier version, rewritten as an HMAC at its first use
+        CLIENT_SECRET_REHASHED
     }
 
     public enum Outcome { SUCCESS, FAILURE }

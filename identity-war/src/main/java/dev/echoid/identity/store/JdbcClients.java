@@ -22,6 +22,9 @@ public final class JdbcClients implements Clients {
     private static final String UPDATE = "UPDATE client SET name = ?, secret_hash = ?, redirect_uris = ?, "
             + "enabled = ?, grant_types = ?, post_logout_redirect_uris = ?, backchannel_logout_uri = ?, "
             + "id_token_signed_response_alg = ?, require_mfa = ?, first_party = ? WHERE client_id = ?";
+    // compare-and-set: two nodes rewriting the same legacy hash at once write one value, then the other matches none
+    private static final String REPLACE_SECRET_HASH = "UPDATE client SET secret_hash = ? "
+            + "WHERE client_id = ? AND secret_hash = ?";
     private static final String LIST = "SELECT " + COLUMNS + " FROM client ORDER BY client_id";
     // codes and grants, and the tokens that hang off the grants, go with it (ON DELETE CASCADE); audit rows stay
     private static final String DELETE = "DELETE FROM client WHERE client_id = ?";
@@ -68,6 +71,15 @@ public final class JdbcClients implements Clients {
             s.setBoolean(9, client.requireMfa());
             s.setBoolean(10, client.firstParty());
             s.setString(11, client.clientId());
+        }) == 1;
+    }
+
+    @Override
+    public boolean replaceSecretHash(String clientId, String expected, String replacement) {
+        return sql.update(REPLACE_SECRET_HASH, s -> {
+            s.setString(1, replacement);
+            s.setString(2, clientId);
+            s.setString(3, expected);
         }) == 1;
     }
 
