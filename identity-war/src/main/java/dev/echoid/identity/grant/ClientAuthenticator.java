@@ -83,7 +83,15 @@ public final class ClientAuthenticator {
 
     /** Replaces a legacy Argon2id secret hash by the HMAC; only if the row still has it (another node may race). */
     private void rewrite(Client client, String secret, String remoteAddress) {
-        if (clients.replaceSecretHash(client.clientId(), client.secretHash(), secrets.hash(secret))) {
+        boolean replaced;
+        try {
+            replaced = clients.replaceSecretHash(client.clientId(), client.secretHash(), secrets.hash(secret));
+        } catch (RuntimeException e) {
+            // the client proved its secret: the request stands, the next use tries again
+            LOG.log(Level.WARNING, "Client " + client.clientId() + ": secret hash not rewritten: " + e.getMessage());
+            return;
+        }
+        if (replaced) {
             LOG.log(Level.INFO, "Client {0}: secret hash rewritten from Argon2id to HMAC-SHA-256", client.clientId());
             audit.record(AuditEvent.success(AuditEvent.Type.CLIENT_SECRET_REHASHED, client.clientId(), null, null,
                     remoteAddress, "Argon2id secret hash rewritten as HMAC-SHA-256"));
