@@ -15,11 +15,14 @@ CATALINA_OPTS="$CATALINA_OPTS -Djava.security.egd=file:/dev/./urandom"
 #   IDENTITY_DB_PASSWORD=...
 #   IDENTITY_KEY_ENCRYPTION_KEY=...   # seals signing keys and TOTP secrets at rest
 #   IDENTITY_AUDIT_KEY=...            # keys the audit trail's hash chain (HMAC-SHA-256)
-# Outside dev mode the provider does not start without the two keys. Generate each once (openssl rand -base64 32),
-# keep them in a secrets file readable by Tomcat's user only, or in a secret store, and back them up apart from the
-# database: they are never in it, never in git, and without them the sealed keys cannot be read and the trail cannot
-# be verified. For example, with systemd: EnvironmentFile=/etc/echoid/secrets.env (mode 0600), or here:
-#   [ -r /etc/echoid/secrets.env ] && . /etc/echoid/secrets.env && export IDENTITY_KEY_ENCRYPTION_KEY IDENTITY_AUDIT_KEY
+#   IDENTITY_CLIENT_SECRET_KEY=...    # keys the HMAC of client secrets; the same on every node
+# Outside dev mode the provider does not start without these three keys. Generate each once
+# (openssl rand -base64 32), keep them in a secrets file readable by Tomcat's user only, or in a secret store, and
+# back them up apart from the database: they are never in it, never in git; without them the sealed keys cannot be
+# read, the trail cannot be verified and no client secret verifies. For example, with systemd:
+# EnvironmentFile=/etc/echoid/secrets.env (mode 0600), or here:
+#   [ -r /etc/echoid/secrets.env ] && . /etc/echoid/secrets.env \
+#     && export IDENTITY_KEY_ENCRYPTION_KEY IDENTITY_AUDIT_KEY IDENTITY_CLIENT_SECRET_KEY
 # Required for echo-war:
 #   ECHO_ISSUER, ECHO_CLIENT_ID, ECHO_CLIENT_SECRET, ECHO_REDIRECT_URI
 export CATALINA_OPTS

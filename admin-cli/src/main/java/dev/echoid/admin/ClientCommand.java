@@ -1,6 +1,7 @@
 package dev.echoid.admin;
 
-import dev.echoid.identity.security.PasswordHasher;
+import dev.echoid.identity.config.CredentialHashing;
+import dev.echoid.identity.security.ClientSecretHasher;
 import dev.echoid.identity.security.RandomTokens;
 import dev.echoid.identity.store.AuditEvent;
 import dev.echoid.identity.store.Client;
@@ -47,8 +48,8 @@ final class ClientCommand implements Runnable {
 
     @Command(name = "create", description = {
         "Registers a client. A confidential client gets a random 256-bit secret, printed once on stdout "
-                + "(client_secret: ...); only its Argon2id hash is stored. A public client (--public) has none and "
-                + "authenticates with PKCE alone."})
+                + "(client_secret: ...); only its HMAC-SHA-256 under IDENTITY_CLIENT_SECRET_KEY (the provider's) is stored. "
+                + "A public client (--public) has none and authenticates with PKCE alone."})
     int create(@Parameters(paramLabel = "CLIENT_ID") String clientId,
             @Option(names = "--name", paramLabel = "NAME", description = "shown to users (default: the client id)")
             String name,
@@ -118,13 +119,16 @@ final class ClientCommand implements Runnable {
             throw new Failure("a public client cannot introspect tokens (--resource-server-for needs a secret)");
         }
 
+        // the provider's key, by the provider's name: a secret hashed under another key would never verify
+        ClientSecretHasher secrets = publicClient ? null
+                : new ClientSecretHasher(CredentialHashing.clientSecretKey(root.environment.settings()));
         Clients clients = new JdbcClients(root.environment.dataSource());
         if (clients.find(clientId).isPresent()) {
             throw new Failure("a client with id " + clientId + " exists");
         }
         String secret = publicClient ? null : RandomTokens.base64Url(SECRET_BYTES);
         Client client = new Client(clientId, name == null ? clientId : name,
-                secret == null ? null : PasswordHasher.owaspDefault().hash(secret), redirects, true, grants,
+                secret == null ? null : secrets.hash(secret), redirects, true, grants,
                 postLogout, backchannel, idTokenAlgorithm.name(), requireMfa, firstParty,
                 nativeApp ? Client.NATIVE : Client.WEB, served);
         if (!clients.createIfAbsent(client)) {

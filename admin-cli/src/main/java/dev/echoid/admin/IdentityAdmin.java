@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
             "Database: IDENTITY_DB_URL, IDENTITY_DB_USER, IDENTITY_DB_PASSWORD (environment), migrated first.",
             "IDENTITY_KEY_ENCRYPTION_KEY and IDENTITY_AUDIT_KEY (the provider's; required unless "
                     + "IDENTITY_DEV_MODE=true), IDENTITY_PASSWORD_MIN_LENGTH, IDENTITY_KEY_PUBLISH_DELAY_SECONDS are "
-                    + "honoured as by the provider."},
+                    + "honoured as by the provider; client create needs IDENTITY_CLIENT_SECRET_KEY (the provider's)."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
             "0:done",

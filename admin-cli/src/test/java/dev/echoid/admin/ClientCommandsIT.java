@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.echoid.identity.security.PasswordHasher;
+import dev.echoid.identity.security.ClientSecretHasher;
 import dev.echoid.identity.store.Client;
 import dev.echoid.identity.store.JdbcClients;
 import java.net.URI;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -54,8 +56,12 @@ class ClientCommandsIT {
         assertThat(run.err()).contains("shown only this once");
 
         Client stored = clients.find("shop").orElseThrow();
-        assertThat(stored.secretHash()).startsWith("$argon2id$").doesNotContain(secret);
-        assertThat(PasswordHasher.owaspDefault().verify(secret, stored.secretHash())).isTrue();
+        // an HMAC under the provider's IDENTITY_CLIENT_SECRET_KEY: the provider verifies it in microseconds
+        assertThat(stored.secretHash()).startsWith("hmac-sha256$").doesNotContain(secret);
+        assertThat(new ClientSecretHasher(TestDatabase.CLIENT_SECRET_KEY).verify(secret, stored.secretHash())
+                .matches()).isTrue();
+        assertThat(new ClientSecretHasher(new byte[32]).verify(secret, stored.secretHash()).matches())
+                .as("under another key").isFalse();
         assertThat(stored.name()).isEqualTo("The Shop");
         assertThat(stored.redirectUris()).containsExactly(URI.create("https://shop.example/callback"),
                 URI.create("https://shop.example/cb2"));
@@ -72,7 +78,7 @@ class ClientCommandsIT {
         assertThat(text.status()).isZero();
         assertThat(json.status()).isZero();
         for (Cli.Run list : List.of(text, json)) {
-            assertThat(list.out()).contains("shop").doesNotContain(secret).doesNotContain("argon2")
+            assertThat(list.out()).contains("shop").doesNotContain(secret).doesNotContain("hmac-sha256")
                     .doesNotContain(stored.secretHash());
         }
         JsonNode shop = UserCommandsIT.find(JSON.readTree(json.out()), "client_id", "shop");
@@ -111,6 +117,21 @@ class ClientCommandsIT {
                 "--backchannel-logout-uri", "mailto:ops@example.com"), "http or https");
         assertRefused(List.of("client", "create", "has space", "--redirect-uri", "https://a.example/cb"),
                 "client id");
+    }
+
+    @Test
+    void createConfidentialWithoutTheProvidersSecretKeyThenStatus3NamingItAndNothingStored() {
+        Map<String, String> withoutKey = new HashMap<>(database.settings());
+        withoutKey.remove("IDENTITY_CLIENT_SECRET_KEY");
+        Cli.Run run = new Cli(withoutKey).run("client", "create", "keyless", "--grant-type", "client_credentials");
+
+        assertThat(run.status()).isEqualTo(3);
+        assertThat(run.err()).contains("IDENTITY_CLIENT_SECRET_KEY is required");
+        assertThat(run.out()).doesNotContain("client_secret");
+        assertThat(clients.find("keyless")).isEmpty();
+        // a public client has no secret to key
+        assertThat(new Cli(withoutKey).run("client", "create", "keyless-spa", "--public", "--redirect-uri",
+                "http://localhost:3000/cb").status()).isZero();
     }
 
     @Test

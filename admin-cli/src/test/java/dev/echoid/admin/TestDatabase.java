@@ -18,6 +18,8 @@ import org.postgresql.ds.PGSimpleDataSource;
 final class TestDatabase {
 
     private static final AtomicInteger COUNTER = new AtomicInteger();
+    /** The provider's client secret key for these tests, made here, never committed. */
+    static final byte[] CLIENT_SECRET_KEY = new java.security.SecureRandom().generateSeed(32);
     private static EmbeddedPostgres postgres;
 
     private final String name;
@@ -54,7 +56,8 @@ final class TestDatabase {
                 "IDENTITY_DB_USER", "postgres",
                 "IDENTITY_DB_PASSWORD", "postgres",
                 "IDENTITY_KEY_ENCRYPTION_KEY", keyEncryptionKey,
-                "IDENTITY_AUDIT_KEY", auditKey);
+                "IDENTITY_AUDIT_KEY", auditKey,
+                "IDENTITY_CLIENT_SECRET_KEY", java.util.Base64.getEncoder().encodeToString(CLIENT_SECRET_KEY));
     }
 
     /** The database as its owner (a superuser, who can switch the audit trigger off). */

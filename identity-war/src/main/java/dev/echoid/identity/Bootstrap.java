@@ -1,11 +1,14 @@
 package dev.echoid.identity;
 
+import dev.echoid.identity.config.CredentialHashing;
 import dev.echoid.identity.config.Database;
 import dev.echoid.identity.config.IdentitySettings;
 import dev.echoid.identity.config.InvalidSettingException;
 import dev.echoid.identity.config.LogFormat;
 import dev.echoid.identity.config.SettingsSource;
 import dev.echoid.identity.metrics.Metrics;
+import dev.echoid.identity.security.ClientSecretHasher;
+import dev.echoid.identity.security.HashingBudget;
 import dev.echoid.identity.security.PasswordHasher;
 import dev.echoid.identity.store.Client;
 import dev.echoid.identity.store.User;
@@ -38,12 +41,19 @@ public class Bootstrap implements ServletContextListener {
         SettingsSource source = SettingsSource.standard(context::getInitParameter);
         try {
             IdentitySettings settings = IdentitySettings.from(source).requireSecretsOutsideDevMode();
+            CredentialHashing hashing = CredentialHashing.from(source);
             LogFormat logFormat = LogFormat.from(source);
             metrics = Metrics.from(source);
+            HashingBudget budget = new HashingBudget(hashing.concurrency(), hashing.queue(), hashing.queueTimeout());
+            metrics.passwordHashing(budget);
+            PasswordHasher hasher = PasswordHasher.owaspDefault(budget);
+            LOG.log(Level.INFO, "Password hashing budget: {0} Argon2id at once (at most {1} MiB), {2} more may "
+                    + "wait {3} ms", hashing.concurrency(), hashing.concurrency() * hasher.memoryKib() / 1024,
+                    hashing.queue(), hashing.queueTimeout().toMillis());
             database = Database.open(source, metrics.registry());
             database.migrate();
-            IdentityProvider provider = new IdentityProvider(settings, database, PasswordHasher.owaspDefault(),
-                    Clock.systemUTC(), metrics, logFormat);
+            IdentityProvider provider = new IdentityProvider(settings, database, hasher,
+                    new ClientSecretHasher(hashing.clientSecretKey(), hasher), Clock.systemUTC(), metrics, logFormat);
             seed(provider, settings.bootstrap(), settings.devMode());
             if (!settings.devMode()) {
                 context.getSessionCookieConfig().setSecure(true);
@@ -92,7 +102,7 @@ public class Bootstrap implements ServletContextListener {
             if (exists && !devMode) {
                 return; // production: created once, then managed by the operator, never overwritten
             }
-            String secretHash = bootstrap.clientSecret().map(hasher::hash).orElse(null);
+            String secretHash = bootstrap.clientSecret().map(provider.clientSecretHasher()::hash).orElse(null);
             Client client = new Client(clientId, clientId, secretHash, bootstrap.redirectUris(), true,
                     bootstrap.grantTypes(), bootstrap.postLogoutRedirectUris(),
                     bootstrap.backchannelLogoutUri().orElse(null), "RS256", false, bootstrap.firstParty(),

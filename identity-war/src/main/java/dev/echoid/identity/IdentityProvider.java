@@ -26,6 +26,7 @@ import dev.echoid.identity.store.JdbcLoginThrottles;
 import dev.echoid.identity.store.JdbcTotpCredentials;
 import dev.echoid.identity.login.SingleSignOn;
 import dev.echoid.identity.logout.BackchannelLogout;
+import dev.echoid.identity.security.ClientSecretHasher;
 import dev.echoid.identity.security.PasswordHasher;
 import dev.echoid.identity.store.AccessTokens;
 import dev.echoid.identity.store.AuditLog;
@@ -70,6 +71,7 @@ public final class IdentityProvider {
     private final AuditTrail auditTrail;
     private final SigningKeys signingKeys;
     private final PasswordHasher hasher;
+    private final ClientSecretHasher clientSecrets;
     private final Grants grants;
     private final RefreshTokens refreshTokens;
     private final AccessTokens accessTokens;
@@ -92,10 +94,12 @@ public final class IdentityProvider {
     private final JdbcDatabaseStatus databaseStatus;
     private final Readiness readiness;
 
-    public IdentityProvider(IdentitySettings settings, Database database, PasswordHasher hasher, Clock clock,
-            Metrics metrics, LogFormat logFormat) {
+    /** @param hasher Argon2id for passwords, within its budget; {@code clientSecrets} the HMAC of client secrets */
+    public IdentityProvider(IdentitySettings settings, Database database, PasswordHasher hasher,
+            ClientSecretHasher clientSecrets, Clock clock, Metrics metrics, LogFormat logFormat) {
         this.settings = settings;
         this.hasher = hasher;
+        this.clientSecrets = clientSecrets;
         this.metrics = metrics;
         this.database = database;
         var dataSource = database.dataSource();
@@ -125,7 +129,7 @@ public final class IdentityProvider {
                 codeGrant,
                 new RefreshTokenGrant(transactions, refreshTokens, grants, users, responses, audit, clock),
                 new ClientCredentialsGrant(transactions, grants, responses, audit, settings.accessTokenTtl(), clock)));
-        this.clientAuthenticator = new ClientAuthenticator(clients, hasher, audit);
+        this.clientAuthenticator = new ClientAuthenticator(clients, clientSecrets, audit);
         this.accessTokenVerifier = new AccessTokenVerifier(settings, signingKeys, accessTokens);
         this.bruteForce = new BruteForceProtection(new JdbcLoginThrottles(dataSource), settings.loginPolicy(), clock,
                 metrics::lockout);
@@ -197,6 +201,10 @@ public final class IdentityProvider {
 
     public PasswordHasher passwordHasher() {
         return hasher;
+    }
+
+    public ClientSecretHasher clientSecretHasher() {
+        return clientSecrets;
     }
 
     public Grants grants() {

@@ -127,4 +127,16 @@ class IdentitySettingsTest {
     private static String randomKey() {
         return java.util.Base64.getEncoder().encodeToString(dev.echoid.identity.security.RandomTokens.bytes(32));
     }
+
+    @Test
+    void shortOperatorSecretRefused() {
+        Map<String, String> values = new java.util.HashMap<>(Map.of("IDENTITY_ISSUER", "https://id.example/identity",
+                "IDENTITY_BOOTSTRAP_CLIENT_ID", "echo", "IDENTITY_BOOTSTRAP_REDIRECT_URIS", "https://echo.example/cb",
+                "IDENTITY_BOOTSTRAP_CLIENT_SECRET", "x".repeat(31)));
+        assertThatThrownBy(() -> IdentitySettings.from(SettingsSource.of(values)))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("IDENTITY_BOOTSTRAP_CLIENT_SECRET must be at least 32 characters");
+        values.put("IDENTITY_BOOTSTRAP_CLIENT_SECRET", "x".repeat(32));
+        assertThat(IdentitySettings.from(SettingsSource.of(values)).bootstrap().clientSecret()).hasValue("x".repeat(32));
+    }
 }

@@ -119,6 +119,9 @@ public final class DevServer implements AutoCloseable {
         String keyEncryptionKey = readOrCreateSecret(options.dataDirectory().resolve(KEY_ENCRYPTION_KEY_FILE),
                 Base64.getEncoder());
         String auditKey = readOrCreateSecret(options.dataDirectory().resolve(AUDIT_KEY_FILE), Base64.getEncoder());
+        // the HMAC key of client secrets (32 random bytes, base64url), generated once like the gateway's secret
+        String clientSecretKey = readOrCreateSecret(options.dataDirectory().resolve("client-secret-key"),
+                Base64.getUrlEncoder().withoutPadding());
 
         Map<String, String> database = new LinkedHashMap<>();
         if (options.databaseUrl().isPresent()) {
@@ -149,6 +152,7 @@ public final class DevServer implements AutoCloseable {
         Map<String, String> identitySettings = new LinkedHashMap<>(database);
         identitySettings.put("IDENTITY_ISSUER", options.issuer());
         identitySettings.put("IDENTITY_DEV_MODE", "true");
+        identitySettings.put("IDENTITY_CLIENT_SECRET_KEY", clientSecretKey);
         identitySettings.put("IDENTITY_BOOTSTRAP_USER", DEMO_USER);
         identitySettings.put("IDENTITY_BOOTSTRAP_PASSWORD", DEMO_PASSWORD);
         identitySettings.put("IDENTITY_BOOTSTRAP_CLIENT_ID", CLIENT_ID);

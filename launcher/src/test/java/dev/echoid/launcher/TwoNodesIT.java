@@ -30,7 +30,10 @@ import org.junit.jupiter.api.Test;
 class TwoNodesIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String SECRET = "two-nodes-client-secret";
+    private static final String SECRET = "two-nodes-client-secret-0123456789";
+    /** Every node keys client secrets alike (made here, never committed): one node's HMAC verifies on the other. */
+    private static final String CLIENT_SECRET_KEY = java.util.Base64.getEncoder().encodeToString(
+            new java.security.SecureRandom().generateSeed(32));
     private static final String REDIRECT = "https://app.example/callback";
     private static final String ADMIN_TOKEN = "two-nodes-admin-token-0123456789abcdef";
     // every node has the same two keys of secrets at rest (random here, never committed), as in production
@@ -63,6 +66,7 @@ class TwoNodesIT {
         Map<String, String> settings = new HashMap<>();
         settings.put("IDENTITY_ISSUER", issuer);
         settings.put("IDENTITY_BOOTSTRAP_CLIENT_SECRET", SECRET);
+        settings.put("IDENTITY_CLIENT_SECRET_KEY", CLIENT_SECRET_KEY);
         settings.put("IDENTITY_BOOTSTRAP_REDIRECT_URIS", REDIRECT);
         settings.put("IDENTITY_ADMIN_TOKEN", ADMIN_TOKEN);
         settings.put("IDENTITY_KEY_PUBLISH_DELAY_SECONDS", "2");

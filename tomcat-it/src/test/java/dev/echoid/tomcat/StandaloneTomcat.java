@@ -38,7 +38,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class StandaloneTomcat implements BeforeAllCallback, AfterAllCallback {
 
-    private static final String CLIENT_SECRET = "echo-secret-for-tests-only";
+    private static final String CLIENT_SECRET = "echo-secret-for-tests-only-0123456789";
 
     private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(5);
 
@@ -138,6 +138,9 @@ public final class StandaloneTomcat implements BeforeAllCallback, AfterAllCallba
         settings.put("IDENTITY_BOOTSTRAP_PASSWORD", TomcatChecks.PASSWORD);
         settings.put("IDENTITY_BOOTSTRAP_CLIENT_ID", TomcatChecks.CLIENT_ID);
         settings.put("IDENTITY_BOOTSTRAP_CLIENT_SECRET", CLIENT_SECRET);
+        // as in production: the HMAC key of client secrets, made for this run
+        settings.put("IDENTITY_CLIENT_SECRET_KEY", java.util.Base64.getEncoder().encodeToString(
+                new java.security.SecureRandom().generateSeed(32)));
         settings.put("IDENTITY_BOOTSTRAP_REDIRECT_URIS", gateway() + "/callback");
         settings.put("IDENTITY_BOOTSTRAP_POST_LOGOUT_REDIRECT_URIS", gateway() + "/signed-out");
         settings.put("ECHO_ISSUER", issuer());

@@ -16,7 +16,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One Argon2id verification with the production parameters (m = 19 MiB, t = 2, p = 1): every password sign-in pays
- * it, and so does every token request of a confidential client (its secret is hashed the same way).
+ * it (client secrets are HMACs now: {@link ClientSecretVerificationBenchmark}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

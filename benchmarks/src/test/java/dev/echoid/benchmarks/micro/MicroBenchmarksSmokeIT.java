@@ -36,6 +36,8 @@ class MicroBenchmarksSmokeIT {
         assertThat(results).extracting(MicroBenchmarksSmokeIT::name).containsExactlyInAnyOrder(
                 "PasswordVerificationBenchmark.verifyPassword",
                 "PasswordVerificationBenchmark.verifyPasswordTwoAtOnce",
+                "ClientSecretVerificationBenchmark.verifyClientSecret",
+                "ClientSecretVerificationBenchmark.verifyWrongClientSecret",
                 "IdTokenSigningBenchmark.signIdToken RS256",
                 "IdTokenSigningBenchmark.signIdToken ES256",
                 "IdTokenVerificationBenchmark.verifyIdToken RS256",

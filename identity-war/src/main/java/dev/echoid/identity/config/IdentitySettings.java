@@ -232,6 +232,14 @@ public record IdentitySettings(
             if (username.isPresent() != password.isPresent()) {
                 throw new InvalidSettingException(USER, "and " + PASSWORD + " must be set together");
             }
+            clientSecret.ifPresent(secret -> {
+                // a client secret is a machine secret, checked with a fast HMAC: its strength is its length
+                if (secret.length() < dev.echoid.identity.security.ClientSecretHasher.MIN_LENGTH) {
+                    throw new InvalidSettingException(CLIENT_SECRET, "must be at least "
+                            + dev.echoid.identity.security.ClientSecretHasher.MIN_LENGTH
+                            + " characters (a random value, e.g. openssl rand -base64 32)");
+                }
+            });
             if (clientId.isPresent() && redirectUris.isEmpty()) {
                 throw new InvalidSettingException(REDIRECT_URIS, "is required with " + CLIENT_ID);
             }

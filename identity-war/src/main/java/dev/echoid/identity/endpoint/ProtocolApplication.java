@@ -23,6 +23,7 @@ public class ProtocolApplication extends ResourceConfig {
         register(AdminEndpoint.class);
         register(AuditEndpoint.class);
         register(OAuthExceptionMapper.class);
+        register(HashingBudgetExhaustedMapper.class);
         register(WebApplicationExceptionMapper.class);
         register(UnexpectedExceptionMapper.class);
         // no WADL, no server-side error pages from the container for our responses

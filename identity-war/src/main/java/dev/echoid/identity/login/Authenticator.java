@@ -1,5 +1,6 @@
 package dev.echoid.identity.login;
 
+import dev.echoid.identity.security.HashingBudget;
 import dev.echoid.identity.security.PasswordHasher;
 import dev.echoid.identity.store.AuditEvent;
 import dev.echoid.identity.store.AuditLog;
@@ -11,7 +12,9 @@ import java.util.Optional;
  * Checks a user name and password. Every refusal looks the same to the person and costs the same hashing work: an
  * unknown user, a wrong password, a disabled or a locked account. The attempt is reserved with the brute-force
  * defence before the hash runs, so parallel guesses cannot outrun the count. A password stored under outdated
- * hashing parameters is rehashed at a successful sign-in.
+ * hashing parameters is rehashed at a successful sign-in. Every check runs within the hashing budget; when it is
+ * spent, {@link HashingBudget.Exhausted} reaches the caller before anything is counted or audited (the reserved
+ * attempt is given back).
  */
 public final class Authenticator {
 
@@ -76,7 +79,11 @@ public final class Authenticator {
             found = user.get();
         }
         if (hasher.needsRehash(found.passwordHash())) {
-            users.updatePasswordHash(found.id(), hasher.hash(secret));
+            try {
+                users.updatePasswordHash(found.id(), hasher.hash(secret));
+            } catch (HashingBudget.Exhausted busy) {
+                // the sign-in stands; the rehash waits for the next one
+            }
         }
         audit.record(AuditEvent.success(AuditEvent.Type.LOGIN_SUCCEEDED, clientId, found.id(), name, address, null)
                 .withLoginId(loginId));

@@ -2,6 +2,7 @@ package dev.echoid.identity.login;
 
 import dev.echoid.identity.IdentityProvider;
 import dev.echoid.identity.protocol.AuthorizationRequest;
+import dev.echoid.identity.security.HashingBudget;
 import dev.echoid.identity.web.AccessLogFilter;
 import dev.echoid.identity.store.Client;
 import dev.echoid.identity.store.User;
@@ -45,8 +46,15 @@ public class LoginBean {
             valid = false;
             return;
         }
-        Optional<User> user = provider.authenticator().authenticate(username, password, request.get().clientId(),
-                DeviceCookies.presented(SignInCompletion.request()), request.get().loginId());
+        Optional<User> user;
+        try {
+            user = provider.authenticator().authenticate(username, password, request.get().clientId(),
+                    DeviceCookies.presented(SignInCompletion.request()), request.get().loginId());
+        } catch (HashingBudget.Exhausted busy) {
+            password = null;
+            busy(busy.retryAfterSeconds());
+            return;
+        }
         password = null;
         if (user.isEmpty()) {
             FacesContext.getCurrentInstance().addMessage(null, new FacesMessage(FacesMessage.SEVERITY_ERROR,
@@ -61,6 +69,16 @@ public class LoginBean {
             return;
         }
         valid = SignInCompletion.complete(requestId, user.get(), "pwd");
+    }
+
+    /** The hashing budget is spent: the same page, 503 with Retry-After and a message to try again (never a 500). */
+    private static void busy(long retryAfterSeconds) {
+        FacesContext faces = FacesContext.getCurrentInstance();
+        faces.getExternalContext().setResponseStatus(503);
+        faces.getExternalContext().setResponseHeader("Retry-After", String.valueOf(retryAfterSeconds));
+        faces.addMessage(null, new FacesMessage(FacesMessage.SEVERITY_WARN, "The sign-in service is busy. "
+                + "Please try again in " + retryAfterSeconds + (retryAfterSeconds == 1 ? " second." : " seconds."),
+                null));
     }
 
     public String getRequestId() {

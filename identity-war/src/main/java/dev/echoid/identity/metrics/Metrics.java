@@ -2,8 +2,10 @@ package dev.echoid.identity.metrics;
 
 import dev.echoid.identity.config.InvalidSettingException;
 import dev.echoid.identity.config.SettingsSource;
+import dev.echoid.identity.security.HashingBudget;
 import dev.echoid.identity.token.AdminToken;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -122,6 +124,28 @@ public final class Metrics implements AutoCloseable {
         Gauge.builder("echoid.active.sessions", cached, CachedCount::value)
                 .description("Live single sign-on sessions (all nodes: counted in the database)")
                 .strongReference(true)
+                .register(registry);
+    }
+
+    /** The password-hashing budget: hashes running, waiting, the most at once, computed and refused. */
+    public void passwordHashing(HashingBudget budget) {
+        Gauge.builder("echoid.password.hashes.running", budget, HashingBudget::running)
+                .description("Argon2id computations running now (each holds its memory, 19 MiB by default)")
+                .strongReference(true).register(registry);
+        Gauge.builder("echoid.password.hashes.queued", budget, HashingBudget::queued)
+                .description("Argon2id computations waiting for a slot in the hashing budget")
+                .strongReference(true).register(registry);
+        Gauge.builder("echoid.password.hashes.peak", budget, HashingBudget::peak)
+                .description("The most Argon2id computations that ran at once since start")
+                .strongReference(true).register(registry);
+        Gauge.builder("echoid.password.hashes.limit", budget, HashingBudget::concurrency)
+                .description("The hashing budget: Argon2id computations allowed at once")
+                .strongReference(true).register(registry);
+        FunctionCounter.builder("echoid.password.hashes", budget, HashingBudget::computed)
+                .description("Argon2id computations since start")
+                .register(registry);
+        FunctionCounter.builder("echoid.password.hash.refusals", budget, HashingBudget::refused)
+                .description("Password checks refused with 503 because the hashing budget and its queue were full")
                 .register(registry);
     }
 

@@ -9,9 +9,10 @@ import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
 
 /**
- * Argon2id password (and client secret) hashing with BouncyCastle, in the PHC string format so that the algorithm
- * and its parameters are stored beside each hash: {@code $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>}.
- * The default cost is OWASP's current minimum for Argon2id (m = 19 MiB, t = 2, p = 1).
+ * Argon2id password hashing with BouncyCastle, in the PHC string format so that the algorithm and its parameters are
+ * stored beside each hash: {@code $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>}. The default cost is OWASP's current
+ * minimum for Argon2id (m = 19 MiB, t = 2, p = 1). For human passwords (and client secrets stored before they became
+ * HMACs): every computation runs within the {@link HashingBudget}, which bounds the memory and CPU hashing may take.
  */
 public final class PasswordHasher {
 
@@ -26,17 +27,34 @@ public final class PasswordHasher {
     private final int memoryKib;
     private final int iterations;
     private final int parallelism;
+    private final HashingBudget budget;
     private final String dummyHash;
 
+    /** Without a budget: for tools in their own process and for tests. */
     public PasswordHasher(int memoryKib, int iterations, int parallelism) {
+        this(memoryKib, iterations, parallelism, HashingBudget.unbounded());
+    }
+
+    public PasswordHasher(int memoryKib, int iterations, int parallelism, HashingBudget budget) {
         this.memoryKib = memoryKib;
         this.iterations = iterations;
         this.parallelism = parallelism;
+        this.budget = budget;
         this.dummyHash = hash("not a real password: equalises timing for unknown users");
     }
 
     public static PasswordHasher owaspDefault() {
-        return new PasswordHasher(19 * 1024, 2, 1);
+        return owaspDefault(HashingBudget.unbounded());
+    }
+
+    /** OWASP's parameters, every computation within {@code budget}. */
+    public static PasswordHasher owaspDefault(HashingBudget budget) {
+        return new PasswordHasher(19 * 1024, 2, 1, budget);
+    }
+
+    /** The memory one computation holds while it runs, in KiB. */
+    public int memoryKib() {
+        return memoryKib;
     }
 
     public String hash(String password) {
@@ -46,7 +64,11 @@ public final class PasswordHasher {
                 + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(hash);
     }
 
-    /** Constant-time check of a password against a stored PHC string; false for anything malformed or too long. */
+    /**
+     * Constant-time check of a password against a stored PHC string; false for anything malformed or too long.
+     *
+     * @throws HashingBudget.Exhausted when the hashing budget has no room for it
+     */
     public boolean verify(String password, String stored) {
         if (password == null || stored == null || password.length() > MAX_LENGTH) {
             return false;
@@ -74,7 +96,12 @@ public final class PasswordHasher {
         verify(password == null ? "" : password, dummyHash);
     }
 
-    private static byte[] derive(String password, byte[] salt, int memoryKib, int iterations, int parallelism,
+    // the one place Argon2id runs: within the budget
+    private byte[] derive(String password, byte[] salt, int memoryKib, int iterations, int parallelism, int length) {
+        return budget.run(() -> argon2id(password, salt, memoryKib, iterations, parallelism, length));
+    }
+
+    private static byte[] argon2id(String password, byte[] salt, int memoryKib, int iterations, int parallelism,
             int length) {
         Argon2Parameters parameters = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
                 .withVersion(Argon2Parameters.ARGON2_VERSION_13)

@@ -29,7 +29,9 @@ public record AuditEvent(
         USER_CREATED, USER_DISABLED, USER_ENABLED, USER_DELETED, CLIENT_REGISTERED, CLIENT_DELETED,
         SIGNING_KEY_ROTATED,
         // secrets at rest: signing keys and TOTP secrets sealed, the audit chain keyed
-        SECRETS_SEALED, AUDIT_CHAIN_KEYED
+        SECRETS_SEALED, AUDIT_CHAIN_KEYED,
+        // a client secret stored as Argon2id by an earlier version, rewritten as an HMAC at its first use
+        CLIENT_SECRET_REHASHED
     }
 
     public enum Outcome { SUCCESS, FAILURE }

@@ -13,6 +13,9 @@ public interface Clients {
     /** Replaces the registration of an existing client; true when it existed. */
     boolean update(Client client);
 
+    /** Sets the secret hash of a client whose hash is still {@code expected}; true when replaced. */
+    boolean replaceSecretHash(String clientId, String expected, String replacement);
+
     /** Every client, by client id. */
     List<Client> list();
 

@@ -24,6 +24,9 @@ public final class JdbcClients implements Clients {
             + "enabled = ?, grant_types = ?, post_logout_redirect_uris = ?, backchannel_logout_uri = ?, "
             + "id_token_signed_response_alg = ?, require_mfa = ?, first_party = ?, application_type = ?, "
             + "resource_server_for = ? WHERE client_id = ?";
+    // compare-and-set: two nodes rewriting the same legacy hash at once write one value, then the other matches none
+    private static final String REPLACE_SECRET_HASH = "UPDATE client SET secret_hash = ? "
+            + "WHERE client_id = ? AND secret_hash = ?";
     private static final String LIST = "SELECT " + COLUMNS + " FROM client ORDER BY client_id";
     // codes and grants, and the tokens that hang off the grants, go with it (ON DELETE CASCADE); audit rows stay
     private static final String DELETE = "DELETE FROM client WHERE client_id = ?";
@@ -74,6 +77,15 @@ public final class JdbcClients implements Clients {
             s.setString(11, client.applicationType());
             s.setArray(12, textArray(s, client.resourceServerFor().toArray()));
             s.setString(13, client.clientId());
+        }) == 1;
+    }
+
+    @Override
+    public boolean replaceSecretHash(String clientId, String expected, String replacement) {
+        return sql.update(REPLACE_SECRET_HASH, s -> {
+            s.setString(1, replacement);
+            s.setString(2, clientId);
+            s.setString(3, expected);
         }) == 1;
     }
 

@@ -16,7 +16,8 @@ public class PostgresExtension implements BeforeAllCallback {
     public static final String DEMO_USER = "ada";
     public static final String DEMO_PASSWORD = "correct horse battery staple";
     public static final String CLIENT_ID = "echo";
-    public static final String CLIENT_SECRET = "echo-secret-for-tests-only";
+    /** At least 32 characters: the provider refuses a shorter operator-supplied client secret. */
+    public static final String CLIENT_SECRET = "echo-secret-for-tests-only-0123456789";
     public static final String REDIRECT_URI = "https://echo.example/callback";
     // key rotation (KeyRotationIT): a short publish delay, and the admin endpoints switched on
     public static final int KEY_PUBLISH_DELAY_SECONDS = 3;
@@ -26,6 +27,9 @@ public class PostgresExtension implements BeforeAllCallback {
     /** Brute-force defence, tightened so tests see it: 3 failures, then 2 s more per failure, at most 4 s. */
     public static final int MAX_FAILURES = 3;
     public static final int LOCK_SECONDS = 2;
+    /** The password-hashing budget (CredentialHashingIT): two Argon2id at once, four more may wait. */
+    public static final int HASH_CONCURRENCY = 2;
+    public static final int HASH_QUEUE = 4;
 
     /** Secrets at rest, as outside dev mode: random for each test JVM, never committed. */
     public static final byte[] KEY_ENCRYPTION_KEY = dev.echoid.identity.security.RandomTokens.bytes(32);
@@ -83,6 +87,8 @@ public class PostgresExtension implements BeforeAllCallback {
             System.setProperty("IDENTITY_BRUTE_FORCE_MAX_FAILURES_PER_ADDRESS", "100000");
             // the tests' HTTP client is a trusted proxy: X-Forwarded-For names the client it pretends to be
             System.setProperty("IDENTITY_TRUSTED_PROXIES", "127.0.0.1 ::1");
+            System.setProperty("IDENTITY_PASSWORD_HASH_CONCURRENCY", String.valueOf(HASH_CONCURRENCY));
+            System.setProperty("IDENTITY_PASSWORD_HASH_QUEUE", String.valueOf(HASH_QUEUE));
         }
         return postgres;
     }
