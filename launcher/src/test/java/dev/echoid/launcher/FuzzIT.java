@@ -198,7 +198,7 @@ class FuzzIT {
             for (List<String[]> list : List.of(params, queryParams)) {
                 for (String[] param : list) {
                     if (param[0].equals(name)) {
-                        param[1] = update.apply(param[1]);
+                        param[1] = update.apply(param[1] == null ? "" : param[1]);
                         return;
                     }
                 }

@@ -40,7 +40,7 @@ public class RevocationEndpoint {
     public Response revoke(MultivaluedMap<String, String> form,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         IdentityProvider provider = IdentityProvider.from(servletContext);
-        Parameters params = Parameters.of(form);
+        Parameters params = Parameters.of(form).withoutControlCharacters();
         Client client = ClientRequests.confidentialClient(provider, authorization, params, request.getRemoteAddr());
         String token = params.required("token");
         String hint = params.optional("token_type_hint").orElse("refresh_token");
