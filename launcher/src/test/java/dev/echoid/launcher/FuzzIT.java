@@ -659,6 +659,35 @@ class FuzzIT {
         outcome.write("fuzz-application.txt");
         assertThat(outcome.answered.get()).as("requests answered").isEqualTo(plan.size());
         assertThat(outcome.failures).as(outcome.report()).isEmpty();
+        assertContextsHeld();
+    }
+
+    /**
+     * The requests ran in the contexts they claim: afterwards the signed-in browser is still signed in at both WARs
+     * and the pending sign-in still shows its form (no mutation ended them halfway).
+     */
+    private static void assertContextsHeld() throws IOException {
+        Session signedIn = sessions.get(Context.SIGNED_IN);
+        Session pending = sessions.get(Context.PENDING_SIGN_IN);
+        URI gatewayUri = URI.create(gateway);
+        URI provider = URI.create(issuer);
+        try (RawHttp toGateway = new RawHttp(gatewayUri.getHost(), gatewayUri.getPort());
+                RawHttp toProvider = new RawHttp(provider.getHost(), provider.getPort())) {
+            RawHttp.Response home = toGateway.exchange("GET", "GET / HTTP/1.1\r\nHost: " + gatewayUri.getAuthority()
+                    + "\r\nCookie: " + cookieHeader(signedIn, "/") + "\r\n\r\n", new byte[0]);
+            assertThat(home.status()).as("the signed-in context at the gateway afterwards").isEqualTo(200);
+            String account = identityContextPath + "/account.xhtml";
+            RawHttp.Response page = toProvider.exchange("GET", "GET " + account + " HTTP/1.1\r\nHost: "
+                    + provider.getAuthority() + "\r\nCookie: " + cookieHeader(signedIn, account) + "\r\n\r\n",
+                    new byte[0]);
+            assertThat(page.body()).as("the signed-in context at the provider afterwards")
+                    .contains(DevServer.DEMO_USER).contains("id=\"sessions\"");
+            String login = identityContextPath + "/login.xhtml?request=" + pending.requestId();
+            RawHttp.Response form = toProvider.exchange("GET", "GET " + login + " HTTP/1.1\r\nHost: "
+                    + provider.getAuthority() + "\r\nCookie: " + cookieHeader(pending, login) + "\r\n\r\n",
+                    new byte[0]);
+            assertThat(form.body()).as("the pending sign-in afterwards").contains("login:username");
+        }
     }
 
     /**
