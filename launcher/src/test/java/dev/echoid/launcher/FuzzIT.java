@@ -108,9 +108,18 @@ class FuzzIT {
      *
      * @param requestId the provider's pending sign-in request ({@code ?request=} of the login page)
      * @param gatewayState the {@code state} of the gateway's own pending sign-in
+     * @param formFields the hidden fields every form of this browser carries besides its own (a form token), as the
+     *         context's pages render them
      */
     record Session(Context context, List<HttpCookie> cookies, String requestId, String gatewayState,
-            String enrolSecret, String accessToken, String idToken) {
+            String enrolSecret, String accessToken, String idToken, Map<String, String> formFields) {
+
+        /** A form post of this context: the page's shared hidden fields, then {@code fields}. */
+        Map<String, String> form(String... fields) {
+            Map<String, String> form = new LinkedHashMap<>(formFields);
+            form.putAll(map(fields));
+            return form;
+        }
     }
 
     /**
@@ -247,7 +256,7 @@ class FuzzIT {
         ownOrigins = Set.of(origin(URI.create(issuer)), origin(URI.create(gateway)));
         sessions = new LinkedHashMap<>();
         sessions.put(Context.ANONYMOUS, new Session(Context.ANONYMOUS, List.of(), "fz-unknown-request", "fz-state",
-                "", "fz-not-an-access-token", "fz.not.an-id-token"));
+                "", "fz-not-an-access-token", "fz.not.an-id-token", Map.of()));
         sessions.put(Context.PENDING_SIGN_IN, pendingSignIn());
         sessions.put(Context.SIGNED_IN, signedIn());
         // thousands of refused requests: keep the log to errors (a server error is logged at that level)
@@ -316,19 +325,19 @@ class FuzzIT {
                 .in(NO_SESSION).auth(s -> admin()));
         // --- provider: the Faces pages, their form posts (field names as the pages render them), static files ---
         table.add(provider("login page", "/login.xhtml", s -> map("request", s.requestId()), "GET"));
-        table.add(provider("login form", "/login.xhtml", s -> map("login", "login", "login:request", s.requestId(),
+        table.add(provider("login form", "/login.xhtml", s -> s.form("login", "login", "login:request", s.requestId(),
                 "login:username", DevServer.DEMO_USER, "login:password", "fuzz-wrong-password", "login:submit",
                 "Sign in", "jakarta.faces.ViewState", "stateless"), "POST").extra("request"));
         table.add(provider("second-step page", "/mfa.xhtml", s -> map("request", s.requestId()), "GET"));
-        table.add(provider("second-step form", "/mfa.xhtml", s -> map("mfa", "mfa", "mfa:request", s.requestId(),
+        table.add(provider("second-step form", "/mfa.xhtml", s -> s.form("mfa", "mfa", "mfa:request", s.requestId(),
                 "mfa:code", "000000", "mfa:submit", "Verify", "jakarta.faces.ViewState", "stateless"), "POST"));
         table.add(provider("enrolment page", "/enrol.xhtml", s -> map("request", s.requestId()), "GET"));
-        table.add(provider("enrolment form", "/enrol.xhtml", s -> map("enrol", "enrol", "enrol:request",
+        table.add(provider("enrolment form", "/enrol.xhtml", s -> s.form("enrol", "enrol", "enrol:request",
                 s.requestId(), "enrol:secret", s.enrolSecret(), "enrol:code", "000000", "enrol:submit", "Turn on",
                 "jakarta.faces.ViewState", "stateless"), "POST"));
         table.add(provider("account page", "/account.xhtml", s -> map(), "GET"));
         // without its button: "sign out everywhere" would end the signed-in context the other rows use
-        table.add(provider("account form", "/account.xhtml", s -> map("sessions", "sessions",
+        table.add(provider("account form", "/account.xhtml", s -> s.form("sessions", "sessions",
                 "jakarta.faces.ViewState", "stateless"), "POST"));
         table.add(provider("context root", "/", "GET"));
         table.add(provider("index.html", "/index.html", "GET"));
@@ -965,9 +974,11 @@ class FuzzIT {
         HttpResponse<String> toLoginPage = browser.get(authorize);
         assertThat(toLoginPage.statusCode()).as("authorize -> login page").isEqualTo(302);
         URI loginPage = Browser.location(toLoginPage);
-        assertThat(browser.get(loginPage).statusCode()).isEqualTo(200);
+        HttpResponse<String> page = browser.get(loginPage);
+        assertThat(page.statusCode()).isEqualTo(200);
         return new Session(Context.PENDING_SIGN_IN, cookies(browser), Browser.query(loginPage).get("request"),
-                Browser.query(authorize).get("state"), "", "fz-not-an-access-token", "fz.not.an-id-token");
+                Browser.query(authorize).get("state"), "", "fz-not-an-access-token", "fz.not.an-id-token",
+                sharedHiddenFields(page.body(), "login"));
     }
 
     /** Signed in at the provider and the gateway, with an access and an ID token of its own sign-on session. */
@@ -988,9 +999,29 @@ class FuzzIT {
         JsonNode answer = JSON.readTree(tokens.body());
         HttpResponse<String> enrolPage = browser.get(URI.create(issuer + "/enrol.xhtml"));
         Element secret = Jsoup.parse(enrolPage.body()).selectFirst("input[name=enrol:secret]");
+        Map<String, String> shared = new LinkedHashMap<>(sharedHiddenFields(enrolPage.body(), "enrol"));
+        shared.putAll(sharedHiddenFields(browser.get(URI.create(issuer + "/account.xhtml")).body(), "sessions"));
         return new Session(Context.SIGNED_IN, cookies(browser), "fz-unknown-request", "fz-state",
                 secret == null ? "" : secret.attr("value"), answer.get("access_token").asText(),
-                answer.get("id_token").asText());
+                answer.get("id_token").asText(), shared);
+    }
+
+    /**
+     * The hidden fields of form {@code formId} that are not its own ({@code formId:...}) nor Faces' view state: what
+     * the page adds to every form (a form token, when the pages have one), so the posts here carry it as a browser's.
+     */
+    private static Map<String, String> sharedHiddenFields(String html, String formId) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        Element form = Jsoup.parse(html).getElementById(formId);
+        if (form != null) {
+            for (Element input : form.select("input[type=hidden]")) {
+                String name = input.attr("name");
+                if (!name.equals(formId) && !name.startsWith(formId + ":") && !name.startsWith("jakarta.faces.")) {
+                    fields.put(name, input.attr("value"));
+                }
+            }
+        }
+        return fields;
     }
 
     private static List<HttpCookie> cookies(Browser browser) {
