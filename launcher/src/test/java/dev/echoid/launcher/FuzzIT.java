@@ -45,9 +45,9 @@ import org.junit.jupiter.api.Test;
  * A malformed-input fuzzer over every endpoint and page of both WARs: a table of endpoints ({@link #endpoints()})
  * with their parameters, times a catalogue of mutations ({@link #mutations()}: every method, duplicated, empty and
  * oversized values, NUL/CR/LF/C0/DEL, bytes that are not UTF-8, overlong encodings, broken %-escapes, markup, bogus
- * content types, charsets, Authorization headers, cookies and bodies), each applied to every endpoint in each
- * context it serves (no session; a real pending sign-in with its request id and cookies; signed in at both WARs),
- * then stacked mutations drawn from a fixed seed. The list of requests is the same on every run.
+ * content types, charsets, Authorization headers, cookies and bodies), each applied once to every endpoint, the
+ * contexts it serves taking turns (no session; a real pending sign-in with its request id and cookies; signed in at
+ * both WARs), then stacked mutations drawn from a fixed seed. The list of requests is the same on every run.
  *
  * <p>Every answer must be below 500, carry no stack trace or exception name, name no server or library version,
  * reflect no markup of the mutation, and redirect only to the system's own origins (where the registered redirect
