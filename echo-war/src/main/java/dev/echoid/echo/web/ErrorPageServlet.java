@@ -17,6 +17,12 @@ public final class ErrorPageServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (request.getDispatcherType() != jakarta.servlet.DispatcherType.ERROR) {
+            // asked for directly: there is no page at this address
+            Responses.failure(request, response, HttpServletResponse.SC_NOT_FOUND, "not_found", "Not found",
+                    "There is nothing at this address.");
+            return;
+        }
         Object status = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         Throwable thrown = (Throwable) request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
         int code = status instanceof Integer ? (Integer) status : HttpServletResponse.SC_INTERNAL_SERVER_ERROR;

@@ -7,6 +7,7 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -38,6 +39,11 @@ public final class OidcSessionFilter extends HttpFilter {
                 if (!parametersReadable(request)) {
                     Responses.failure(request, response, HttpServletResponse.SC_BAD_REQUEST, "invalid_request",
                             "This request cannot be read", "Its parameters are not valid percent-encoded UTF-8.");
+                    return;
+                }
+                if (hasControlCharacter(request)) {
+                    Responses.failure(request, response, HttpServletResponse.SC_BAD_REQUEST, "invalid_request",
+                            "This request cannot be read", "A parameter contains a control character.");
                     return;
                 }
                 chain.doFilter(request, response);
@@ -75,6 +81,29 @@ public final class OidcSessionFilter extends HttpFilter {
         } catch (IllegalStateException | IllegalArgumentException malformed) {
             return false;
         }
+    }
+
+    /**
+     * Whether a parameter name or value has a character of Unicode category Cc (U+0000–U+001F, U+007F–U+009F): the
+     * provider's {@code code}, {@code state}, {@code error} and the logout token are printable ASCII (RFC 6749
+     * Appendix A, RFC 7519 §7.2), a {@code return_to} a path; none of them reaches a page or a log with one.
+     */
+    static boolean hasControlCharacter(HttpServletRequest request) {
+        for (Map.Entry<String, String[]> parameter : request.getParameterMap().entrySet()) {
+            if (hasControlCharacter(parameter.getKey())) {
+                return true;
+            }
+            for (String value : parameter.getValue()) {
+                if (hasControlCharacter(value)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasControlCharacter(String value) {
+        return value.chars().anyMatch(c -> Character.getType(c) == Character.CONTROL);
     }
 
     static boolean isPublic(String path) {

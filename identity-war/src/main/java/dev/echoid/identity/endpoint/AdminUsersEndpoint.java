@@ -1,6 +1,8 @@
 package dev.echoid.identity.endpoint;
 
 import dev.echoid.identity.IdentityProvider;
+import dev.echoid.identity.protocol.OAuthException;
+import dev.echoid.identity.protocol.Parameters;
 import dev.echoid.identity.store.AuditEvent;
 import dev.echoid.identity.store.User;
 import jakarta.servlet.ServletContext;
@@ -41,6 +43,7 @@ public class AdminUsersEndpoint {
         if (refused != null) {
             return refused;
         }
+        refuseControlCharacters(username);
         boolean hadFailures = provider.bruteForce().unlock(username);
         provider.audit().record(AuditEvent.success(AuditEvent.Type.ACCOUNT_UNLOCKED, null, null, username,
                 request.getRemoteAddr(), hadFailures ? "failures cleared by an operator" : "nothing to clear"));
@@ -57,6 +60,7 @@ public class AdminUsersEndpoint {
         if (refused != null) {
             return refused;
         }
+        refuseControlCharacters(username);
         Optional<User> user = provider.users().findByUsername(username);
         if (user.isEmpty()) {
             return Endpoints.noStore(Response.status(Response.Status.NOT_FOUND).type(MediaType.APPLICATION_JSON_TYPE)
@@ -66,6 +70,13 @@ public class AdminUsersEndpoint {
         provider.audit().record(AuditEvent.success(AuditEvent.Type.MFA_ENROLMENT, null, user.get().id(), username,
                 request.getRemoteAddr(), removed ? "second factor removed by an operator" : "had no second factor"));
         return answer(username, "totp_removed", removed);
+    }
+
+    /** A user name with a control character names no one: refused before it reaches a statement. */
+    private static void refuseControlCharacters(String username) {
+        if (Parameters.hasControlCharacter(username)) {
+            throw OAuthException.invalidRequest("The user name contains a control character");
+        }
     }
 
     private static Response answer(String username, String what, boolean value) {

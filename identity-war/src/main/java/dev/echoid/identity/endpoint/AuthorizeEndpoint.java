@@ -148,10 +148,12 @@ public class AuthorizeEndpoint {
                 .plusSeconds(authorization.maxAge()).isBefore(Instant.now());
     }
 
+    /** The state to return with an error: none when it was refused itself (repeated, control character, too long). */
     private static String stateOf(Parameters params) {
         try {
-            return params.optional("state").orElse(null);
-        } catch (OAuthException duplicated) {
+            return params.optional("state").filter(state -> state.length() <= AuthorizationRequest.MAX_VALUE_LENGTH)
+                    .orElse(null);
+        } catch (OAuthException refused) {
             return null;
         }
     }

@@ -47,7 +47,7 @@ public class IntrospectionEndpoint {
     public Response introspect(MultivaluedMap<String, String> form,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         IdentityProvider provider = IdentityProvider.from(servletContext);
-        Parameters params = Parameters.of(form);
+        Parameters params = Parameters.of(form).withoutControlCharacters();
         Client client = ClientRequests.confidentialClient(provider, authorization, params, request.getRemoteAddr());
         String token = params.required("token");
         Map<String, Object> answer = accessToken(provider, client, token)

@@ -40,7 +40,7 @@ public class RevocationEndpoint {
     public Response revoke(MultivaluedMap<String, String> form,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         IdentityProvider provider = IdentityProvider.from(servletContext);
-        Parameters params = Parameters.of(form);
+        Parameters params = Parameters.of(form).withoutControlCharacters();
         // RFC 7009 §2.1: a confidential client authenticates; a public one identifies itself with its client_id and
         // may revoke only its own tokens
         Client client = provider.clientAuthenticator().authenticate(authorization, params, request.getRemoteAddr());

@@ -54,7 +54,7 @@ public class TokenEndpoint {
     }
 
     private Response answer(IdentityProvider provider, MultivaluedMap<String, String> form, String authorization) {
-        Parameters params = Parameters.of(form);
+        Parameters params = Parameters.of(form).withoutControlCharacters();
         String remote = request.getRemoteAddr();
         Client client = provider.clientAuthenticator().authenticate(authorization, params, remote);
         String grantType = params.required("grant_type");

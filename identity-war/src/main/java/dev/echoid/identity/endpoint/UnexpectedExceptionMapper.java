@@ -78,7 +78,13 @@ public class UnexpectedExceptionMapper implements ExceptionMapper<Throwable> {
         if (headers == null) {
             return false;
         }
-        return headers.getAcceptableMediaTypes().stream()
-                .anyMatch(type -> type.isCompatible(MediaType.TEXT_HTML_TYPE) && !type.isWildcardType());
+        try {
+            return headers.getAcceptableMediaTypes().stream()
+                    .anyMatch(type -> type.isCompatible(MediaType.TEXT_HTML_TYPE) && !type.isWildcardType());
+        } catch (RuntimeException unparseable) {
+            // an Accept header that does not parse: Jersey throws while this very error is being answered
+            String accept = headers.getHeaderString(HttpHeaders.ACCEPT);
+            return accept != null && accept.contains("text/html");
+        }
     }
 }

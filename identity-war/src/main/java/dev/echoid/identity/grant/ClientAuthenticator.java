@@ -116,9 +116,14 @@ public final class ClientAuthenticator {
             if (colon < 0) {
                 throw new OAuthException(OAuthError.INVALID_CLIENT, "Malformed Basic credentials");
             }
-            return Optional.of(new String[] {
+            String[] credentials = {
                 URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8),
-                URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8)});
+                URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8)};
+            // RFC 6749 §2.3.1 and Appendix A.1, A.2: client_id and client_secret are VSCHAR, no control characters
+            if (Parameters.hasControlCharacter(credentials[0]) || Parameters.hasControlCharacter(credentials[1])) {
+                throw OAuthException.invalidRequest("The Basic credentials contain a control character");
+            }
+            return Optional.of(credentials);
         } catch (IllegalArgumentException e) {
             throw new OAuthException(OAuthError.INVALID_CLIENT, "Malformed Basic credentials");
         }

@@ -32,7 +32,8 @@ public record AuthorizationRequest(
         Long maxAge,
         String loginId) implements Serializable {
 
-    private static final int MAX_VALUE_LENGTH = 512;
+    /** The longest state and nonce taken (an error redirect carries the state back within a response header). */
+    public static final int MAX_VALUE_LENGTH = 512;
 
     /** The client and the redirect URI it registered, both proven. */
     public record TrustedRedirect(Client client, URI redirectUri) {

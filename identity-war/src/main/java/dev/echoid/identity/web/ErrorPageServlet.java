@@ -51,6 +51,10 @@ public class ErrorPageServlet extends HttpServlet {
         } else if (request.getDispatcherType() != DispatcherType.ERROR) {
             // asked for directly: the page itself is found; on an error dispatch the container's status stands
             response.setStatus(HttpServletResponse.SC_OK);
+        } else if (request.getPathInfo().equals("/expired.html")) {
+            // a view state that cannot be restored (the pages are stateless: it was altered or forged) is the
+            // client's, not a server error
+            response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
         }
         response.setContentType("text/html");
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
