@@ -52,6 +52,8 @@ class LockoutIT {
     private static final String PASSWORD = "a long enough test password";
     private static final String REFUSED = "The user name or password is incorrect.";
     private static final String LOCKED = "locked (too many failures)";
+    /** The hashing budget's answer (2 at once, 4 waiting in these tests): nothing checked, counted or audited. */
+    private static final String BUSY = "The sign-in service is busy.";
     private static final PasswordHasher HASHER = PasswordHasher.owaspDefault();
     private static final AtomicInteger ADDRESSES = new AtomicInteger();
 
@@ -151,14 +153,17 @@ class LockoutIT {
         FilledForm form = FilledForm.of(page.body(), page.uri(), "login",
                 Map.of("login:username", dave, "login:password", "wrong"), "login:submit");
 
-        parallel(50, 50, i -> burst(browser, form, from).body()).forEach(body -> assertThat(body).contains(REFUSED));
+        List<String> bodies = parallel(50, 50, i -> burst(browser, form, from).body());
+        bodies.forEach(body -> assertThat(body).containsAnyOf(REFUSED, BUSY));
+        // past the hashing budget an attempt is turned away before anything is checked or counted
+        long busy = bodies.stream().filter(body -> body.contains(BUSY)).count();
 
         List<Row> rows = audit("LOGIN_FAILED", dave);
-        assertThat(rows).as("every attempt recorded").hasSize(50);
+        assertThat(rows).as("every attempt the budget let in recorded").hasSize(50 - (int) busy).isNotEmpty();
         List<Row> checked = rows.stream().filter(row -> row.detail().equals("wrong password")).toList();
         assertNoMoreChecksThanTheAllowance(checked);
         assertThat(rows.stream().filter(row -> row.detail().equals(LOCKED)).count())
-                .isEqualTo(50 - checked.size());
+                .isEqualTo(rows.size() - checked.size());
     }
 
     @Test
