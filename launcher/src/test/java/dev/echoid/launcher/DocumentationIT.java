@@ -26,6 +26,7 @@ class DocumentationIT {
             "/metrics", "/admin/keys", "/admin/keys/rotate?alg=RS256", "/admin/audit?login=ID",
             "/admin/audit?user=NAME&from=&to=",
             "/admin/audit?client=ID&from=&to=", "/admin/audit/verify", "/account.xhtml", "/enrol.xhtml", "/mfa.xhtml",
+            "/consent.xhtml",
             "/admin/users/NAME/unlock", "/admin/users/NAME/totp");
 
     @Test
