@@ -87,13 +87,17 @@ public final class RefreshTokenGrant implements GrantHandler {
                 return invalid();
             });
             List<String> amr = responses.amr(grant);
-            // one connection: the rotation and the new tokens commit together, or neither does
+            // one connection: the rotation, the new tokens and the audit row commit together, or none does
             Map<String, Object> response = transactions.inTransaction(tx -> refreshTokens.rotate(tx, hash)
-                    .map(used -> responses.issue(tx, grant, client, user, scope, null, amr))
+                    .map(used -> {
+                        Map<String, Object> issued = responses.issue(tx, grant, client, user, scope, null, amr);
+                        audit.record(tx, AuditEvent.success(AuditEvent.Type.TOKEN_REFRESHED, client.clientId(),
+                                user.id(), user.username(), request.remoteAddress(), "grant " + grant.id())
+                                .withLoginId(grant.loginId()));
+                        return issued;
+                    })
                     .orElse(null));
             if (response != null) {
-                audit.record(AuditEvent.success(AuditEvent.Type.TOKEN_REFRESHED, client.clientId(), user.id(),
-                        user.username(), request.remoteAddress(), "grant " + grant.id()).withLoginId(grant.loginId()));
                 return response;
             }
             // another request with this token committed its rotation first: this one is the reuse
