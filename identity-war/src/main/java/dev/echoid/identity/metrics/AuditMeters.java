@@ -32,6 +32,10 @@ public final class AuditMeters implements AuditLog {
     /** Counted once the transaction has committed: a rolled-back grant issued nothing. */
     @Override
     public void record(Transaction tx, AuditEvent event) {
+        if (tx == null) {
+            record(event);
+            return;
+        }
         AccessLogFilter.noteLoginId(event.loginId());
         audit.record(tx, event);
         tx.afterCommit(() -> count(event));

@@ -152,6 +152,10 @@ public final class JdbcAuditLog implements AuditLog, AuditTrail {
      */
     @Override
     public void record(Transaction tx, AuditEvent event) {
+        if (tx == null) {
+            record(event);
+            return;
+        }
         insert(tx, event);
         tx.afterCommit(() -> {
             logLine(event);
