@@ -42,9 +42,11 @@ public final class AuditChainer implements AutoCloseable {
     private static final String UNCHAINED = "SELECT " + JdbcAuditLog.COLUMNS + ", insert_mac FROM audit_event "
             + "WHERE row_hash IS NULL AND xact_id < pg_snapshot_xmin(pg_current_snapshot()) "
             + "ORDER BY xact_id, id LIMIT " + BATCH;
-    // the one update of a new row the append-only trigger allows: its hashes from NULL to values
-    private static final String LINK = "UPDATE audit_event SET prev_hash = ?, row_hash = ?, chain_version = ? "
-            + "WHERE id = ? AND row_hash IS NULL";
+    // the one update of a new row the append-only trigger allows: its hashes from NULL to values; one statement
+    // for the whole batch
+    private static final String LINK = "UPDATE audit_event e SET prev_hash = v.prev_hash, row_hash = v.row_hash, "
+            + "chain_version = ? FROM unnest(?::bigint[], ?::text[], ?::text[]) AS v(id, prev_hash, row_hash) "
+            + "WHERE e.id = v.id AND e.row_hash IS NULL";
     private static final String COUNT_UNCHAINED = "SELECT count(*) FROM audit_event WHERE row_hash IS NULL";
 
     private final JdbcAuditLog log;
@@ -186,20 +188,24 @@ public final class AuditChainer implements AutoCloseable {
             return 0;
         }
         String prevHash = head.lastHash();
+        Long[] ids = new Long[rows.size()];
+        String[] prevHashes = new String[rows.size()];
+        String[] rowHashes = new String[rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            Unchained row = rows.get(i);
+            ids[i] = row.id();
+            prevHashes[i] = prevHash;
+            prevHash = chain.rowHash(prevHash, row.id(), row.event());
+            rowHashes[i] = prevHash;
+        }
         try (PreparedStatement s = connection.prepareStatement(LINK)) {
-            for (Unchained row : rows) {
-                String rowHash = chain.rowHash(prevHash, row.id(), row.event());
-                s.setString(1, prevHash);
-                s.setString(2, rowHash);
-                s.setInt(3, chain.version());
-                s.setLong(4, row.id());
-                s.addBatch();
-                prevHash = rowHash;
-            }
-            for (int updated : s.executeBatch()) {
-                if (updated != 1 && updated != java.sql.Statement.SUCCESS_NO_INFO) {
-                    throw new SQLException("an audit row was chained by someone else while the chainer held the lock");
-                }
+            s.setInt(1, chain.version());
+            s.setArray(2, connection.createArrayOf("bigint", ids));
+            s.setArray(3, connection.createArrayOf("text", prevHashes));
+            s.setArray(4, connection.createArrayOf("text", rowHashes));
+            if (s.executeUpdate() != rows.size()) {
+                // rolls the whole run back: the head is not moved past rows that are not linked
+                throw new SQLException("an audit row was chained by someone else while the chainer held the lock");
             }
         }
         log.moveHead(connection, chain, rows.get(rows.size() - 1).id(), prevHash);
