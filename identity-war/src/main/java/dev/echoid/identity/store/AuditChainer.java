@@ -55,6 +55,7 @@ public final class AuditChainer implements AutoCloseable {
     private final AtomicBoolean triggered = new AtomicBoolean();
     private final AtomicLong chained = new AtomicLong();
     private volatile long refusedRow = -1;
+    private volatile boolean failing;
     private ScheduledExecutorService executor;
 
     AuditChainer(JdbcAuditLog log, Sql sql, AuditChain chain) {
@@ -143,9 +144,16 @@ public final class AuditChainer implements AutoCloseable {
     private void runQuietly() {
         try {
             chainPending();
+            if (failing) {
+                failing = false;
+                LOG.log(Level.INFO, "Audit chaining works again");
+            }
         } catch (RuntimeException e) {
             // the rows stay unchained and are chained by the next run; verify reports them if that does not come
-            LOG.log(Level.WARNING, "Audit chaining failed, retried on the next run: " + e.getMessage());
+            if (!failing) {
+                failing = true; // said once, not every second while the database is away
+                LOG.log(Level.WARNING, "Audit chaining failed, retried every run until it works: " + e.getMessage());
+            }
         }
     }
 

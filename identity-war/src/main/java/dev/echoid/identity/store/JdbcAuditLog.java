@@ -335,7 +335,13 @@ public final class JdbcAuditLog implements AuditLog, AuditTrail {
             // an unkeyed chain proves nothing against someone who can write the database
             return Verification.unverified("cannot verify: " + NO_KEY);
         }
-        chainer.chainPending(); // what can be chained now is, so that only rows still in flight remain pending
+        try {
+            chainer.chainPending(); // what can be chained now is, so that only rows still in flight remain pending
+        } catch (StoreException readOnlyOrUnavailable) {
+            // a verify by a database user that may only read: what is not chained is reported below
+            STARTUP.log(Level.DEBUG, "verify could not chain pending rows first: "
+                    + readOnlyOrUnavailable.getMessage());
+        }
         // one snapshot: the head and the rows as of the same moment
         return sql.transaction(Connection.TRANSACTION_REPEATABLE_READ, connection -> {
             Head head;
