@@ -64,8 +64,10 @@ public final class RefreshTokenGrant implements GrantHandler {
         String hash = Hashes.sha256Base64Url(token);
         Instant now = clock.instant();
 
-        StoredRefreshToken stored = refreshTokens.find(hash).orElseThrow(RefreshTokenGrant::invalid);
-        Grant grant = grants.find(stored.grantId()).orElseThrow(RefreshTokenGrant::invalid);
+        RefreshTokens.WithGrant found = refreshTokens.findWithGrant(hash, grants)
+                .orElseThrow(RefreshTokenGrant::invalid);
+        StoredRefreshToken stored = found.token();
+        Grant grant = found.grant();
         // RFC 6749 §6: "validate the refresh token and ensure that it was issued to the authenticated client"
         if (!grant.clientId().equals(client.clientId())) {
             audit(request, grant, "refresh token of another client");

@@ -86,6 +86,8 @@ class TokenRequestStatementsIT {
         assertThat(credentialsStatements).as("the audit row is inserted in the grant's transaction, without a lock")
                 .noneMatch(sql -> sql.contains("FOR UPDATE") || sql.contains("audit_chain_head SET"));
         assertThat(credentialsStatements).filteredOn(sql -> sql.startsWith("INSERT INTO audit_event")).hasSize(1);
+        assertThat(credentialsStatements).as("the client, then the grant, its access token and its audit row")
+                .hasSize(4);
 
         // refresh: a grant with a refresh token first, then one refresh
         Instant now = Instant.now();
@@ -106,6 +108,8 @@ class TokenRequestStatementsIT {
         assertThat(refreshStatements).noneMatch(sql -> sql.contains("FOR UPDATE") || sql.contains(
                 "audit_chain_head SET"));
         assertThat(refreshStatements).filteredOn(sql -> sql.startsWith("INSERT INTO audit_event")).hasSize(1);
+        assertThat(refreshStatements).as("the client, the token with its grant, the user, then the rotation, the "
+                + "access token, the new refresh token and the audit row").hasSize(7);
 
         // the chain, afterwards: one run links both rows in one transaction
         counted.reset();
