@@ -34,6 +34,7 @@ public class Bootstrap implements ServletContextListener {
 
     private Database database;
     private Metrics metrics;
+    private IdentityProvider provider;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -52,7 +53,7 @@ public class Bootstrap implements ServletContextListener {
                     hashing.queue(), hashing.queueTimeout().toMillis());
             database = Database.open(source, metrics.registry());
             database.migrate();
-            IdentityProvider provider = new IdentityProvider(settings, database, hasher,
+            provider = new IdentityProvider(settings, database, hasher,
                     new ClientSecretHasher(hashing.clientSecretKey(), hasher), Clock.systemUTC(), metrics, logFormat);
             seed(provider, settings.bootstrap(), settings.devMode());
             if (!settings.devMode()) {
@@ -73,6 +74,9 @@ public class Bootstrap implements ServletContextListener {
     }
 
     private void close() {
+        if (provider != null) {
+            provider.close();
+        }
         if (database != null) {
             database.close();
         }

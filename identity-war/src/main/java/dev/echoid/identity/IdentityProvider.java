@@ -6,6 +6,7 @@ import dev.echoid.identity.config.IdentitySettings;
 import dev.echoid.identity.config.LogFormat;
 import dev.echoid.identity.metrics.AuditMeters;
 import dev.echoid.identity.metrics.Metrics;
+import dev.echoid.identity.store.AuditChainer;
 import dev.echoid.identity.store.JdbcDatabaseStatus;
 import dev.echoid.identity.grant.AuthorizationCodeGrant;
 import dev.echoid.identity.grant.ClientAuthenticator;
@@ -63,12 +64,14 @@ import java.util.List;
 public final class IdentityProvider {
 
     private static final String ATTRIBUTE = IdentityProvider.class.getName();
+    private static final java.time.Duration AUDIT_CHAIN_PERIOD = java.time.Duration.ofSeconds(1);
 
     private final IdentitySettings settings;
     private final Clients clients;
     private final Users users;
     private final AuditLog audit;
     private final AuditTrail auditTrail;
+    private final AuditChainer auditChainer;
     private final SigningKeys signingKeys;
     private final PasswordHasher hasher;
     private final ClientSecretHasher clientSecrets;
@@ -108,6 +111,10 @@ public final class IdentityProvider {
         this.users = new JdbcUsers(dataSource);
         JdbcAuditLog auditLog = new JdbcAuditLog(dataSource, settings.auditKey(), logFormat);
         auditLog.prepare();
+        this.auditChainer = auditLog.chainer();
+        // after each commit that inserted audit rows, and every second for rows of a node that stopped
+        auditChainer.start(AUDIT_CHAIN_PERIOD);
+        metrics.auditChaining(auditChainer, clock);
         this.audit = new AuditMeters(auditLog, metrics);
         this.auditTrail = auditLog;
         this.grants = new JdbcGrants(dataSource);
@@ -169,6 +176,11 @@ public final class IdentityProvider {
             throw new IllegalStateException("The identity provider did not start; see the log");
         }
         return (IdentityProvider) provider;
+    }
+
+    /** Stops what runs in the background (the audit chainer); rows it did not chain are chained by the next one. */
+    public void close() {
+        auditChainer.close();
     }
 
     void attachTo(ServletContext context) {

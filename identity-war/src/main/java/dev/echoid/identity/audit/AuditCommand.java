@@ -184,7 +184,9 @@ public final class AuditCommand {
         }
         if (verification.intact()) {
             return "OK: " + verification.rowsChecked() + " rows, the chain is intact; last row "
-                    + verification.lastId() + " hash " + verification.lastHash() + "\n";
+                    + verification.lastId() + " hash " + verification.lastHash()
+                    + (verification.pending() == 0 ? "" : "; " + verification.pending()
+                            + " rows pending (inserted, not chained yet)") + "\n";
         }
         return "BROKEN" + (verification.brokenRowId() == null ? "" : " at row " + verification.brokenRowId()) + ": "
                 + verification.problem() + " (" + verification.rowsChecked() + " rows read; intact up to row "

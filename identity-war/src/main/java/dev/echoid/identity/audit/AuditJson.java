@@ -49,6 +49,8 @@ public final class AuditJson {
         // "ok", "broken", or "unverified" (IDENTITY_AUDIT_KEY not set, or not the chain's key)
         json.put("status", verification.status().name().toLowerCase(Locale.ROOT));
         json.put("rows_checked", verification.rowsChecked());
+        // committed rows not chained yet, younger than the bound (older ones make the status "broken")
+        json.put("pending", verification.pending());
         if (!verification.intact()) {
             json.put("broken_row_id", verification.brokenRowId());
             json.put("problem", verification.problem());

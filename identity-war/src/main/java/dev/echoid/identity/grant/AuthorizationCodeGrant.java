@@ -138,13 +138,16 @@ public final class AuthorizationCodeGrant implements GrantHandler {
                 return null; // redeemed meanwhile by a transaction that has committed, its grant with it
             }
             grants.create(tx, grant);
-            return responses.issue(tx, grant, client, signedIn, Scope.parse(issued.scope()), issued.nonce(), amr);
+            Map<String, Object> tokens = responses.issue(tx, grant, client, signedIn, Scope.parse(issued.scope()),
+                    issued.nonce(), amr);
+            // in the same commit: what the client is given is recorded, and a rolled-back redemption records nothing
+            audit.record(tx, AuditEvent.success(AuditEvent.Type.CODE_REDEEMED, client.clientId(), signedIn.id(),
+                    signedIn.username(), request.remoteAddress(), "grant " + grantId).withLoginId(issued.loginId()));
+            return tokens;
         });
         if (response == null) {
             throw replayed(codeHash, request);
         }
-        audit.record(AuditEvent.success(AuditEvent.Type.CODE_REDEEMED, client.clientId(), user.id(),
-                user.username(), request.remoteAddress(), "grant " + grantId).withLoginId(issued.loginId()));
         return response;
     }
 

@@ -61,14 +61,15 @@ public final class ClientCredentialsGrant implements GrantHandler {
         Instant now = clock.instant();
         Grant grant = new Grant(UUID.randomUUID(), client.clientId(), null, null, "", null, now,
                 now.plus(accessTokenTtl), null);
-        // the grant and its token record commit together
+        // the grant, its token record and its audit row commit together
         Map<String, Object> response = transactions.inTransaction(tx -> {
             grants.create(tx, grant);
-            return responses.issue(tx, grant, client, null, Scope.of(), null, List.of());
+            Map<String, Object> issued = responses.issue(tx, grant, client, null, Scope.of(), null, List.of());
+            audit.record(tx, AuditEvent.success(AuditEvent.Type.CLIENT_CREDENTIALS_ISSUED, client.clientId(), null,
+                    null, request.remoteAddress(), null));
+            return issued;
         });
         response.remove("scope");
-        audit.record(AuditEvent.success(AuditEvent.Type.CLIENT_CREDENTIALS_ISSUED, client.clientId(), null, null,
-                request.remoteAddress(), null));
         return response;
     }
 }

@@ -64,8 +64,10 @@ public final class RefreshTokenGrant implements GrantHandler {
         String hash = Hashes.sha256Base64Url(token);
         Instant now = clock.instant();
 
-        StoredRefreshToken stored = refreshTokens.find(hash).orElseThrow(RefreshTokenGrant::invalid);
-        Grant grant = grants.find(stored.grantId()).orElseThrow(RefreshTokenGrant::invalid);
+        RefreshTokens.WithGrant found = refreshTokens.findWithGrant(hash, grants)
+                .orElseThrow(RefreshTokenGrant::invalid);
+        StoredRefreshToken stored = found.token();
+        Grant grant = found.grant();
         // RFC 6749 §6: "validate the refresh token and ensure that it was issued to the authenticated client"
         if (!grant.clientId().equals(client.clientId())) {
             audit(request, grant, "refresh token of another client");
@@ -87,13 +89,17 @@ public final class RefreshTokenGrant implements GrantHandler {
                 return invalid();
             });
             List<String> amr = responses.amr(grant);
-            // one connection: the rotation and the new tokens commit together, or neither does
+            // one connection: the rotation, the new tokens and the audit row commit together, or none does
             Map<String, Object> response = transactions.inTransaction(tx -> refreshTokens.rotate(tx, hash)
-                    .map(used -> responses.issue(tx, grant, client, user, scope, null, amr))
+                    .map(used -> {
+                        Map<String, Object> issued = responses.issue(tx, grant, client, user, scope, null, amr);
+                        audit.record(tx, AuditEvent.success(AuditEvent.Type.TOKEN_REFRESHED, client.clientId(),
+                                user.id(), user.username(), request.remoteAddress(), "grant " + grant.id())
+                                .withLoginId(grant.loginId()));
+                        return issued;
+                    })
                     .orElse(null));
             if (response != null) {
-                audit.record(AuditEvent.success(AuditEvent.Type.TOKEN_REFRESHED, client.clientId(), user.id(),
-                        user.username(), request.remoteAddress(), "grant " + grant.id()).withLoginId(grant.loginId()));
                 return response;
             }
             // another request with this token committed its rotation first: this one is the reuse

@@ -4,6 +4,7 @@ import dev.echoid.identity.login.Authenticator;
 import dev.echoid.identity.metrics.Metrics.LoginOutcome;
 import dev.echoid.identity.store.AuditEvent;
 import dev.echoid.identity.store.AuditLog;
+import dev.echoid.identity.store.Transaction;
 import dev.echoid.identity.web.AccessLogFilter;
 import java.util.List;
 
@@ -26,6 +27,18 @@ public final class AuditMeters implements AuditLog {
         AccessLogFilter.noteLoginId(event.loginId());
         audit.record(event);
         count(event);
+    }
+
+    /** Counted once the transaction has committed: a rolled-back grant issued nothing. */
+    @Override
+    public void record(Transaction tx, AuditEvent event) {
+        if (tx == null) {
+            record(event);
+            return;
+        }
+        AccessLogFilter.noteLoginId(event.loginId());
+        audit.record(tx, event);
+        tx.afterCommit(() -> count(event));
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.echoid.identity.metrics;
 import dev.echoid.identity.config.InvalidSettingException;
 import dev.echoid.identity.config.SettingsSource;
 import dev.echoid.identity.security.HashingBudget;
+import dev.echoid.identity.store.AuditChainer;
 import dev.echoid.identity.token.AdminToken;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -124,6 +125,21 @@ public final class Metrics implements AutoCloseable {
         Gauge.builder("echoid.active.sessions", cached, CachedCount::value)
                 .description("Live single sign-on sessions (all nodes: counted in the database)")
                 .strongReference(true)
+                .register(registry);
+    }
+
+    /**
+     * The audit chain's backlog: rows inserted and not yet chained (all nodes; asked of the database at most every
+     * few seconds), and the rows this node's chainer chained.
+     */
+    public void auditChaining(AuditChainer chainer, Clock clock) {
+        CachedCount cached = new CachedCount(chainer::unchainedRows, clock, SESSION_COUNT_CACHE);
+        Gauge.builder("echoid.audit.unchained.rows", cached, CachedCount::value)
+                .description("Audit rows inserted and not chained yet (all nodes: counted in the database)")
+                .strongReference(true)
+                .register(registry);
+        FunctionCounter.builder("echoid.audit.chained.rows", chainer, AuditChainer::chainedRows)
+                .description("Audit rows this node's chainer linked into the hash chain since start")
                 .register(registry);
     }
 

@@ -46,6 +46,7 @@ public final class AuditChain {
     public static final int KEYED = 2;
 
     private static final byte[] HEAD_LABEL = "echoid audit head".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] INSERT_LABEL = "echoid audit insert".getBytes(StandardCharsets.US_ASCII);
 
     private final SecretKeySpec key;
 
@@ -115,7 +116,27 @@ public final class AuditChain {
         return isKeyed() && headMac != null && lastHash != null && sameText(headMac(lastId, lastHash), headMac);
     }
 
-    /** Checks rows in id order, stopping at the first that breaks the chain. */
+    /**
+     * The {@code insert_mac} of a row not yet linked: HMAC under the key of the ASCII bytes {@code echoid audit insert}
+     * and the row's canonical form without its id (not known before the insert); null without a key. The chainer
+     * links no row whose MAC does not match, so someone who can only write the database cannot have a row sealed.
+     */
+    public String insertMac(AuditEvent event) {
+        if (!isKeyed()) {
+            return null;
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        bytes.writeBytes(INSERT_LABEL);
+        content(bytes, event);
+        return HexFormat.of().formatHex(mac(bytes.toByteArray()));
+    }
+
+    /** Whether an unlinked row may be linked by this chain: its insert MAC matches (always, without a key). */
+    public boolean insertMacMatches(AuditEvent event, String insertMac) {
+        return !isKeyed() || insertMac != null && sameText(insertMac(event), insertMac);
+    }
+
+    /** Checks rows in chain order, stopping at the first that breaks the chain. */
     public static final class Verifier {
 
         private final AuditChain chain;
@@ -216,6 +237,11 @@ public final class AuditChain {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         bytes.writeBytes(prevHash.getBytes(StandardCharsets.UTF_8));
         field(bytes, Long.toString(id));
+        content(bytes, event);
+        return bytes.toByteArray();
+    }
+
+    private static void content(ByteArrayOutputStream bytes, AuditEvent event) {
         field(bytes, Long.toString(epochMicros(event.occurredAt())));
         field(bytes, event.type().name());
         field(bytes, event.outcome().name().toLowerCase(Locale.ROOT));
@@ -225,7 +251,6 @@ public final class AuditChain {
         field(bytes, event.remoteAddress());
         field(bytes, event.detail());
         field(bytes, event.loginId());
-        return bytes.toByteArray();
     }
 
     private byte[] mac(byte[] bytes) {

@@ -25,9 +25,21 @@ public interface AuditTrail {
      * @param problem     what was found there, or why the chain could not be checked; null when intact
      * @param lastId      the last row found intact (the last row of the trail when intact; null when none)
      * @param lastHash    that row's hash: record it elsewhere to detect a later rewrite of the whole chain
+     * @param pending     rows inserted and committed but not chained yet, younger than the bound (so not a problem)
      */
     record Verification(Status status, long rowsChecked, Long brokenRowId, String problem, Long lastId,
-            String lastHash) {
+            String lastHash, long pending) {
+
+        /** Nothing pending. */
+        public Verification(Status status, long rowsChecked, Long brokenRowId, String problem, Long lastId,
+                String lastHash) {
+            this(status, rowsChecked, brokenRowId, problem, lastId, lastHash, 0);
+        }
+
+        /** The same outcome, with {@code pending} rows inserted and not chained yet (within the bound). */
+        public Verification withPending(long pending) {
+            return new Verification(status, rowsChecked, brokenRowId, problem, lastId, lastHash, pending);
+        }
 
         /** The chain could not be checked at all. */
         public static Verification unverified(String problem) {

@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,27 +22,36 @@ import javax.sql.DataSource;
 
 /**
  * Audit events in the {@code audit_event} table, chained by HMAC under {@code IDENTITY_AUDIT_KEY} ({@link AuditChain};
- * unkeyed SHA-256 without the key, dev mode only), and one log line each (logger {@code dev.echoid.audit}). Inserts
- * take the one-row {@code audit_chain_head} with {@code FOR UPDATE}, so concurrent inserts from any node form a
- * single chain.
+ * unkeyed SHA-256 without the key, dev mode only), and one log line each (logger {@code dev.echoid.audit}). An event
+ * is inserted unchained, with one statement and no lock, in the transaction of the action it records when there is
+ * one; the {@link AuditChainer} links committed rows into one chain afterwards, one chainer at a time across nodes.
  */
 public final class JdbcAuditLog implements AuditLog, AuditTrail {
 
     private static final Logger LOG = System.getLogger("dev.echoid.audit");
-    private static final String COLUMNS = "id, occurred_at, event_type, outcome, client_id, user_id, username, "
+    static final String COLUMNS = "id, occurred_at, event_type, outcome, client_id, user_id, username, "
             + "remote_address, detail, login_id, prev_hash, row_hash, chain_version";
     private static final String HEAD_COLUMNS = "last_id, last_hash, chain_version, head_mac";
     private static final String LOCK_HEAD = "SELECT " + HEAD_COLUMNS + " FROM audit_chain_head FOR UPDATE";
-    private static final String NEXT_ID = "SELECT nextval(pg_get_serial_sequence('audit_event', 'id'))";
-    private static final String INSERT = "INSERT INTO audit_event (" + COLUMNS + ") "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    // unchained (no hashes) and unlocked; id and xact_id from their defaults. Without the key, refused (no row) when
+    // the chain is keyed, in the same statement: nothing is written to a keyed chain without the key
+    private static final String INSERT = "INSERT INTO audit_event (occurred_at, event_type, outcome, client_id, "
+            + "user_id, username, remote_address, detail, login_id, chain_version, insert_mac) "
+            + "SELECT ?::timestamptz, ?, ?, ?, ?::uuid, ?, ?, ?, ?, ?::smallint, ? "
+            + "WHERE ?::boolean OR (SELECT chain_version FROM audit_chain_head) = " + AuditChain.UNKEYED;
+    private static final String HEAD_VERSION = "SELECT chain_version FROM audit_chain_head";
     private static final String MOVE_HEAD = "UPDATE audit_chain_head SET last_id = ?, last_hash = ?, "
             + "chain_version = ?, head_mac = ?";
     private static final String HEAD = "SELECT " + HEAD_COLUMNS + " FROM audit_chain_head";
     // the one update the append-only trigger allows: an unkeyed row re-chained with the key, its content unchanged
     private static final String RECHAIN = "UPDATE audit_event SET prev_hash = ?, row_hash = ?, chain_version = ? "
             + "WHERE id = ? AND chain_version = " + AuditChain.UNKEYED;
-    private static final String ALL = "SELECT " + COLUMNS + " FROM audit_event ORDER BY id";
+    // the chain order: rows chained before V12 (no xact_id) by id, then as the chainer linked them
+    private static final String CHAINED = "SELECT " + COLUMNS + " FROM audit_event WHERE row_hash IS NOT NULL "
+            + "ORDER BY xact_id NULLS FIRST, id";
+    private static final String UNCHAINED = "SELECT " + COLUMNS + ", insert_mac, "
+            + "occurred_at < now() - make_interval(secs => ?) AS overdue FROM audit_event WHERE row_hash IS NULL "
+            + "ORDER BY xact_id, id";
     private static final String ONE = "SELECT " + COLUMNS + " FROM audit_event WHERE id = ?";
     private static final String RECENT = "SELECT " + COLUMNS + " FROM audit_event ORDER BY id DESC LIMIT ?";
     private static final String BY_LOGIN = "SELECT " + COLUMNS + " FROM audit_event WHERE login_id = ? ORDER BY id";
@@ -58,13 +68,18 @@ public final class JdbcAuditLog implements AuditLog, AuditTrail {
     private static final Logger STARTUP = System.getLogger(JdbcAuditLog.class.getName());
     private static final String NO_KEY = "IDENTITY_AUDIT_KEY not set";
 
+    /** How long a committed row may wait to be chained before verify reports it. */
+    public static final Duration DEFAULT_CHAIN_BOUND = Duration.ofSeconds(60);
+
     /** The chain head: the last row, and how the head is protected. */
-    private record Head(Long lastId, String lastHash, int chainVersion, String headMac) {
+    record Head(Long lastId, String lastHash, int chainVersion, String headMac) {
     }
 
     private final Sql sql;
     private final LogFormat logFormat;
     private final AuditChain chain;
+    private final AuditChainer chainer;
+    private final Duration chainBound;
 
     /** Unkeyed: dev mode without {@code IDENTITY_AUDIT_KEY}, and tests. */
     public JdbcAuditLog(DataSource dataSource) {
@@ -77,9 +92,21 @@ public final class JdbcAuditLog implements AuditLog, AuditTrail {
     }
 
     public JdbcAuditLog(DataSource dataSource, Optional<byte[]> auditKey, LogFormat logFormat) {
+        this(dataSource, auditKey, logFormat, DEFAULT_CHAIN_BOUND);
+    }
+
+    /** @param chainBound how long a committed row may stay unchained before verify reports it */
+    public JdbcAuditLog(DataSource dataSource, Optional<byte[]> auditKey, LogFormat logFormat, Duration chainBound) {
         this.sql = new Sql(dataSource);
         this.logFormat = logFormat;
         this.chain = AuditChain.of(auditKey);
+        this.chainer = new AuditChainer(this, sql, chain);
+        this.chainBound = chainBound;
+    }
+
+    /** The chainer of this log: {@link AuditChainer#start} it in a running provider; tests call it directly. */
+    public AuditChainer chainer() {
+        return chainer;
     }
 
     /**
@@ -89,6 +116,11 @@ public final class JdbcAuditLog implements AuditLog, AuditTrail {
      * @throws IllegalStateException without the key when the chain is keyed, or with a key that is not the chain's
      */
     public void prepare() {
+        if (chain.isKeyed() && sql.queryOne(HEAD_VERSION, s -> { }, row -> row.getInt(1))
+                .orElse(AuditChain.KEYED) == AuditChain.UNKEYED) {
+            // rows written without the key and not chained yet join the unkeyed chain first, then all are re-chained
+            new AuditChainer(this, sql, AuditChain.unkeyed()).chainPending();
+        }
         Optional<String> rechained = sql.transaction(Connection.TRANSACTION_READ_COMMITTED, connection -> {
             Head head = lockHead(connection);
             if (!chain.isKeyed()) {
@@ -109,6 +141,52 @@ public final class JdbcAuditLog implements AuditLog, AuditTrail {
 
     @Override
     public void record(AuditEvent event) {
+        insert(null, event);
+        logLine(event);
+        chainer.trigger();
+    }
+
+    /**
+     * Inserts the event in {@code tx}, so that it commits with the action it records, or not at all; its log line is
+     * written and the chainer asked to run once it has committed.
+     */
+    @Override
+    public void record(Transaction tx, AuditEvent event) {
+        if (tx == null) {
+            record(event);
+            return;
+        }
+        insert(tx, event);
+        tx.afterCommit(() -> {
+            logLine(event);
+            chainer.trigger();
+        });
+    }
+
+    private void insert(Transaction tx, AuditEvent event) {
+        AuditEvent stored = new AuditEvent(AuditChain.storable(event.occurredAt()), event.type(), event.outcome(),
+                event.clientId(), event.userId(), event.username(), event.remoteAddress(), event.detail(),
+                event.loginId());
+        int inserted = sql.update(tx, INSERT, s -> {
+            s.setTimestamp(1, Sql.timestamp(stored.occurredAt()));
+            s.setString(2, stored.type().name());
+            s.setString(3, stored.outcome().name().toLowerCase(Locale.ROOT));
+            s.setString(4, stored.clientId());
+            s.setObject(5, stored.userId());
+            s.setString(6, stored.username());
+            s.setString(7, stored.remoteAddress());
+            s.setString(8, stored.detail());
+            s.setString(9, stored.loginId());
+            s.setInt(10, chain.version());
+            s.setString(11, chain.insertMac(stored));
+            s.setBoolean(12, chain.isKeyed());
+        });
+        if (inserted != 1) {
+            throw keyedChainWithoutKey();
+        }
+    }
+
+    private void logLine(AuditEvent event) {
         Level level = event.outcome() == AuditEvent.Outcome.SUCCESS ? Level.INFO : Level.WARNING;
         if (logFormat == LogFormat.JSON) {
             LOG.log(level, jsonLine(event));
@@ -118,40 +196,22 @@ public final class JdbcAuditLog implements AuditLog, AuditTrail {
                     event.type(), event.outcome(), event.clientId(), event.userId(), printable(event.username()),
                     event.remoteAddress(), event.loginId(), printable(event.detail()));
         }
-        AuditEvent stored = new AuditEvent(AuditChain.storable(event.occurredAt()), event.type(), event.outcome(),
-                event.clientId(), event.userId(), event.username(), event.remoteAddress(), event.detail(),
-                event.loginId());
-        sql.transaction(Connection.TRANSACTION_READ_COMMITTED, connection -> {
-            Head head = lockHead(connection);
-            if (!chain.isKeyed() && head.chainVersion() == AuditChain.KEYED) {
-                throw keyedChainWithoutKey();
-            }
-            if (chain.isKeyed() && head.chainVersion() == AuditChain.UNKEYED) {
-                rechain(connection, head);
-                head = lockHead(connection);
-            }
-            String prevHash = head.lastHash();
-            long id = Long.parseLong(single(connection, NEXT_ID, 1));
-            String rowHash = chain.rowHash(prevHash, id, stored);
-            try (PreparedStatement s = connection.prepareStatement(INSERT)) {
-                s.setLong(1, id);
-                s.setTimestamp(2, Sql.timestamp(stored.occurredAt()));
-                s.setString(3, stored.type().name());
-                s.setString(4, stored.outcome().name().toLowerCase(Locale.ROOT));
-                s.setString(5, stored.clientId());
-                s.setObject(6, stored.userId());
-                s.setString(7, stored.username());
-                s.setString(8, stored.remoteAddress());
-                s.setString(9, stored.detail());
-                s.setString(10, stored.loginId());
-                s.setString(11, prevHash);
-                s.setString(12, rowHash);
-                s.setInt(13, chain.version());
-                s.executeUpdate();
-            }
-            moveHead(connection, id, rowHash);
-            return null;
-        });
+    }
+
+    /**
+     * The head, locked, for the chainer: refused without the key when the chain is keyed; a chain still unkeyed is
+     * re-chained with the key first (the provider does that at start, in {@link #prepare}).
+     */
+    Head headForChaining(Connection connection, AuditChain by) throws SQLException {
+        Head head = lockHead(connection);
+        if (!by.isKeyed() && head.chainVersion() == AuditChain.KEYED) {
+            throw keyedChainWithoutKey();
+        }
+        if (by.isKeyed() && head.chainVersion() == AuditChain.UNKEYED) {
+            rechain(connection, head);
+            head = lockHead(connection);
+        }
+        return head;
     }
 
     private Head lockHead(Connection connection) throws SQLException {
@@ -164,11 +224,15 @@ public final class JdbcAuditLog implements AuditLog, AuditTrail {
     }
 
     private void moveHead(Connection connection, Long lastId, String lastHash) throws SQLException {
+        moveHead(connection, chain, lastId, lastHash);
+    }
+
+    void moveHead(Connection connection, AuditChain by, Long lastId, String lastHash) throws SQLException {
         try (PreparedStatement s = connection.prepareStatement(MOVE_HEAD)) {
             s.setObject(1, lastId);
             s.setString(2, lastHash);
-            s.setInt(3, chain.version());
-            s.setString(4, chain.isKeyed() ? chain.headMac(lastId, lastHash) : null);
+            s.setInt(3, by.version());
+            s.setString(4, by.isKeyed() ? by.headMac(lastId, lastHash) : null);
             s.executeUpdate();
         }
     }
@@ -183,7 +247,7 @@ public final class JdbcAuditLog implements AuditLog, AuditTrail {
         List<AuditRecord> rows = new ArrayList<>();
         AuditChain.Verifier unkeyed = new AuditChain.Verifier(AuditChain.unkeyed());
         boolean intact = true;
-        try (PreparedStatement s = connection.prepareStatement(ALL)) {
+        try (PreparedStatement s = connection.prepareStatement(CHAINED)) {
             s.setFetchSize(500);
             try (ResultSet result = s.executeQuery()) {
                 while (intact && result.next()) {
@@ -271,6 +335,13 @@ public final class JdbcAuditLog implements AuditLog, AuditTrail {
             // an unkeyed chain proves nothing against someone who can write the database
             return Verification.unverified("cannot verify: " + NO_KEY);
         }
+        try {
+            chainer.chainPending(); // what can be chained now is, so that only rows still in flight remain pending
+        } catch (StoreException readOnlyOrUnavailable) {
+            // a verify by a database user that may only read: what is not chained is reported below
+            STARTUP.log(Level.DEBUG, "verify could not chain pending rows first: "
+                    + readOnlyOrUnavailable.getMessage());
+        }
         // one snapshot: the head and the rows as of the same moment
         return sql.transaction(Connection.TRANSACTION_REPEATABLE_READ, connection -> {
             Head head;
@@ -282,7 +353,7 @@ public final class JdbcAuditLog implements AuditLog, AuditTrail {
                 head = head(row);
             }
             AuditChain.Verifier verifier = new AuditChain.Verifier(chain);
-            try (PreparedStatement s = connection.prepareStatement(ALL)) {
+            try (PreparedStatement s = connection.prepareStatement(CHAINED)) {
                 s.setFetchSize(500);
                 try (ResultSet rows = s.executeQuery()) {
                     boolean intact = true;
@@ -298,8 +369,47 @@ public final class JdbcAuditLog implements AuditLog, AuditTrail {
                     }
                 }
             }
-            return verifier.result(head.lastId(), head.lastHash(), head.chainVersion(), head.headMac());
+            Verification chained = verifier.result(head.lastId(), head.lastHash(), head.chainVersion(),
+                    head.headMac());
+            return chained.intact() ? unchained(connection, chained) : chained;
         });
+    }
+
+    /**
+     * Completeness: every committed row is chained within the bound. Younger unchained rows are pending (their
+     * transaction, or one older than it, was still running when the chainer last ran); an older one, or one whose
+     * insert MAC does not match (the chainer never links it), is a problem.
+     */
+    private Verification unchained(Connection connection, Verification chained) throws SQLException {
+        long pending = 0;
+        try (PreparedStatement s = connection.prepareStatement(UNCHAINED)) {
+            s.setDouble(1, chainBound.toMillis() / 1000.0);
+            try (ResultSet rows = s.executeQuery()) {
+                while (rows.next()) {
+                    long id = rows.getLong("id");
+                    String problem = null;
+                    try {
+                        if (!chain.insertMacMatches(map(rows).event(), rows.getString("insert_mac"))) {
+                            problem = "row " + id + " was inserted or altered by someone without IDENTITY_AUDIT_KEY"
+                                    + " (its insert MAC does not match): it is not chained";
+                        }
+                    } catch (IllegalArgumentException unknownTypeOrOutcome) {
+                        problem = "row " + id + " was altered or inserted: unknown event type or outcome";
+                    }
+                    if (problem == null && rows.getBoolean("overdue")) {
+                        problem = "row " + id + " has waited more than " + chainBound.toSeconds() + " s to be "
+                                + "chained: no chainer runs (no node with IDENTITY_AUDIT_KEY is up), or a "
+                                + "transaction older than it is still open";
+                    }
+                    if (problem != null) {
+                        return new Verification(AuditTrail.Status.BROKEN, chained.rowsChecked(), id, problem,
+                                chained.lastId(), chained.lastHash(), pending);
+                    }
+                    pending++;
+                }
+            }
+        }
+        return chained.withPending(pending);
     }
 
     @Override
@@ -326,15 +436,6 @@ public final class JdbcAuditLog implements AuditLog, AuditTrail {
             s.setTimestamp(2, Sql.timestamp(from));
             s.setTimestamp(3, Sql.timestamp(to));
         }, JdbcAuditLog::map);
-    }
-
-    private static String single(Connection connection, String query, int column) throws SQLException {
-        try (PreparedStatement s = connection.prepareStatement(query); ResultSet row = s.executeQuery()) {
-            if (!row.next()) {
-                throw new SQLException("no row: " + query);
-            }
-            return row.getString(column);
-        }
     }
 
     private static UUID uuidOrNull(String value) {
@@ -377,7 +478,7 @@ public final class JdbcAuditLog implements AuditLog, AuditTrail {
         return clipped.replaceAll("\\p{Cntrl}", "?");
     }
 
-    private static AuditRecord map(ResultSet row) throws SQLException {
+    static AuditRecord map(ResultSet row) throws SQLException {
         AuditEvent event = new AuditEvent(Sql.instant(row, "occurred_at"),
                 AuditEvent.Type.valueOf(row.getString("event_type")),
                 AuditEvent.Outcome.valueOf(row.getString("outcome").toUpperCase(Locale.ROOT)),

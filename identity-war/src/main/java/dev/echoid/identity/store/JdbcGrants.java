@@ -75,7 +75,7 @@ public final class JdbcGrants implements Grants {
         });
     }
 
-    private static Grant map(ResultSet row) throws SQLException {
+    static Grant map(ResultSet row) throws SQLException {
         return new Grant(row.getObject("id", UUID.class), row.getString("client_id"),
                 row.getObject("user_id", UUID.class), row.getObject("sso_session_id", UUID.class),
                 row.getString("scope"), Sql.instant(row, "auth_time"), Sql.instant(row, "created_at"),

@@ -16,6 +16,11 @@ public final class JdbcRefreshTokens implements RefreshTokens {
     private static final String ROTATE = "UPDATE refresh_token SET rotated_at = now() "
             + "WHERE token_hash = ? AND rotated_at IS NULL RETURNING " + COLUMNS;
     private static final String FIND = "SELECT " + COLUMNS + " FROM refresh_token WHERE token_hash = ?";
+    // one round trip for the refresh grant's first read: the token and its grant (both have issued/expires columns)
+    private static final String FIND_WITH_GRANT = "SELECT r.token_hash, r.grant_id, r.issued_at AS token_issued_at, "
+            + "r.expires_at AS token_expires_at, r.rotated_at, g.id, g.client_id, g.user_id, g.sso_session_id, "
+            + "g.scope, g.auth_time, g.created_at, g.expires_at, g.revoked_at, g.login_id "
+            + "FROM refresh_token r JOIN authorization_grant g ON g.id = r.grant_id WHERE r.token_hash = ?";
 
     private final Sql sql;
 
@@ -41,6 +46,15 @@ public final class JdbcRefreshTokens implements RefreshTokens {
     @Override
     public Optional<StoredRefreshToken> find(String tokenHash) {
         return sql.queryOne(FIND, s -> s.setString(1, tokenHash), JdbcRefreshTokens::map);
+    }
+
+    @Override
+    public Optional<WithGrant> findWithGrant(String tokenHash, Grants grants) {
+        return sql.queryOne(FIND_WITH_GRANT, s -> s.setString(1, tokenHash), row -> new WithGrant(
+                new StoredRefreshToken(row.getString("token_hash"), row.getObject("grant_id", UUID.class),
+                        Sql.instant(row, "token_issued_at"), Sql.instant(row, "token_expires_at"),
+                        Sql.instant(row, "rotated_at")),
+                JdbcGrants.map(row)));
     }
 
     private static StoredRefreshToken map(ResultSet row) throws SQLException {

@@ -20,8 +20,10 @@ public final class JdbcTransactions implements Transactions {
             connection.setAutoCommit(false);
             connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
             try {
-                T result = work.apply(new Transaction(connection));
+                Transaction tx = new Transaction(connection);
+                T result = work.apply(tx);
                 connection.commit();
+                tx.committed();
                 return result;
             } catch (SQLException | RuntimeException | Error e) {
                 rollback(connection, e);

@@ -24,4 +24,16 @@ public interface RefreshTokens {
     Optional<StoredRefreshToken> rotate(Transaction tx, String tokenHash);
 
     Optional<StoredRefreshToken> find(String tokenHash);
+
+    /** A refresh token and the grant it belongs to. */
+    record WithGrant(StoredRefreshToken token, Grant grant) {
+    }
+
+    /**
+     * The token and its grant; empty when either is unknown. The database reads both with one statement; this
+     * default reads the grant from {@code grants}.
+     */
+    default Optional<WithGrant> findWithGrant(String tokenHash, Grants grants) {
+        return find(tokenHash).flatMap(token -> grants.find(token.grantId()).map(grant -> new WithGrant(token, grant)));
+    }
 }

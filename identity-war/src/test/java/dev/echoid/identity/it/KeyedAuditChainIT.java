@@ -205,6 +205,7 @@ class KeyedAuditChainIT {
             log.record(AuditEvent.failure(AuditEvent.Type.LOGIN_FAILED, "echo", null, "ada", "203.0.113.7",
                     "wrong password " + i));
         }
+        log.chainer().chainPending(); // inserted unchained: chained here, as a running provider's chainer would
     }
 
     /** What the attacker runs: every row from {@code id} on hashed again, unkeyed, and the head moved to the end. */

@@ -113,6 +113,17 @@ class OperationsIT {
                 .contains("jvm_threads_live_threads ")
                 .contains("jvm_classes_loaded_classes ")
                 .contains("hikaricp_connections{pool=\"identity\"}");
+        // the audit chain's backlog: rows are chained after commit, by the chainer's own thread
+        assertThat(text).contains("# TYPE echoid_audit_unchained_rows gauge")
+                .contains("# TYPE echoid_audit_chained_rows_total counter");
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        while (value(text, "echoid_audit_chained_rows_total") < 1 && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
+            text = scrape();
+        }
+        assertThat(value(text, "echoid_audit_chained_rows_total")).as("the sign-in's rows chained")
+                .isGreaterThanOrEqualTo(1);
+        assertThat(value(text, "echoid_audit_unchained_rows")).isGreaterThanOrEqualTo(0);
     }
 
     @Test
