@@ -6,6 +6,7 @@ import dev.echoid.identity.config.InvalidSettingException;
 import dev.echoid.identity.config.LogFormat;
 import dev.echoid.identity.config.SettingsSource;
 import dev.echoid.identity.metrics.Metrics;
+import dev.echoid.identity.security.CryptoProvider;
 import dev.echoid.identity.security.PasswordHasher;
 import dev.echoid.identity.store.Client;
 import dev.echoid.identity.store.User;
@@ -41,14 +42,16 @@ public class Bootstrap implements ServletContextListener {
             metrics = Metrics.from(source);
             database = Database.open(source, metrics.registry());
             database.migrate();
+            CryptoProvider crypto = CryptoProvider.from(source);
             IdentityProvider provider = new IdentityProvider(settings, database, PasswordHasher.owaspDefault(),
-                    Clock.systemUTC(), metrics, logFormat);
+                    Clock.systemUTC(), metrics, logFormat, crypto);
             seed(provider, settings.bootstrap(), settings.devMode());
             if (!settings.devMode()) {
                 context.getSessionCookieConfig().setSecure(true);
             }
             provider.attachTo(context);
-            LOG.log(Level.INFO, "Identity provider started: issuer {0}", settings.issuer());
+            LOG.log(Level.INFO, "Identity provider started: issuer {0}, tokens signed by {1}", settings.issuer(),
+                    provider.signingKeys().signingKey().signatureProvider() + " (" + crypto.description() + ")");
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "Identity provider failed to start: " + e.getMessage(), e);
             close();

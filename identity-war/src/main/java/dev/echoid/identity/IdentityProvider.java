@@ -19,6 +19,7 @@ import dev.echoid.identity.login.PendingAuthorizations;
 import dev.echoid.identity.store.JdbcPendingRequests;
 import dev.echoid.identity.login.SecondFactor;
 import dev.echoid.identity.logout.SessionTermination;
+import dev.echoid.identity.security.CryptoProvider;
 import dev.echoid.identity.security.Sealer;
 import dev.echoid.identity.store.JdbcLoginThrottles;
 import dev.echoid.identity.store.JdbcTotpCredentials;
@@ -88,6 +89,12 @@ public final class IdentityProvider {
 
     public IdentityProvider(IdentitySettings settings, Database database, PasswordHasher hasher, Clock clock,
             Metrics metrics, LogFormat logFormat) {
+        this(settings, database, hasher, clock, metrics, logFormat, CryptoProvider.preferred());
+    }
+
+    /** @param crypto the JCA provider that signs and verifies tokens */
+    public IdentityProvider(IdentitySettings settings, Database database, PasswordHasher hasher, Clock clock,
+            Metrics metrics, LogFormat logFormat, CryptoProvider crypto) {
         this.settings = settings;
         this.hasher = hasher;
         this.metrics = metrics;
@@ -103,7 +110,7 @@ public final class IdentityProvider {
         this.refreshTokens = new JdbcRefreshTokens(dataSource);
         this.accessTokens = new JdbcAccessTokens(dataSource);
         this.signingKeys = new SigningKeys(new JdbcSigningKeyStore(dataSource), settings.keyEncryptionKey(), clock,
-                settings.keyRotation().publishDelay(), settings.maxTokenLifetime()).initialize();
+                settings.keyRotation().publishDelay(), settings.maxTokenLifetime(), crypto).initialize();
         TokenIssuer issuer = new TokenIssuer(settings, signingKeys, clock);
         JdbcSsoSessions ssoSessions = new JdbcSsoSessions(dataSource);
         this.singleSignOn = new SingleSignOn(ssoSessions, users, settings.sessionIdleTtl(), settings.sessionMaxTtl(),

@@ -26,15 +26,28 @@ public final class JwkSet {
     private final JsonFetcher fetcher;
     private final Clock clock;
     private final Duration minRefetchInterval;
+    private final CryptoProvider crypto;
 
     private volatile List<Jwk> keys;
     private Instant lastFetch = Instant.MIN;
 
     public JwkSet(Supplier<URI> jwksUri, JsonFetcher fetcher, Clock clock, Duration minRefetchInterval) {
+        this(jwksUri, fetcher, clock, minRefetchInterval, CryptoProvider.preferred());
+    }
+
+    /** @param crypto the JCA provider the keys are read through and verify with */
+    public JwkSet(Supplier<URI> jwksUri, JsonFetcher fetcher, Clock clock, Duration minRefetchInterval,
+            CryptoProvider crypto) {
+        this.crypto = crypto;
         this.jwksUri = jwksUri;
         this.fetcher = fetcher;
         this.clock = clock;
         this.minRefetchInterval = minRefetchInterval;
+    }
+
+    /** The JCA provider these keys verify with. */
+    public CryptoProvider crypto() {
+        return crypto;
     }
 
     /**
@@ -72,7 +85,7 @@ public final class JwkSet {
         if (array == null || !array.isArray()) {
             throw new ProviderException("JWK Set at " + uri + " has no keys array");
         }
-        array.forEach(k -> Jwk.parse(k).ifPresent(parsed::add));
+        array.forEach(k -> Jwk.parse(k, crypto).ifPresent(parsed::add));
         keys = List.copyOf(parsed);
         lastFetch = now;
         LOG.log(System.Logger.Level.INFO, "Loaded {0} signing key(s) from {1}", parsed.size(), uri);
