@@ -51,7 +51,7 @@ public class Bootstrap implements ServletContextListener {
             }
             provider.attachTo(context);
             LOG.log(Level.INFO, "Identity provider started: issuer {0}, tokens signed by {1}", settings.issuer(),
-                    provider.signingKeys().signingKey().signatureProvider() + " (" + crypto.description() + ")");
+                    provider.signingKeys().signingKey().signatureProvider() + (crypto.isNative() ? " (native)" : " (JDK)"));
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "Identity provider failed to start: " + e.getMessage(), e);
             close();
