@@ -8,6 +8,14 @@ CATALINA_OPTS="$CATALINA_OPTS -Dorg.apache.tomcat.util.digester.PROPERTY_SOURCE=
 # Keep start-up fast: SecureRandom seeding from the kernel's non-blocking source.
 CATALINA_OPTS="$CATALINA_OPTS -Djava.security.egd=file:/dev/./urandom"
 
+# Memory bound (README: Operations, Memory): both WARs in one JVM stay within 512 MiB of RSS with these. Raise
+# -Xmx only with the measurement (benchmarks/, -Dbench.server.heap=...) that shows the RSS targets still hold.
+CATALINA_OPTS="$CATALINA_OPTS -Xms32m -Xmx192m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:+UseSerialGC -XX:MaxMetaspaceSize=160m -XX:ReservedCodeCacheSize=64m"
+CATALINA_OPTS="$CATALINA_OPTS -XX:MaxDirectMemorySize=32m -Xss512k"
+# glibc's per-thread malloc arenas would otherwise grow native memory with the thread count
+MALLOC_ARENA_MAX=2
+export MALLOC_ARENA_MAX
+
 # Required for identity-war (see the README's configuration table):
 #   IDENTITY_ISSUER=https://login.example.com/identity
 #   IDENTITY_DB_URL=jdbc:postgresql://db.example.com:5432/identity

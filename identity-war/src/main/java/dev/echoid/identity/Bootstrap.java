@@ -9,6 +9,7 @@ import dev.echoid.identity.config.SettingsSource;
 import dev.echoid.identity.metrics.Metrics;
 import dev.echoid.identity.security.ClientSecretHasher;
 import dev.echoid.identity.security.HashingBudget;
+import dev.echoid.identity.security.CryptoProvider;
 import dev.echoid.identity.security.PasswordHasher;
 import dev.echoid.identity.store.Client;
 import dev.echoid.identity.store.User;
@@ -53,14 +54,17 @@ public class Bootstrap implements ServletContextListener {
                     hashing.queue(), hashing.queueTimeout().toMillis());
             database = Database.open(source, metrics.registry());
             database.migrate();
+            CryptoProvider crypto = CryptoProvider.from(source);
             provider = new IdentityProvider(settings, database, hasher,
-                    new ClientSecretHasher(hashing.clientSecretKey(), hasher), Clock.systemUTC(), metrics, logFormat);
+                    new ClientSecretHasher(hashing.clientSecretKey(), hasher), Clock.systemUTC(), metrics, logFormat,
+                    crypto);
             seed(provider, settings.bootstrap(), settings.devMode());
             if (!settings.devMode()) {
                 context.getSessionCookieConfig().setSecure(true);
             }
             provider.attachTo(context);
-            LOG.log(Level.INFO, "Identity provider started: issuer {0}", settings.issuer());
+            LOG.log(Level.INFO, "Identity provider started: issuer {0}, tokens signed by {1}", settings.issuer(),
+                    provider.signingKeys().signingKey().signatureProvider() + (crypto.isNative() ? " (native)" : " (JDK)"));
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "Identity provider failed to start: " + e.getMessage(), e);
             close();

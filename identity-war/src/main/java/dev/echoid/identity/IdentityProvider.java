@@ -22,6 +22,7 @@ import dev.echoid.identity.login.PendingAuthorizations;
 import dev.echoid.identity.store.JdbcPendingRequests;
 import dev.echoid.identity.login.SecondFactor;
 import dev.echoid.identity.logout.SessionTermination;
+import dev.echoid.identity.security.CryptoProvider;
 import dev.echoid.identity.security.Sealer;
 import dev.echoid.identity.store.JdbcLoginThrottles;
 import dev.echoid.identity.store.JdbcTotpCredentials;
@@ -100,6 +101,16 @@ public final class IdentityProvider {
     /** @param hasher Argon2id for passwords, within its budget; {@code clientSecrets} the HMAC of client secrets */
     public IdentityProvider(IdentitySettings settings, Database database, PasswordHasher hasher,
             ClientSecretHasher clientSecrets, Clock clock, Metrics metrics, LogFormat logFormat) {
+        this(settings, database, hasher, clientSecrets, clock, metrics, logFormat, CryptoProvider.preferred());
+    }
+
+    /**
+     * @param hasher Argon2id for passwords, within its budget; {@code clientSecrets} the HMAC of client secrets
+     * @param crypto the JCA provider that signs and verifies tokens
+     */
+    public IdentityProvider(IdentitySettings settings, Database database, PasswordHasher hasher,
+            ClientSecretHasher clientSecrets, Clock clock, Metrics metrics, LogFormat logFormat,
+            CryptoProvider crypto) {
         this.settings = settings;
         this.hasher = hasher;
         this.clientSecrets = clientSecrets;
@@ -122,7 +133,7 @@ public final class IdentityProvider {
         this.accessTokens = new JdbcAccessTokens(dataSource);
         refuseUnsealedSecrets(settings, new JdbcSealedSecrets(dataSource));
         this.signingKeys = new SigningKeys(new JdbcSigningKeyStore(dataSource), settings.keyEncryptionKey(), clock,
-                settings.keyRotation().publishDelay(), settings.maxTokenLifetime()).initialize();
+                settings.keyRotation().publishDelay(), settings.maxTokenLifetime(), crypto).initialize();
         TokenIssuer issuer = new TokenIssuer(settings, signingKeys, clock);
         JdbcSsoSessions ssoSessions = new JdbcSsoSessions(dataSource);
         this.singleSignOn = new SingleSignOn(ssoSessions, users, settings.sessionIdleTtl(), settings.sessionMaxTtl(),

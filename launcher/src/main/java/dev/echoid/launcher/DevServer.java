@@ -83,6 +83,16 @@ public final class DevServer implements AutoCloseable {
     static final String AUDIT_KEY_FILE = "identity-audit-key";
 
     private final Options options;
+    /** Request threads of the provider's connector: enough for the hashing budget plus every fast request. */
+    static final int IDENTITY_MAX_THREADS = 64;
+    /** Request threads of the gateway's connector. */
+    static final int ECHO_MAX_THREADS = 32;
+    /** Connections each connector keeps open; more wait in the accept queue, then are refused by the kernel. */
+    static final int MAX_CONNECTIONS = 1024;
+    static final int ACCEPT_COUNT = 128;
+    /** Bytes of a form body the container parses (Faces login, the gateway's back-channel logout). */
+    static final int MAX_POST_SIZE = 64 * 1024;
+
     private EmbeddedPostgres postgres;
     private Tomcat tomcat;
     private String clientSecret;
@@ -144,7 +154,7 @@ public final class DevServer implements AutoCloseable {
         tomcat.getServer().setPort(-1); // no shutdown port: Ctrl-C (the shutdown hook) stops it
         tomcat.setHostname(options.host());
         tomcat.setPort(options.identityPort());
-        tomcat.getConnector();
+        bound(tomcat.getConnector(), IDENTITY_MAX_THREADS);
         quietErrorPages(tomcat.getHost());
         Files.createDirectories(base.resolve("webapps"));
 
@@ -193,6 +203,7 @@ public final class DevServer implements AutoCloseable {
         service.setName("echo");
         Connector connector = new Connector();
         connector.setPort(options.echoPort());
+        bound(connector, ECHO_MAX_THREADS);
         service.addConnector(connector);
         StandardEngine engine = new StandardEngine();
         engine.setName("echo");
@@ -218,6 +229,20 @@ public final class DevServer implements AutoCloseable {
         valve.setShowReport(false);
         valve.setShowServerInfo(false);
         host.getPipeline().addValve(valve);
+    }
+
+    /**
+     * The connector's share of the memory bound (see server-config/tomcat/README.md, the same values): a fixed
+     * pool of request threads, a bounded accept queue and connection count, and no form body over 64 KiB parsed
+     * or more than that swallowed after a refusal.
+     */
+    static void bound(Connector connector, int maxThreads) {
+        connector.setProperty("maxThreads", Integer.toString(maxThreads));
+        connector.setProperty("minSpareThreads", "4");
+        connector.setProperty("acceptCount", Integer.toString(ACCEPT_COUNT));
+        connector.setProperty("maxConnections", Integer.toString(MAX_CONNECTIONS));
+        connector.setMaxPostSize(MAX_POST_SIZE);
+        connector.setProperty("maxSwallowSize", Integer.toString(MAX_POST_SIZE));
     }
 
     private String war(String name) {

@@ -104,8 +104,11 @@ final class ServerProcess implements AutoCloseable {
         Path log = data.resolveSibling(data.getFileName() + "-server.log");
         Process process;
         try {
-            process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            // as the launcher starts it (launcher/pom.xml): glibc's malloc arenas bounded
+            builder.environment().put("MALLOC_ARENA_MAX", "2");
+            process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + command.get(0), e);
         }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigInteger;
 import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECParameterSpec;
@@ -34,6 +33,11 @@ public record Jwk(String kid, String curve, String alg, PublicKey key) {
      * private key, or one it cannot parse).
      */
     public static Optional<Jwk> parse(JsonNode json) {
+        return parse(json, CryptoProvider.preferred());
+    }
+
+    /** As {@link #parse(JsonNode)}, the key read through {@code crypto} (the provider that will verify with it). */
+    public static Optional<Jwk> parse(JsonNode json, CryptoProvider crypto) {
         String use = json.path("use").asText(null);
         if (use != null && !use.equals("sig")) {
             return Optional.empty();
@@ -44,7 +48,7 @@ public record Jwk(String kid, String curve, String alg, PublicKey key) {
             switch (json.path("kty").asText("")) {
                 case "RSA": {
                     RSAPublicKeySpec spec = new RSAPublicKeySpec(unsigned(json, "n"), unsigned(json, "e"));
-                    return Optional.of(new Jwk(kid, null, alg, KeyFactory.getInstance("RSA").generatePublic(spec)));
+                    return Optional.of(new Jwk(kid, null, alg, crypto.keyFactory("RSA").generatePublic(spec)));
                 }
                 case "EC": {
                     String crv = json.path("crv").asText("");
@@ -56,7 +60,7 @@ public record Jwk(String kid, String curve, String alg, PublicKey key) {
                     parameters.init(new ECGenParameterSpec(jdkCurve));
                     ECPoint point = new ECPoint(unsigned(json, "x"), unsigned(json, "y"));
                     ECPublicKeySpec spec = new ECPublicKeySpec(point, parameters.getParameterSpec(ECParameterSpec.class));
-                    return Optional.of(new Jwk(kid, crv, alg, KeyFactory.getInstance("EC").generatePublic(spec)));
+                    return Optional.of(new Jwk(kid, crv, alg, crypto.keyFactory("EC").generatePublic(spec)));
                 }
                 default:
                     return Optional.empty();

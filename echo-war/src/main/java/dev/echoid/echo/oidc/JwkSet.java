@@ -34,16 +34,29 @@ public final class JwkSet {
     private final JsonFetcher fetcher;
     private final Clock clock;
     private final Duration minRefetchInterval;
+    private final CryptoProvider crypto;
 
     private volatile List<Jwk> keys;
     private volatile Instant expiresAt = Instant.MIN;
     private Instant lastAttempt = Instant.MIN;
 
     public JwkSet(Supplier<URI> jwksUri, JsonFetcher fetcher, Clock clock, Duration minRefetchInterval) {
+        this(jwksUri, fetcher, clock, minRefetchInterval, CryptoProvider.preferred());
+    }
+
+    /** @param crypto the JCA provider the keys are read through and verify with */
+    public JwkSet(Supplier<URI> jwksUri, JsonFetcher fetcher, Clock clock, Duration minRefetchInterval,
+            CryptoProvider crypto) {
+        this.crypto = crypto;
         this.jwksUri = jwksUri;
         this.fetcher = fetcher;
         this.clock = clock;
         this.minRefetchInterval = minRefetchInterval;
+    }
+
+    /** The JCA provider these keys verify with. */
+    public CryptoProvider crypto() {
+        return crypto;
     }
 
     /**
@@ -96,7 +109,7 @@ public final class JwkSet {
         if (array == null || !array.isArray()) {
             throw new ProviderException("JWK Set at " + uri + " has no keys array");
         }
-        array.forEach(k -> Jwk.parse(k).ifPresent(parsed::add));
+        array.forEach(k -> Jwk.parse(k, crypto).ifPresent(parsed::add));
         // OIDC Core §10.1.1: the set fetched replaces the cached one whole; a withdrawn key is gone
         keys = List.copyOf(parsed);
         Duration maxAge = fetched.maxAge().orElse(DEFAULT_MAX_AGE);

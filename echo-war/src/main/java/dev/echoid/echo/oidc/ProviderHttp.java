@@ -26,6 +26,8 @@ public final class ProviderHttp implements JsonFetcher, AutoCloseable {
 
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    /** The most of a provider's answer read (discovery, JWKS, token responses are a few KiB): no unbounded read. */
+    static final int MAX_RESPONSE_BYTES = 256 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient client;
@@ -132,7 +134,7 @@ public final class ProviderHttp implements JsonFetcher, AutoCloseable {
 
     HttpResponse<String> send(HttpRequest request) {
         try {
-            return client.send(request, HttpResponse.BodyHandlers.ofString());
+            return client.send(request, BoundedBody.handler(MAX_RESPONSE_BYTES));
         } catch (IOException e) {
             throw new ProviderException(request.method() + " " + request.uri() + " failed: " + e, e);
         } catch (InterruptedException e) {

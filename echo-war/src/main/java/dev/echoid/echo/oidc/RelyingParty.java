@@ -28,10 +28,17 @@ public final class RelyingParty implements AutoCloseable {
     private final ProviderHttp http;
 
     public RelyingParty(GatewaySettings settings, ProviderHttp http, Clock clock, SecureRandom random) {
+        this(settings, http, clock, random, CryptoProvider.preferred());
+    }
+
+    /** @param crypto the JCA provider that verifies the provider's signatures */
+    public RelyingParty(GatewaySettings settings, ProviderHttp http, Clock clock, SecureRandom random,
+            CryptoProvider crypto) {
         this.settings = settings;
         this.clock = clock;
         this.discovery = new ProviderDiscovery(settings.issuer(), http);
-        JwkSet keys = new JwkSet(() -> discovery.metadata().jwksUri(), http, clock, JwkSet.DEFAULT_MIN_REFETCH_INTERVAL);
+        JwkSet keys = new JwkSet(() -> discovery.metadata().jwksUri(), http, clock, JwkSet.DEFAULT_MIN_REFETCH_INTERVAL,
+                crypto);
         this.verifier = new IdTokenVerifier(settings.issuer(), settings.clientId(), settings.clockSkew(), clock,
                 discovery, keys);
         this.logoutTokenVerifier = new LogoutTokenVerifier(settings.issuer(), settings.clientId(), settings.clockSkew(),
@@ -50,7 +57,11 @@ public final class RelyingParty implements AutoCloseable {
     }
 
     public static RelyingParty create(GatewaySettings settings) {
-        return new RelyingParty(settings, new ProviderHttp(), Clock.systemUTC(), new SecureRandom());
+        return create(settings, CryptoProvider.preferred());
+    }
+
+    public static RelyingParty create(GatewaySettings settings, CryptoProvider crypto) {
+        return new RelyingParty(settings, new ProviderHttp(), Clock.systemUTC(), new SecureRandom(), crypto);
     }
 
     public GatewaySettings settings() {

@@ -3,6 +3,7 @@ package dev.echoid.echo.web;
 import dev.echoid.echo.config.ContainerSettingSources;
 import dev.echoid.echo.config.GatewaySettings;
 import dev.echoid.echo.config.InvalidSettingsException;
+import dev.echoid.echo.oidc.CryptoProvider;
 import dev.echoid.echo.oidc.RelyingParty;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
@@ -26,8 +27,10 @@ public final class GatewayStartup implements ServletContextListener {
         ServletContext context = event.getServletContext();
         context.setAttribute(SessionRegistry.CONTEXT_ATTRIBUTE, new SessionRegistry());
         GatewaySettings settings;
+        CryptoProvider crypto;
         try {
             settings = GatewaySettings.from(ContainerSettingSources.standard(context));
+            crypto = CryptoProvider.from(ContainerSettingSources.standard(context));
         } catch (InvalidSettingsException e) {
             LOG.log(System.Logger.Level.ERROR, "Echo gateway NOT started: " + e.getMessage()
                     + ". Every request will answer 503 until this is fixed and the application redeployed.");
@@ -37,9 +40,9 @@ public final class GatewayStartup implements ServletContextListener {
             // Outside dev mode the session cookie only travels over TLS.
             context.getSessionCookieConfig().setSecure(true);
         }
-        context.setAttribute(RelyingParty.CONTEXT_ATTRIBUTE, RelyingParty.create(settings));
-        LOG.log(System.Logger.Level.INFO, "Echo gateway started at context path ''{0}'' with {1}",
-                context.getContextPath(), settings);
+        context.setAttribute(RelyingParty.CONTEXT_ATTRIBUTE, RelyingParty.create(settings, crypto));
+        LOG.log(System.Logger.Level.INFO, "Echo gateway started at context path ''{0}'' with {1}; signatures "
+                + "verified by {2}", context.getContextPath(), settings, crypto.description());
     }
 
     @Override

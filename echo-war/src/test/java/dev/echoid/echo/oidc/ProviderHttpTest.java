@@ -25,6 +25,7 @@ class ProviderHttpTest {
     private ProviderHttp http;
     private final AtomicReference<String> tokenRequestBody = new AtomicReference<>();
     private final AtomicReference<String> tokenAuthorization = new AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicLong endlessSent = new java.util.concurrent.atomic.AtomicLong();
 
     @BeforeEach
     void start() throws IOException {
@@ -56,6 +57,29 @@ class ProviderHttpTest {
             tokenRequestBody.set(new String(e.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             e.sendResponseHeaders(200, -1);
             e.close();
+        });
+        // a provider (or whatever answers in its place) that never stops sending its JWK Set
+        server.createContext("/endless", e -> {
+            e.getResponseHeaders().add("Content-Type", "application/json");
+            e.sendResponseHeaders(200, 0);
+            byte[] chunk = ("{\"keys\":[" + " ".repeat(64 * 1024)).getBytes(StandardCharsets.US_ASCII);
+            try (OutputStream out = e.getResponseBody()) {
+                while (endlessSent.get() < 100L * 1024 * 1024) {
+                    out.write(chunk);
+                    endlessSent.addAndGet(chunk.length);
+                }
+            } catch (IOException clientGaveUp) {
+                // expected: the gateway cancels the exchange
+            }
+        });
+        server.createContext("/declared-huge", e -> {
+            e.getResponseHeaders().add("Content-Type", "application/json");
+            e.sendResponseHeaders(200, 100L * 1024 * 1024);
+            try (OutputStream out = e.getResponseBody()) {
+                out.write("{\"keys\":[".getBytes(StandardCharsets.US_ASCII));
+            } catch (IOException clientGaveUp) {
+                // expected
+            }
         });
         server.createContext("/revoke-refused", e -> answer(e, 401, "{\"error\":\"invalid_client\"}"));
         server.start();
@@ -100,6 +124,23 @@ class ProviderHttpTest {
     @Test
     void fetchWhenJsonObjectThenParsed() {
         assertThat(http.fetch(uri("/ok")).path("issuer").asText()).isEqualTo("x");
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void fetchWhenProviderSendsAnEndlessBodyThenRefusedAfterTheLimitNotBuffered() throws Exception {
+        assertThatThrownBy(() -> http.fetch(uri("/endless"))).isInstanceOf(ProviderException.class)
+                .hasMessageContaining("larger than " + ProviderHttp.MAX_RESPONSE_BYTES);
+        Thread.sleep(200); // let the server notice the closed connection
+        // the server could not push more than the limit plus what socket buffers hold, far from its 100 MiB
+        assertThat(endlessSent.get()).isLessThan(16L * 1024 * 1024);
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void fetchWhenProviderDeclaresAHugeBodyThenRefusedBeforeReadingIt() {
+        assertThatThrownBy(() -> http.fetch(uri("/declared-huge"))).isInstanceOf(ProviderException.class)
+                .hasMessageContaining("larger than " + ProviderHttp.MAX_RESPONSE_BYTES);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.echoid.identity.token;
 
 import com.auth0.jwt.algorithms.Algorithm;
+import dev.echoid.identity.security.CryptoProvider;
 import dev.echoid.identity.security.Hashes;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -40,11 +41,15 @@ public sealed interface SigningKey permits SigningKey.Rsa, SigningKey.Ec {
     /** Verifies only. */
     Algorithm verifier();
 
+    /** The name of the JCA provider that signs and verifies with this key (native or the JDK's). */
+    String signatureProvider();
+
     /** The public JWK (RFC 7517 §4): never a private member. */
     Map<String, Object> publicJwk();
 
-    /** An RS256 key. */
-    record Rsa(String kid, RSAPublicKey publicKey, RSAPrivateKey privateKey) implements SigningKey {
+    /** An RS256 key, used through {@code crypto}. */
+    record Rsa(String kid, RSAPublicKey publicKey, RSAPrivateKey privateKey, CryptoProvider crypto)
+            implements SigningKey {
 
         @Override
         public String algorithm() {
@@ -53,12 +58,17 @@ public sealed interface SigningKey permits SigningKey.Rsa, SigningKey.Ec {
 
         @Override
         public Algorithm jwtAlgorithm() {
-            return Algorithm.RSA256(publicKey, privateKey);
+            return JcaAlgorithm.rs256(crypto, publicKey, privateKey);
         }
 
         @Override
         public Algorithm verifier() {
-            return Algorithm.RSA256(publicKey, null);
+            return JcaAlgorithm.rs256(crypto, publicKey, null);
+        }
+
+        @Override
+        public String signatureProvider() {
+            return JcaAlgorithm.rs256(crypto, publicKey, privateKey).providerName();
         }
 
         /** RFC 7518 §6.3.1. */
@@ -75,8 +85,9 @@ public sealed interface SigningKey permits SigningKey.Rsa, SigningKey.Ec {
         }
     }
 
-    /** An ES256 key on P-256. */
-    record Ec(String kid, ECPublicKey publicKey, ECPrivateKey privateKey) implements SigningKey {
+    /** An ES256 key on P-256, used through {@code crypto}. */
+    record Ec(String kid, ECPublicKey publicKey, ECPrivateKey privateKey, CryptoProvider crypto)
+            implements SigningKey {
 
         public Ec {
             if (!isP256(publicKey.getParams())) {
@@ -91,12 +102,17 @@ public sealed interface SigningKey permits SigningKey.Rsa, SigningKey.Ec {
 
         @Override
         public Algorithm jwtAlgorithm() {
-            return Algorithm.ECDSA256(publicKey, privateKey);
+            return JcaAlgorithm.es256(crypto, publicKey, privateKey);
         }
 
         @Override
         public Algorithm verifier() {
-            return Algorithm.ECDSA256(publicKey, null);
+            return JcaAlgorithm.es256(crypto, publicKey, null);
+        }
+
+        @Override
+        public String signatureProvider() {
+            return JcaAlgorithm.es256(crypto, publicKey, privateKey).providerName();
         }
 
         /** RFC 7518 §6.2.1. */

@@ -1,5 +1,6 @@
 package dev.echoid.identity.token;
 
+import dev.echoid.identity.security.CryptoProvider;
 import dev.echoid.identity.store.SigningKeyStore;
 import dev.echoid.identity.store.SigningKeyStore.StoredKey;
 import java.lang.System.Logger;
@@ -98,21 +99,34 @@ public final class SigningKeys {
     private final Clock clock;
     private final Duration publishDelay;
     private final Duration verificationWindow;
+    private final CryptoProvider crypto;
     private volatile Snapshot snapshot = new Snapshot(List.of());
     private volatile Instant lastLoad = Instant.MIN;
 
     /** With the default publish delay and token lifetime and the system clock: for tests and tools. */
     public SigningKeys(SigningKeyStore store, Optional<byte[]> keyEncryptionKey) {
-        this(store, keyEncryptionKey, Clock.systemUTC(), DEFAULT_PUBLISH_DELAY, DEFAULT_MAX_TOKEN_LIFETIME);
+        this(store, keyEncryptionKey, CryptoProvider.preferred());
+    }
+
+    /** As {@link #SigningKeys(SigningKeyStore, Optional)}, the keys used through {@code crypto}. */
+    public SigningKeys(SigningKeyStore store, Optional<byte[]> keyEncryptionKey, CryptoProvider crypto) {
+        this(store, keyEncryptionKey, Clock.systemUTC(), DEFAULT_PUBLISH_DELAY, DEFAULT_MAX_TOKEN_LIFETIME, crypto);
+    }
+
+    /** As the full constructor, with the {@linkplain CryptoProvider#preferred() preferred} provider. */
+    public SigningKeys(SigningKeyStore store, Optional<byte[]> keyEncryptionKey, Clock clock, Duration publishDelay,
+            Duration maxTokenLifetime) {
+        this(store, keyEncryptionKey, clock, publishDelay, maxTokenLifetime, CryptoProvider.preferred());
     }
 
     /**
      * @param publishDelay     how long a new key is published before it signs (not for the first key of an
      *                         algorithm, which signs at once)
      * @param maxTokenLifetime the longest lifetime of a token these keys sign
+     * @param crypto           the JCA provider that generates, reads, signs and verifies with the keys
      */
     public SigningKeys(SigningKeyStore store, Optional<byte[]> keyEncryptionKey, Clock clock, Duration publishDelay,
-            Duration maxTokenLifetime) {
+            Duration maxTokenLifetime, CryptoProvider crypto) {
         if (publishDelay.isNegative() || maxTokenLifetime.isNegative()) {
             throw new IllegalArgumentException("durations must not be negative");
         }
@@ -121,6 +135,12 @@ public final class SigningKeys {
         this.clock = clock;
         this.publishDelay = publishDelay;
         this.verificationWindow = maxTokenLifetime.plus(CLOCK_SKEW);
+        this.crypto = crypto;
+    }
+
+    /** The JCA provider these keys are used through. */
+    public CryptoProvider crypto() {
+        return crypto;
     }
 
     /** Creates a key for each algorithm that has none able to sign now (it signs at once), then loads all keys. */
@@ -327,12 +347,12 @@ public final class SigningKeys {
             KeyPair pair;
             String kid;
             if (algorithm.equals(RS256)) {
-                KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+                KeyPairGenerator generator = crypto.keyPairGenerator("RSA");
                 generator.initialize(2048);
                 pair = generator.generateKeyPair();
                 kid = SigningKey.thumbprint((RSAPublicKey) pair.getPublic());
             } else {
-                KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+                KeyPairGenerator generator = crypto.keyPairGenerator("EC");
                 generator.initialize(new ECGenParameterSpec("secp256r1"));
                 pair = generator.generateKeyPair();
                 kid = SigningKey.thumbprint((ECPublicKey) pair.getPublic());
@@ -365,15 +385,15 @@ public final class SigningKeys {
                     stored.privateKey()));
             SigningKey key;
             if (stored.algorithm().equals(RS256)) {
-                KeyFactory factory = KeyFactory.getInstance("RSA");
+                KeyFactory factory = crypto.keyFactory("RSA");
                 RSAPublicKey publicKey = (RSAPublicKey) factory.generatePublic(publicSpec);
                 key = new SigningKey.Rsa(SigningKey.thumbprint(publicKey), publicKey,
-                        (RSAPrivateKey) factory.generatePrivate(privateSpec));
+                        (RSAPrivateKey) factory.generatePrivate(privateSpec), crypto);
             } else {
-                KeyFactory factory = KeyFactory.getInstance("EC");
+                KeyFactory factory = crypto.keyFactory("EC");
                 ECPublicKey publicKey = (ECPublicKey) factory.generatePublic(publicSpec);
                 key = new SigningKey.Ec(SigningKey.thumbprint(publicKey), publicKey,
-                        (ECPrivateKey) factory.generatePrivate(privateSpec));
+                        (ECPrivateKey) factory.generatePrivate(privateSpec), crypto);
             }
             if (!key.kid().equals(stored.kid())) {
                 throw new IllegalStateException("Signing key " + stored.kid() + " is stored under a kid that is not "
