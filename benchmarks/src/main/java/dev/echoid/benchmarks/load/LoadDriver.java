@@ -115,46 +115,64 @@ public final class LoadDriver {
         int threads = settings.threads();
         Duration measured = Duration.ofSeconds(settings.seconds());
 
-        List<Scenario> simple = List.of(scenarios.discovery(), scenarios.jwks(), scenarios.clientCredentials());
+        List<Scenario> simple = List.of(scenarios.discovery(), scenarios.jwks(), scenarios.clientCredentials())
+                .stream().filter(scenario -> settings.runs(scenario.name())).toList();
         for (Scenario scenario : simple) {
             warmUp(scenario);
         }
-        warmUp(prepared(() -> scenarios.refresh(threads)));
-        List<CookieManager> providerSessions = prepared(() -> scenarios.providerSessions(threads));
-        if (settings.warmupSeconds() > 0) {
+        if (settings.runs("refresh")) {
+            warmUp(prepared(() -> scenarios.refresh(threads)));
+        }
+        List<CookieManager> providerSessions = settings.runs("code_exchange")
+                ? prepared(() -> scenarios.providerSessions(threads)) : List.of();
+        if (settings.runs("code_exchange") && settings.warmupSeconds() > 0) {
             progress.printf("Warming up code_exchange for %d s...%n", settings.warmupSeconds());
             codeExchange(scenarios, providerSessions, null, Duration.ofSeconds(settings.warmupSeconds()));
         }
-        warmUp(scenarios.signIn());
+        if (settings.runs("sign_in")) {
+            warmUp(scenarios.signIn());
+        }
 
         List<MeasuredScenario> results = new ArrayList<>();
         for (Scenario scenario : simple) {
             results.add(measure(meter, scenario, measured));
         }
-        results.add(measure(meter, prepared(() -> scenarios.refresh(threads)), measured));
-        progress.printf("Measuring code_exchange for %d s with %d workers (codes issued between rounds)...%n",
-                settings.seconds(), threads);
-        results.add(codeExchange(scenarios, providerSessions, meter, measured));
-        results.add(measure(meter, scenarios.signIn(), measured));
+        if (settings.runs("refresh")) {
+            results.add(measure(meter, prepared(() -> scenarios.refresh(threads)), measured));
+        }
+        if (settings.runs("code_exchange")) {
+            progress.printf("Measuring code_exchange for %d s with %d workers (codes issued between rounds)...%n",
+                    settings.seconds(), threads);
+            results.add(codeExchange(scenarios, providerSessions, meter, measured));
+        }
+        if (settings.runs("sign_in")) {
+            results.add(measure(meter, scenarios.signIn(), measured));
+        }
 
-        List<String> cookies = signIn(scenarios, settings.sessions());
-        Scenario apiEcho = scenarios.apiEcho(cookies);
-        warmUp(apiEcho);
-        results.add(measure(meter, apiEcho, measured));
+        if (settings.runs("api_echo")) {
+            List<String> cookies = signIn(scenarios, settings.sessions());
+            Scenario apiEcho = scenarios.apiEcho(cookies);
+            warmUp(apiEcho);
+            results.add(measure(meter, apiEcho, measured));
+        }
 
-        progress.printf("Flooding /token with %d workers as an unknown client for %d s...%n", settings.flood(),
-                settings.seconds());
-        ServerMeter.Metered<Flood.Result> flood = meter.measure(
-                () -> Flood.run(scenarios, settings.flood(), measured));
+        ServerMeter.Metered<Flood.Result> flood = null;
+        if (settings.runs("flood")) {
+            progress.printf("Flooding /token with %d workers as an unknown client for %d s...%n", settings.flood(),
+                    settings.seconds());
+            flood = meter.measure(() -> Flood.run(scenarios, settings.flood(), measured));
+        }
         // read before the heap figure, whose full collections and JMX agent would change the JVM's memory
-        long sampledPeak = Math.max(flood.cost().rssPeakBytes(), results.stream()
+        long sampledPeak = Math.max(flood == null ? 0 : flood.cost().rssPeakBytes(), results.stream()
                 .mapToLong(result -> result.cost().rssPeakBytes()).max().orElse(0));
         LoadReport.ServerMemory memory = new LoadReport.ServerMemory(rssReady, server.rssBytes(),
                 Math.max(server.peakRssBytes(), sampledPeak));
 
         return new LoadReport(date, settings, launch.heap(), launch.jvmOptions(), server.startup(), memory,
-                postgresProcesses, results, new LoadReport.FloodFigures(flood.result(), flood.cost()),
-                sessionMemory(scenarios, server));
+                postgresProcesses, results,
+                flood == null ? null : new LoadReport.FloodFigures(flood.result(), flood.cost()),
+                settings.runs("memory") ? sessionMemory(scenarios, server)
+                        : SessionMemory.notMeasured(settings.sessions(), "not in " + LoadSettings.ONLY));
     }
 
     private MeasuredScenario measure(ServerMeter meter, Scenario scenario, Duration duration) {

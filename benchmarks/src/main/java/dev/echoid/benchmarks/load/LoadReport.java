@@ -54,6 +54,7 @@ public record LoadReport(Instant date, LoadSettings settings, String heap, List<
     private static final String LOAD_ROW = "%-20s %-24s %8s %7s %9s %8s %8s %8s %8s%n";
     private static final String COST_ROW = "%-20s %8s %8s %11s %11s %-10s %7s %7s %7s%n";
 
+    /** {@code flood} is null when {@code bench.only} leaves it out. */
     public LoadReport {
         jvmOptions = List.copyOf(jvmOptions);
         scenarios = List.copyOf(scenarios);
@@ -80,11 +81,15 @@ public record LoadReport(Instant date, LoadSettings settings, String heap, List<
             costRow(out, scenario.name(), scenario.load().operations(), scenario.cost(), scenario.perCpuSecond(),
                     TARGETS.getOrDefault(scenario.name(), "-"));
         }
-        costRow(out, "flood (answers)", flood.result().answers().operations(), flood.cost(), flood.perCpuSecond(),
-                "-");
-        out.append("  the flood's CPU includes its /health/ready probes and the other person's sign-ins\n");
-        out.append('\n');
-        flood(out);
+        if (flood != null) {
+            costRow(out, "flood (answers)", flood.result().answers().operations(), flood.cost(),
+                    flood.perCpuSecond(), "-");
+            out.append("  the flood's CPU includes its /health/ready probes and the other person's sign-ins\n");
+            out.append('\n');
+            flood(out);
+        } else {
+            out.append("  the flood was not run (" + LoadSettings.ONLY + ")\n");
+        }
         out.append('\n');
         memory(out);
         return out.toString();
@@ -102,6 +107,10 @@ public record LoadReport(Instant date, LoadSettings settings, String heap, List<
                 LoadSettings.THREADS, settings.seconds(), LoadSettings.SECONDS, settings.warmupSeconds(),
                 LoadSettings.WARMUP, settings.sessions(), LoadSettings.SESSIONS, settings.flood(),
                 LoadSettings.FLOOD));
+        if (!settings.complete()) {
+            out.append("          only " + String.join(", ", settings.only().stream().sorted().toList()) + " ("
+                    + LoadSettings.ONLY + "): not the whole table\n");
+        }
         out.append(String.format(Locale.ROOT, "server    the launcher's DevServer in its own JVM (-Xmx%s%s, %s), "
                         + "ready in %.1f s:%n          Tomcat 11 with both WARs, embedded PostgreSQL 17 (%d processes "
                         + "when ready)%n", heap, jvmOptions.isEmpty() ? "" : " " + String.join(" ", jvmOptions),

@@ -32,4 +32,22 @@ class LoadSettingsTest {
         }
         assertThat(LoadSettings.fromSystemProperties()).isEqualTo(new LoadSettings(20, 5, 4, 500, 100));
     }
+
+    @Test
+    void onlyWhenSetThenJustThoseRunAndWhenUnknownThenRefusedByName() {
+        System.setProperty(LoadSettings.ONLY, " discovery, flood ,");
+        try {
+            LoadSettings settings = LoadSettings.fromSystemProperties();
+            assertThat(settings.runs("discovery")).isTrue();
+            assertThat(settings.runs("flood")).isTrue();
+            assertThat(settings.runs("sign_in")).isFalse();
+            assertThat(settings.complete()).isFalse();
+            System.setProperty(LoadSettings.ONLY, "discovery,signin");
+            assertThatThrownBy(LoadSettings::fromSystemProperties).hasMessageStartingWith("bench.only")
+                    .hasMessageContaining("'signin'");
+        } finally {
+            System.clearProperty(LoadSettings.ONLY);
+        }
+        assertThat(new LoadSettings(20, 5, 4, 500, 100).runs("memory")).isTrue();
+    }
 }
