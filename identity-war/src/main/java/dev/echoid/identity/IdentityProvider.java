@@ -2,6 +2,7 @@ package dev.echoid.identity;
 
 import dev.echoid.identity.config.Database;
 import dev.echoid.identity.health.Readiness;
+import dev.echoid.identity.housekeeping.Housekeeping;
 import dev.echoid.identity.config.IdentitySettings;
 import dev.echoid.identity.config.LogFormat;
 import dev.echoid.identity.metrics.AuditMeters;
@@ -97,6 +98,7 @@ public final class IdentityProvider {
     private final Database database;
     private final JdbcDatabaseStatus databaseStatus;
     private final Readiness readiness;
+    private final Housekeeping housekeeping;
 
     /** @param hasher Argon2id for passwords, within its budget; {@code clientSecrets} the HMAC of client secrets */
     public IdentityProvider(IdentitySettings settings, Database database, PasswordHasher hasher,
@@ -165,6 +167,10 @@ public final class IdentityProvider {
         this.sessionTermination = new SessionTermination(singleSignOn, grants, backchannelLogout, audit);
         this.readiness = Readiness.of(databaseStatus, database, signingKeys);
         metrics.activeSessions(() -> ssoSessions.countActive(clock.instant(), settings.sessionIdleTtl()), clock);
+        // the purge of expired rows, one node at a time; stopped by close()
+        this.housekeeping = Housekeeping.of(dataSource, settings, clock);
+        metrics.housekeeping(housekeeping);
+        housekeeping.start();
     }
 
     /** Always sealed: once the key is set, the provider does not start on secrets stored in plain form. */
@@ -189,8 +195,12 @@ public final class IdentityProvider {
         return (IdentityProvider) provider;
     }
 
-    /** Stops what runs in the background (the audit chainer); rows it did not chain are chained by the next one. */
+    /**
+     * Stops what runs in the background: the audit chainer (rows it did not chain are chained by the next one) and
+     * the housekeeping (what it did not purge, the next run on any node does).
+     */
     public void close() {
+        housekeeping.close();
         auditChainer.close();
     }
 

@@ -139,4 +139,45 @@ class IdentitySettingsTest {
         values.put("IDENTITY_BOOTSTRAP_CLIENT_SECRET", "x".repeat(32));
         assertThat(IdentitySettings.from(SettingsSource.of(values)).bootstrap().clientSecret()).hasValue("x".repeat(32));
     }
+
+    @Test
+    void fromWhenHousekeepingNotSetThenEveryFiveMinutesInBatchesOfAThousandKeptAnHour() {
+        IdentitySettings.Housekeeping housekeeping = IdentitySettings.from(SettingsSource.of(Map.of(
+                "IDENTITY_ISSUER", "https://id.example"))).housekeeping();
+        assertThat(housekeeping.interval()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(housekeeping.batchSize()).isEqualTo(1_000);
+        assertThat(housekeeping.retention()).isEqualTo(Duration.ofHours(1));
+    }
+
+    @Test
+    void fromWhenHousekeepingSetThenRead() {
+        IdentitySettings.Housekeeping housekeeping = IdentitySettings.from(SettingsSource.of(Map.of(
+                "IDENTITY_ISSUER", "https://id.example", "IDENTITY_HOUSEKEEPING_INTERVAL_SECONDS", "30",
+                "IDENTITY_HOUSEKEEPING_BATCH_SIZE", "250", "IDENTITY_HOUSEKEEPING_RETENTION_SECONDS", "600")))
+                .housekeeping();
+        assertThat(housekeeping.interval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(housekeeping.batchSize()).isEqualTo(250);
+        assertThat(housekeeping.retention()).isEqualTo(Duration.ofMinutes(10));
+    }
+
+    @Test
+    void fromWhenHousekeepingSettingOutOfRangeThenRejectedByName() {
+        assertThatThrownBy(() -> housekeeping("IDENTITY_HOUSEKEEPING_INTERVAL_SECONDS", "0"))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("IDENTITY_HOUSEKEEPING_INTERVAL_SECONDS must be positive");
+        assertThatThrownBy(() -> housekeeping("IDENTITY_HOUSEKEEPING_INTERVAL_SECONDS", "often"))
+                .hasMessageContaining("IDENTITY_HOUSEKEEPING_INTERVAL_SECONDS must be a whole number of seconds");
+        assertThatThrownBy(() -> housekeeping("IDENTITY_HOUSEKEEPING_BATCH_SIZE", "0"))
+                .hasMessageContaining("IDENTITY_HOUSEKEEPING_BATCH_SIZE must be between 1 and 100000");
+        assertThatThrownBy(() -> housekeeping("IDENTITY_HOUSEKEEPING_BATCH_SIZE", "1000000"))
+                .hasMessageContaining("IDENTITY_HOUSEKEEPING_BATCH_SIZE must be between 1 and 100000");
+        assertThatThrownBy(() -> housekeeping("IDENTITY_HOUSEKEEPING_BATCH_SIZE", "many"))
+                .hasMessageContaining("IDENTITY_HOUSEKEEPING_BATCH_SIZE must be a whole number");
+        assertThatThrownBy(() -> housekeeping("IDENTITY_HOUSEKEEPING_RETENTION_SECONDS", "59"))
+                .hasMessageContaining("IDENTITY_HOUSEKEEPING_RETENTION_SECONDS must be at least 60 seconds");
+    }
+
+    private static IdentitySettings housekeeping(String name, String value) {
+        return IdentitySettings.from(SettingsSource.of(Map.of("IDENTITY_ISSUER", "https://id.example", name, value)));
+    }
 }

@@ -27,6 +27,7 @@ import java.util.Optional;
  * @param keyRotation      signing-key rotation: publish delay, admin token
  * @param loginPolicy      brute-force defence, password and second-factor policy
  * @param trustedProxies   the reverse proxies whose {@code X-Forwarded-Proto} is believed (none by default)
+ * @param housekeeping     the purge of expired rows: how often, in what batches, kept how long after they end
  */
 public record IdentitySettings(
         URI issuer,
@@ -43,7 +44,8 @@ public record IdentitySettings(
         Bootstrap bootstrap,
         KeyRotation keyRotation,
         LoginPolicy loginPolicy,
-        TrustedProxies trustedProxies) {
+        TrustedProxies trustedProxies,
+        Housekeeping housekeeping) {
 
     public static final String ISSUER = "IDENTITY_ISSUER";
     public static final String DEV_MODE = "IDENTITY_DEV_MODE";
@@ -123,7 +125,8 @@ public record IdentitySettings(
                 KeyRotation.from(source),
                 LoginPolicy.from(source),
                 source.get(TRUSTED_PROXIES).map(value -> TrustedProxies.parse(TRUSTED_PROXIES, value))
-                        .orElse(TrustedProxies.none()));
+                        .orElse(TrustedProxies.none()),
+                Housekeeping.from(source));
     }
 
     /** {@code IDENTITY_KEY_ENCRYPTION_KEY}, decoded and checked: for tools that need no issuer (the admin CLI). */
@@ -315,6 +318,47 @@ public record IdentitySettings(
         public static KeyRotation from(SettingsSource source) {
             return new KeyRotation(seconds(source, PUBLISH_DELAY, Duration.ofSeconds(600)),
                     source.get(ADMIN_TOKEN).filter(token -> !token.isBlank()));
+        }
+    }
+
+    /**
+     * The purge of rows that no longer count (issue 11, item 5), one node at a time.
+     *
+     * @param interval  the time between two runs (the first comes one interval after start)
+     * @param batchSize rows deleted per statement: each statement is its own short transaction
+     * @param retention how long rows that other rows or late requests may still refer to (codes, tokens, grants,
+     *                  sessions) are kept after they expired or ended; requests still in flight use rows that just
+     *                  ended, so at least 60 s
+     */
+    public record Housekeeping(Duration interval, int batchSize, Duration retention) {
+
+        public static final String INTERVAL = "IDENTITY_HOUSEKEEPING_INTERVAL_SECONDS";
+        public static final String BATCH_SIZE = "IDENTITY_HOUSEKEEPING_BATCH_SIZE";
+        public static final String RETENTION = "IDENTITY_HOUSEKEEPING_RETENTION_SECONDS";
+        static final int MAX_BATCH_SIZE = 100_000;
+        static final Duration MIN_RETENTION = Duration.ofSeconds(60);
+
+        public Housekeeping {
+            requirePositive(interval, INTERVAL);
+            if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
+                throw new InvalidSettingException(BATCH_SIZE, "must be between 1 and " + MAX_BATCH_SIZE);
+            }
+            if (retention == null || retention.compareTo(MIN_RETENTION) < 0) {
+                throw new InvalidSettingException(RETENTION, "must be at least " + MIN_RETENTION.toSeconds()
+                        + " seconds (requests in flight still use rows that just ended)");
+            }
+        }
+
+        public static Housekeeping from(SettingsSource source) {
+            return new Housekeeping(seconds(source, INTERVAL, Duration.ofMinutes(5)),
+                    source.get(BATCH_SIZE).map(value -> {
+                        try {
+                            return Integer.parseInt(value.trim());
+                        } catch (NumberFormatException e) {
+                            throw new InvalidSettingException(BATCH_SIZE, "must be a whole number");
+                        }
+                    }).orElse(1_000),
+                    seconds(source, RETENTION, Duration.ofHours(1)));
         }
     }
 }

@@ -31,7 +31,7 @@ public final class BruteForceProtection {
     static final Duration RESERVATION_WAIT = Duration.ofSeconds(3);
     private static final long POLL_MILLIS = 50;
     /** A reservation older than this was lost (its node stopped before settling it) and no longer holds a place. */
-    private static final Duration STALE_RESERVATION = Duration.ofMinutes(1);
+    public static final Duration STALE_RESERVATION = Duration.ofMinutes(1);
 
     private final LoginThrottles throttles;
     private final LoginPolicy policy;

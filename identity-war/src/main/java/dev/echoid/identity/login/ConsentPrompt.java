@@ -85,8 +85,7 @@ public final class ConsentPrompt {
     public String await(AuthorizationRequest request, UUID ssoSessionId, HttpServletRequest http,
             HttpServletResponse response) {
         String browser = browsers.browser(http, response);
-        Instant now = clock.instant();
-        pending.deleteExpired(now);
+        Instant now = clock.instant(); // expired requests are purged by the housekeeping
         String id = RandomTokens.base64Url(16);
         pending.save(Hashes.sha256Base64Url(id), Hashes.sha256Base64Url(browser), ssoSessionId,
                 PendingAuthorizations.write(request), now.plus(LIFETIME));

@@ -43,8 +43,8 @@ public final class PendingAuthorizations {
     /** Keeps the request for this browser (setting its cookie when it has none); the id for the login pages. */
     public String add(AuthorizationRequest request, HttpServletRequest http, HttpServletResponse response) {
         String browser = browser(http, response);
+        // expired requests are purged by the housekeeping, not here: an unauthenticated request deletes nothing
         Instant now = clock.instant();
-        store.deleteExpired(now);
         String id = RandomTokens.base64Url(16);
         store.save(Hashes.sha256Base64Url(id), Hashes.sha256Base64Url(browser), write(request), now.plus(LIFETIME));
         return id;

@@ -2,6 +2,7 @@ package dev.echoid.identity.metrics;
 
 import dev.echoid.identity.config.InvalidSettingException;
 import dev.echoid.identity.config.SettingsSource;
+import dev.echoid.identity.housekeeping.Housekeeping;
 import dev.echoid.identity.security.HashingBudget;
 import dev.echoid.identity.store.AuditChainer;
 import dev.echoid.identity.token.AdminToken;
@@ -140,6 +141,28 @@ public final class Metrics implements AutoCloseable {
                 .register(registry);
         FunctionCounter.builder("echoid.audit.chained.rows", chainer, AuditChainer::chainedRows)
                 .description("Audit rows this node's chainer linked into the hash chain since start")
+                .register(registry);
+    }
+
+    /**
+     * The housekeeping: rows this node removed per table, and its runs by outcome ({@code purged}, {@code skipped}
+     * while another node held the lock, {@code failed}).
+     */
+    public void housekeeping(Housekeeping housekeeping) {
+        for (String table : housekeeping.tables()) {
+            FunctionCounter.builder("echoid.housekeeping.rows.removed", housekeeping, h -> h.removedRows(table))
+                    .description("Rows the housekeeping on this node purged, per table")
+                    .tag("table", table)
+                    .register(registry);
+        }
+        FunctionCounter.builder("echoid.housekeeping.runs", housekeeping, Housekeeping::completedRuns)
+                .description("Housekeeping runs on this node, by outcome").tag("outcome", "purged")
+                .register(registry);
+        FunctionCounter.builder("echoid.housekeeping.runs", housekeeping, Housekeeping::skippedRuns)
+                .description("Housekeeping runs on this node, by outcome").tag("outcome", "skipped")
+                .register(registry);
+        FunctionCounter.builder("echoid.housekeeping.runs", housekeeping, Housekeeping::failedRuns)
+                .description("Housekeeping runs on this node, by outcome").tag("outcome", "failed")
                 .register(registry);
     }
 

@@ -23,6 +23,10 @@ public interface AuthorizationCodes {
     /** The code's row, redeemed or not (to tell a replay from an unknown code). */
     Optional<IssuedCode> find(String codeHash);
 
-    /** Removes codes that expired before the cut-off; returns how many. */
-    int deleteExpired(java.time.Instant cutoff);
+    /**
+     * Removes at most {@code limit} codes that expired before the cut-off and that nothing reads any more: the grant
+     * made when it was redeemed is gone (a replay revokes that grant while it exists, RFC 6749 §4.1.2), and its
+     * sign-on session has ended or is gone (a session's codes name the clients its logout tells). How many.
+     */
+    int deleteExpired(java.time.Instant cutoff, int limit);
 }

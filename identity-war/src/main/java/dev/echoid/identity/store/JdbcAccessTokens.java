@@ -19,6 +19,9 @@ public final class JdbcAccessTokens implements AccessTokens {
     private static final String REVOKE = "UPDATE access_token SET revoked_at = now() "
             + "WHERE jti = ? AND client_id = ? AND revoked_at IS NULL";
 
+    // an expired token is refused by its exp claim before its record is read; a missing record is inactive too
+    private static final String DELETE_EXPIRED = Sql.batchDelete("access_token", "expires_at < ?");
+
     private final Sql sql;
 
     public JdbcAccessTokens(DataSource dataSource) {
@@ -45,6 +48,11 @@ public final class JdbcAccessTokens implements AccessTokens {
     @Override
     public boolean isActive(String jti) {
         return sql.queryOne(ACTIVE, s -> s.setString(1, jti), row -> Boolean.TRUE).isPresent();
+    }
+
+    /** Removes at most {@code limit} records of tokens that expired before {@code cutoff}; how many (housekeeping). */
+    public int deleteExpired(Instant cutoff, int limit) {
+        return sql.deleteBatch(DELETE_EXPIRED, limit, Sql.timestamp(cutoff));
     }
 
     @Override

@@ -22,7 +22,9 @@ public final class JdbcAuthorizationCodes implements AuthorizationCodes {
     private static final String REDEEM = "UPDATE authorization_code SET redeemed_at = now(), grant_id = ? "
             + "WHERE code_hash = ? AND redeemed_at IS NULL RETURNING " + COLUMNS;
     private static final String FIND = "SELECT " + COLUMNS + " FROM authorization_code WHERE code_hash = ?";
-    private static final String DELETE_EXPIRED = "DELETE FROM authorization_code WHERE expires_at < ?";
+    private static final String DELETE_EXPIRED = Sql.batchDelete("authorization_code c", "c.expires_at < ? "
+            + "AND NOT EXISTS (SELECT 1 FROM authorization_grant g WHERE g.id = c.grant_id) "
+            + "AND NOT EXISTS (SELECT 1 FROM sso_session s WHERE s.id = c.sso_session_id AND s.ended_at IS NULL)");
 
     private final Sql sql;
 
@@ -63,8 +65,8 @@ public final class JdbcAuthorizationCodes implements AuthorizationCodes {
     }
 
     @Override
-    public int deleteExpired(Instant cutoff) {
-        return sql.update(DELETE_EXPIRED, s -> s.setTimestamp(1, timestamp(cutoff)));
+    public int deleteExpired(Instant cutoff, int limit) {
+        return sql.deleteBatch(DELETE_EXPIRED, limit, timestamp(cutoff));
     }
 
     private static IssuedCode map(ResultSet row) throws SQLException {

@@ -22,6 +22,12 @@ public final class JdbcGrants implements Grants {
             + "revoked_reason = ? WHERE sso_session_id = ? AND revoked_at IS NULL "
             + "AND NOT (? = ANY (string_to_array(scope, ' ')))";
 
+    // a grant acts only through its tokens: with none left (each went after it expired) nothing can use it again;
+    // a grant and its first tokens are inserted in one transaction, so a new grant is never without them
+    private static final String DELETE_ENDED = Sql.batchDelete("authorization_grant g", "g.created_at < ? "
+            + "AND NOT EXISTS (SELECT 1 FROM refresh_token r WHERE r.grant_id = g.id) "
+            + "AND NOT EXISTS (SELECT 1 FROM access_token a WHERE a.grant_id = g.id)");
+
     private final Sql sql;
 
     public JdbcGrants(DataSource dataSource) {
@@ -73,6 +79,11 @@ public final class JdbcGrants implements Grants {
             s.setObject(2, ssoSessionId);
             s.setString(3, keepScope);
         });
+    }
+
+    /** Removes at most {@code limit} grants made before {@code cutoff} that have no token left; how many. */
+    public int deleteEnded(java.time.Instant cutoff, int limit) {
+        return sql.deleteBatch(DELETE_ENDED, limit, Sql.timestamp(cutoff));
     }
 
     static Grant map(ResultSet row) throws SQLException {

@@ -50,6 +50,11 @@ public final class JdbcLoginThrottles implements LoginThrottles {
     private static final String LOCK = "UPDATE login_throttle SET locked_until = ? WHERE throttle_key = ?";
     private static final String RESET = "DELETE FROM login_throttle WHERE throttle_key = ?";
 
+    // a row whose failures no longer count (older than the reset window), that locks nothing and holds no live
+    // reservation counts as no row at all: the next attempt starts from zero either way
+    private static final String DELETE_SPENT = Sql.batchDelete("login_throttle", "last_failure_at < ? "
+            + "AND (locked_until IS NULL OR locked_until < ?) AND (reserved_at IS NULL OR reserved_at < ?)");
+
     private final Sql sql;
 
     public JdbcLoginThrottles(DataSource dataSource) {
@@ -166,6 +171,15 @@ public final class JdbcLoginThrottles implements LoginThrottles {
     @Override
     public boolean reset(String key) {
         return sql.update(RESET, s -> s.setString(1, key)) > 0;
+    }
+
+    /**
+     * Removes at most {@code limit} rows whose last failure is before {@code resetBefore}, not locked at {@code now},
+     * whose latest reservation (if any) is before {@code staleBefore}; how many (housekeeping).
+     */
+    public int deleteSpent(Instant now, Instant resetBefore, Instant staleBefore, int limit) {
+        return sql.deleteBatch(DELETE_SPENT, limit, Sql.timestamp(resetBefore), Sql.timestamp(now),
+                Sql.timestamp(staleBefore));
     }
 
     private static Duration min(Duration a, Duration b) {

@@ -16,7 +16,7 @@ public final class JdbcPendingConsents implements PendingConsents {
     // One statement: of two concurrent answers to the same request, one gets it.
     private static final String TAKE = "DELETE FROM pending_consent "
             + "WHERE id_hash = ? AND browser_hash = ? AND sso_session_id = ? AND expires_at > ? RETURNING request";
-    private static final String DELETE_EXPIRED = "DELETE FROM pending_consent WHERE expires_at < ?";
+    private static final String DELETE_EXPIRED = Sql.batchDelete("pending_consent", "expires_at < ?");
 
     private final Sql sql;
 
@@ -46,8 +46,8 @@ public final class JdbcPendingConsents implements PendingConsents {
     }
 
     @Override
-    public int deleteExpired(Instant now) {
-        return sql.update(DELETE_EXPIRED, s -> s.setTimestamp(1, Sql.timestamp(now)));
+    public int deleteExpired(Instant now, int limit) {
+        return sql.deleteBatch(DELETE_EXPIRED, limit, Sql.timestamp(now));
     }
 
     private static void bind(PreparedStatement s, String idHash, String browserHash, UUID ssoSessionId, Instant now)

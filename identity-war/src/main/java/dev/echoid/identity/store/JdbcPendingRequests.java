@@ -16,7 +16,7 @@ public final class JdbcPendingRequests implements PendingRequests {
             + "WHERE id_hash = ? AND browser_hash = ? AND expires_at > ? RETURNING request, password_verified_user";
     private static final String PASSWORD_VERIFIED = "UPDATE pending_authorization SET password_verified_user = ? "
             + "WHERE id_hash = ? AND browser_hash = ?";
-    private static final String DELETE_EXPIRED = "DELETE FROM pending_authorization WHERE expires_at < ?";
+    private static final String DELETE_EXPIRED = Sql.batchDelete("pending_authorization", "expires_at < ?");
 
     private final Sql sql;
 
@@ -54,8 +54,8 @@ public final class JdbcPendingRequests implements PendingRequests {
     }
 
     @Override
-    public int deleteExpired(Instant now) {
-        return sql.update(DELETE_EXPIRED, s -> s.setTimestamp(1, Sql.timestamp(now)));
+    public int deleteExpired(Instant now, int limit) {
+        return sql.deleteBatch(DELETE_EXPIRED, limit, Sql.timestamp(now));
     }
 
     private static void bind(java.sql.PreparedStatement s, String idHash, String browserHash, Instant now)

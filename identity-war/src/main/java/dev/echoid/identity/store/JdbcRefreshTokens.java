@@ -22,6 +22,10 @@ public final class JdbcRefreshTokens implements RefreshTokens {
             + "g.scope, g.auth_time, g.created_at, g.expires_at, g.revoked_at, g.login_id "
             + "FROM refresh_token r JOIN authorization_grant g ON g.id = r.grant_id WHERE r.token_hash = ?";
 
+    // a used token is kept until it expires: until then its reuse revokes the grant (RFC 9700 §4.14.2); once
+    // expired it is refused as expired, before reuse is looked at
+    private static final String DELETE_EXPIRED = Sql.batchDelete("refresh_token", "expires_at < ?");
+
     private final Sql sql;
 
     public JdbcRefreshTokens(DataSource dataSource) {
@@ -55,6 +59,11 @@ public final class JdbcRefreshTokens implements RefreshTokens {
                         Sql.instant(row, "token_issued_at"), Sql.instant(row, "token_expires_at"),
                         Sql.instant(row, "rotated_at")),
                 JdbcGrants.map(row)));
+    }
+
+    /** Removes at most {@code limit} tokens, used or not, that expired before {@code cutoff}; how many. */
+    public int deleteExpired(Instant cutoff, int limit) {
+        return sql.deleteBatch(DELETE_EXPIRED, limit, Sql.timestamp(cutoff));
     }
 
     private static StoredRefreshToken map(ResultSet row) throws SQLException {

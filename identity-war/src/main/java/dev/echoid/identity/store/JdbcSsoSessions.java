@@ -35,6 +35,14 @@ public final class JdbcSsoSessions implements SsoSessions {
             + "ac.login_id FROM authorization_code ac JOIN client c ON c.client_id = ac.client_id "
             + "WHERE ac.sso_session_id = ? ORDER BY c.client_id, ac.issued_at DESC";
 
+    // no longer live (ended, past its absolute end, or idle) before the cut-off, and nothing refers to it: a grant
+    // (its refreshes read the session's amr, its logout revokes the grant) or a code that may still be redeemed
+    private static final String DELETE_ENDED = Sql.batchDelete("sso_session s",
+            "(s.ended_at < ? OR s.expires_at < ? OR s.last_seen_at < ?) "
+            + "AND NOT EXISTS (SELECT 1 FROM authorization_grant g WHERE g.sso_session_id = s.id) "
+            + "AND NOT EXISTS (SELECT 1 FROM authorization_code c WHERE c.sso_session_id = s.id "
+            + "AND c.expires_at >= ?)");
+
     private final Sql sql;
 
     public JdbcSsoSessions(DataSource dataSource) {
@@ -131,6 +139,15 @@ public final class JdbcSsoSessions implements SsoSessions {
             return new SignedInClient(row.getString("client_id"), uri == null ? null : URI.create(uri),
                     row.getString("login_id"));
         });
+    }
+
+    /**
+     * Removes at most {@code limit} sessions that stopped being live before {@code cutoff} (idle: unused for
+     * {@code idleTtl} before it) and that no grant or unexpired code refers to; how many.
+     */
+    public int deleteEnded(Instant cutoff, java.time.Duration idleTtl, int limit) {
+        java.sql.Timestamp at = Sql.timestamp(cutoff);
+        return sql.deleteBatch(DELETE_ENDED, limit, at, at, Sql.timestamp(cutoff.minus(idleTtl)), at);
     }
 
     private static SsoSession map(ResultSet row) throws SQLException {

@@ -19,5 +19,6 @@ public interface PendingConsents {
     /** Removes and returns the request, atomically. */
     Optional<String> take(String idHash, String browserHash, UUID ssoSessionId, Instant now);
 
-    int deleteExpired(Instant now);
+    /** Removes at most {@code limit} requests that expired before {@code now}; how many (housekeeping). */
+    int deleteExpired(Instant now, int limit);
 }

@@ -22,5 +22,6 @@ public interface PendingRequests {
 
     void passwordVerified(String idHash, String browserHash, UUID userId);
 
-    int deleteExpired(Instant now);
+    /** Removes at most {@code limit} requests that expired before {@code now}; how many (housekeeping). */
+    int deleteExpired(Instant now, int limit);
 }

@@ -113,6 +113,31 @@ final class Sql {
         }
     }
 
+    /**
+     * A statement that deletes at most {@code LIMIT} rows of {@code table} (a name, with an alias when {@code where}
+     * uses one) matching {@code where}: one short transaction that locks only those rows. The rows are picked by
+     * ctid and {@code where} is checked again on each, so a row a request changed meanwhile (a reservation, a touch)
+     * is left alone. Parameters: {@code where}'s, the limit, then {@code where}'s again ({@link #deleteBatch}).
+     */
+    static String batchDelete(String table, String where) {
+        return "DELETE FROM " + table + " WHERE ctid = ANY (ARRAY(SELECT ctid FROM " + table + " WHERE " + where
+                + " LIMIT ?)) AND " + where;
+    }
+
+    /** Runs a {@link #batchDelete} statement: {@code values} bound to its {@code where} twice, around the limit. */
+    int deleteBatch(String statement, int limit, Object... values) {
+        return update(statement, s -> {
+            int index = 1;
+            for (Object value : values) {
+                s.setObject(index++, value);
+            }
+            s.setInt(index++, limit);
+            for (Object value : values) {
+                s.setObject(index++, value);
+            }
+        });
+    }
+
     static java.time.Instant instant(ResultSet row, String column) throws SQLException {
         java.sql.Timestamp value = row.getTimestamp(column);
         return value == null ? null : value.toInstant();
