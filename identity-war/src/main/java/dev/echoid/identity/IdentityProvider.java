@@ -3,7 +3,7 @@ package dev.echoid.identity;
 import dev.echoid.identity.config.Database;
 import dev.echoid.identity.health.Readiness;
 import dev.echoid.identity.config.IdentitySettings;
-import dev.echoid.identity.config.LogFormat;
+import dev.echoid.plumbing.LogFormat;
 import dev.echoid.identity.metrics.AuditMeters;
 import dev.echoid.identity.metrics.Metrics;
 import dev.echoid.identity.store.AuditChainer;

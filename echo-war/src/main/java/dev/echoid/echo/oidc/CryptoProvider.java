@@ -2,7 +2,7 @@ package dev.echoid.echo.oidc;
 
 import com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider;
 import dev.echoid.echo.config.InvalidSettingsException;
-import dev.echoid.echo.config.SettingSource;
+import dev.echoid.plumbing.SettingsSource;
 import java.security.KeyFactory;
 import java.security.NoSuchAlgorithmException;
 import java.security.Provider;
@@ -53,8 +53,8 @@ public final class CryptoProvider {
     }
 
     /** As {@link #NATIVE_CRYPTO} says: {@link #preferred()} unless it is {@code false}. */
-    public static CryptoProvider from(SettingSource source) {
-        String value = source.lookup(NATIVE_CRYPTO).orElse("true").trim().toLowerCase(Locale.ROOT);
+    public static CryptoProvider from(SettingsSource source) {
+        String value = source.get(NATIVE_CRYPTO).orElse("true").trim().toLowerCase(Locale.ROOT);
         switch (value) {
             case "true":
                 return preferred();

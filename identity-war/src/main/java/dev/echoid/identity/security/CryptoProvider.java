@@ -1,8 +1,8 @@
 package dev.echoid.identity.security;
 
 import com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider;
-import dev.echoid.identity.config.InvalidSettingException;
-import dev.echoid.identity.config.SettingsSource;
+import dev.echoid.plumbing.InvalidSettingException;
+import dev.echoid.plumbing.SettingsSource;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.security.KeyFactory;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.echoid.identity.config.InvalidSettingException;
-import dev.echoid.identity.config.SettingsSource;
+import dev.echoid.plumbing.InvalidSettingException;
+import dev.echoid.plumbing.SettingsSource;
 import java.security.Security;
 import java.util.Locale;
 import java.util.Map;

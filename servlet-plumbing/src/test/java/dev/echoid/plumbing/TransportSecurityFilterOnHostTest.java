@@ -1,10 +1,9 @@
-package dev.echoid.echo.web;
+package dev.echoid.plumbing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.echoid.echo.config.TrustedProxies;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletRequest;
 import java.net.URI;
@@ -12,15 +11,16 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class TransportSecurityFilterTest {
+/** The gateway's case: the https twin on the host of a configured URL (its redirect URI), not of the context root. */
+class TransportSecurityFilterOnHostTest {
 
     private static final URI REDIRECT_URI = URI.create("https://gw.example:8443/app/callback");
 
     private final List<ServletRequest> passedOn = new ArrayList<>();
 
     private FakeExchange run(FakeExchange exchange, String trustedProxies) throws Exception {
-        TransportSecurityFilter filter = TransportSecurityFilter.of(
-                new TransportSecurity(REDIRECT_URI, TrustedProxies.parse(trustedProxies)));
+        TransportSecurityFilter filter = TransportSecurityFilter.of(TransportSecurity.onHostOf(REDIRECT_URI,
+                exchange.contextPath, TrustedProxies.parse("ECHO_TRUSTED_PROXIES", trustedProxies)));
         filter.doFilter(exchange.request(), exchange.response(), (request, response) -> passedOn.add(request));
         exchange.body.flush();
         return exchange;
@@ -28,7 +28,7 @@ class TransportSecurityFilterTest {
 
     @Test
     void getWhenPlainHttpThenPermanentRedirectOnConfiguredOriginNotHostHeader() throws Exception {
-        FakeExchange exchange = new FakeExchange().header("Host", "evil.example");
+        FakeExchange exchange = gatewayExchange().header("Host", "evil.example");
         exchange.contextPath = "/app";
         exchange.requestUri = "/app/login";
         exchange.queryString = "return_to=%2Fx";
@@ -43,7 +43,7 @@ class TransportSecurityFilterTest {
 
     @Test
     void postWhenPlainHttpThen403JsonAndNotProcessed() throws Exception {
-        FakeExchange exchange = new FakeExchange();
+        FakeExchange exchange = gatewayExchange();
         exchange.method = "POST";
         exchange.requestUri = "/backchannel-logout";
 
@@ -59,7 +59,7 @@ class TransportSecurityFilterTest {
 
     @Test
     void getWhenPlainHttpWithAuthorizationThen403() throws Exception {
-        FakeExchange exchange = new FakeExchange().header("Authorization", "Basic eDp5");
+        FakeExchange exchange = gatewayExchange().header("Authorization", "Basic eDp5");
 
         run(exchange, "");
 
@@ -68,7 +68,7 @@ class TransportSecurityFilterTest {
 
     @Test
     void requestWhenTrustedProxySaysHttpsThenPassedOnAsSecureWithHsts() throws Exception {
-        FakeExchange exchange = new FakeExchange().header("X-Forwarded-Proto", "HTTPS");
+        FakeExchange exchange = gatewayExchange().header("X-Forwarded-Proto", "HTTPS");
         exchange.remoteAddr = "10.9.8.7";
         exchange.method = "POST";
 
@@ -82,7 +82,7 @@ class TransportSecurityFilterTest {
 
     @Test
     void requestWhenUntrustedAddressSaysHttpsThenHeaderIgnored() throws Exception {
-        FakeExchange exchange = new FakeExchange().header("X-Forwarded-Proto", "https");
+        FakeExchange exchange = gatewayExchange().header("X-Forwarded-Proto", "https");
         exchange.remoteAddr = "198.51.100.1";
 
         run(exchange, "10.0.0.0/8");
@@ -93,7 +93,7 @@ class TransportSecurityFilterTest {
 
     @Test
     void requestWhenTlsAtContainerThenPassedOnWithHsts() throws Exception {
-        FakeExchange exchange = new FakeExchange();
+        FakeExchange exchange = gatewayExchange();
         exchange.secure = true;
 
         run(exchange, "");
@@ -104,7 +104,7 @@ class TransportSecurityFilterTest {
 
     @Test
     void errorDispatchWhenPlainThenPassedOnUntouched() throws Exception {
-        FakeExchange exchange = new FakeExchange();
+        FakeExchange exchange = gatewayExchange();
         exchange.dispatcherType = DispatcherType.ERROR;
 
         run(exchange, "");
@@ -115,7 +115,7 @@ class TransportSecurityFilterTest {
 
     @Test
     void requestWhenDevModeThenNothingChanges() throws Exception {
-        FakeExchange exchange = new FakeExchange();
+        FakeExchange exchange = gatewayExchange();
         exchange.method = "POST";
 
         TransportSecurityFilter.of(null).doFilter(exchange.request(), exchange.response(),
@@ -129,7 +129,7 @@ class TransportSecurityFilterTest {
     void healthProbeWhenPlainHttpThenServedWithoutRedirectOrHsts() throws Exception {
         for (String probe : new String[] {"/health/live", "/health/ready"}) {
             for (String method : new String[] {"GET", "HEAD"}) {
-                FakeExchange exchange = new FakeExchange();
+                FakeExchange exchange = gatewayExchange();
                 exchange.contextPath = "/app";
                 exchange.requestUri = "/app" + probe;
                 exchange.method = method;
@@ -145,7 +145,7 @@ class TransportSecurityFilterTest {
 
     @Test
     void healthProbeWhenMappedAsServletPathAndPathInfoThenRecognised() throws Exception {
-        FakeExchange exchange = new FakeExchange();
+        FakeExchange exchange = gatewayExchange();
         exchange.contextPath = "/app";
         exchange.requestUri = "/app/health/ready";
         exchange.servletPath = "/health";
@@ -161,7 +161,7 @@ class TransportSecurityFilterTest {
         String[][] cases = {{"POST", "/health/ready"}, {"GET", "/health/readyx"}, {"GET", "/health"},
             {"GET", "/health/ready/more"}, {"GET", "/metrics"}, {"PUT", "/health/live"}};
         for (String[] request : cases) {
-            FakeExchange exchange = new FakeExchange();
+            FakeExchange exchange = gatewayExchange();
             exchange.contextPath = "/app";
             exchange.method = request[0];
             exchange.requestUri = "/app" + request[1];
@@ -171,5 +171,13 @@ class TransportSecurityFilterTest {
             assertThat(exchange.status).as(request[0] + " " + request[1]).isIn(301, 403);
         }
         assertThat(passedOn).isEmpty();
+    }
+
+    /** A request as the gateway sees one: the application at the root context, by default. */
+    private static FakeExchange gatewayExchange() {
+        FakeExchange exchange = new FakeExchange();
+        exchange.contextPath = "";
+        exchange.requestUri = "/api/echo";
+        return exchange;
     }
 }

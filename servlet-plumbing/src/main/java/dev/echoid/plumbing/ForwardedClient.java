@@ -1,6 +1,5 @@
-package dev.echoid.identity.web;
+package dev.echoid.plumbing;
 
-import dev.echoid.identity.config.TrustedProxies;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.util.Collections;
@@ -10,21 +9,21 @@ import java.util.Collections;
  * ({@link TrustedProxies#clientAddress}), so the audit trail, the brute-force counts and the access line all name the
  * client, never the proxy every visitor shares.
  */
-final class ForwardedClient {
+public final class ForwardedClient {
 
-    static final String FORWARDED_FOR = "X-Forwarded-For";
+    public static final String FORWARDED_FOR = "X-Forwarded-For";
 
     private ForwardedClient() {
     }
 
     /** The client's address of a request as it arrived from the network. */
-    static String address(HttpServletRequest request, TrustedProxies trustedProxies) {
+    public static String address(HttpServletRequest request, TrustedProxies trustedProxies) {
         return trustedProxies.clientAddress(request.getRemoteAddr(),
                 Collections.list(request.getHeaders(FORWARDED_FOR)));
     }
 
     /** {@code request} with the client's address; the same request when no trusted proxy forwarded it. */
-    static HttpServletRequest of(HttpServletRequest request, TrustedProxies trustedProxies) {
+    public static HttpServletRequest of(HttpServletRequest request, TrustedProxies trustedProxies) {
         String client = address(request, trustedProxies);
         if (client == null || client.equals(request.getRemoteAddr())) {
             return request;

@@ -1,9 +1,7 @@
-package dev.echoid.identity.web;
+package dev.echoid.plumbing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.echoid.identity.config.IdentitySettings;
-import dev.echoid.identity.config.TrustedProxies;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletRequest;
 import java.net.URI;
@@ -20,7 +18,7 @@ class TransportSecurityFilterTest {
     private FakeExchange run(FakeExchange exchange, String trustedProxies) throws Exception {
         TransportSecurityFilter filter = TransportSecurityFilter.of(new TransportSecurity(ISSUER,
                 trustedProxies.isEmpty() ? TrustedProxies.none()
-                        : TrustedProxies.parse(IdentitySettings.TRUSTED_PROXIES, trustedProxies)));
+                        : TrustedProxies.parse("IDENTITY_TRUSTED_PROXIES", trustedProxies)));
         filter.doFilter(exchange.request(), exchange.response(), (request, response) -> passedOn.add(request));
         exchange.body.flush();
         return exchange;
@@ -238,7 +236,7 @@ class TransportSecurityFilterTest {
     // --- the client's address for code below (audit rows, brute-force counts) ---
 
     private void runWith(FakeExchange exchange, TransportSecurity transport, String trustedProxies) throws Exception {
-        TrustedProxies proxies = TrustedProxies.parse(IdentitySettings.TRUSTED_PROXIES, trustedProxies);
+        TrustedProxies proxies = TrustedProxies.parse("IDENTITY_TRUSTED_PROXIES", trustedProxies);
         TransportSecurityFilter.of(transport, proxies).doFilter(exchange.request(), exchange.response(),
                 (request, response) -> passedOn.add(request));
     }

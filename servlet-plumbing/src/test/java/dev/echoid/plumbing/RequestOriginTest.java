@@ -1,4 +1,4 @@
-package dev.echoid.identity.web;
+package dev.echoid.plumbing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,27 +1,24 @@
-package dev.echoid.echo.web;
+package dev.echoid.plumbing;
 
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.util.Locale;
 
 /**
- * Where a browser says a request comes from: {@code Origin} (RFC 6454 §7, sent by browsers on every POST) and the
- * Fetch Metadata header {@code Sec-Fetch-Site}. The gateway's own forms are posted from the gateway's origin.
+ * Where a browser says a request comes from: the {@code Origin} header (RFC 6454 §7, sent by browsers on every POST)
+ * and the Fetch Metadata header {@code Sec-Fetch-Site}. A form of this site is posted from this site's origin; one
+ * that says another site was not made by the person on this site's page.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6454#section-7">RFC 6454 §7</a>
  * @see <a href="https://www.w3.org/TR/fetch-metadata/#sec-fetch-site-header">Fetch Metadata: Sec-Fetch-Site</a>
  */
-final class RequestOrigin {
+public final class RequestOrigin {
 
     private final String origin;
 
-    /** @param site any URL of the gateway (its redirect URI): its scheme, host and port are its forms' origin */
-    RequestOrigin(URI site) {
-        String scheme = site.getScheme().toLowerCase(Locale.ROOT);
-        int port = site.getPort();
-        boolean defaultPort = port == -1 || ("https".equals(scheme) && port == 443)
-                || ("http".equals(scheme) && port == 80);
-        this.origin = scheme + "://" + site.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
+    /** @param site any URL of this site (the issuer): its scheme, host and port are the origin forms come from */
+    public RequestOrigin(URI site) {
+        this.origin = originOf(site);
     }
 
     /**
@@ -32,7 +29,7 @@ final class RequestOrigin {
      * {@code Referrer-Policy} is {@code no-referrer} (as here), so it is left to the form's token, as is a request
      * without either header (an older browser, a program).
      */
-    boolean isCrossSite(HttpServletRequest request) {
+    public boolean isCrossSite(HttpServletRequest request) {
         String site = request.getHeader("Sec-Fetch-Site");
         if ("cross-site".equalsIgnoreCase(site) || "same-site".equalsIgnoreCase(site)) {
             return true;
@@ -42,5 +39,14 @@ final class RequestOrigin {
             return false;
         }
         return !given.trim().toLowerCase(Locale.ROOT).equals(origin);
+    }
+
+    /** RFC 6454 §6.2: scheme "://" host, and ":" port unless it is the scheme's default; in lower case. */
+    static String originOf(URI uri) {
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+        int port = uri.getPort();
+        boolean defaultPort = port == -1 || ("https".equals(scheme) && port == 443)
+                || ("http".equals(scheme) && port == 80);
+        return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
     }
 }

@@ -1,8 +1,5 @@
-package dev.echoid.identity.web;
+package dev.echoid.plumbing;
 
-import dev.echoid.identity.IdentityProvider;
-import dev.echoid.identity.config.IdentitySettings;
-import dev.echoid.identity.config.TrustedProxies;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -13,11 +10,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Outside dev mode the provider speaks only over TLS. A plain-HTTP GET or HEAD without credentials is sent to the same
- * address under the https issuer ({@code 301}); anything else is refused with {@code 403} and never processed.
- * The health probes are the exception: they answer over plain HTTP too ({@link TransportSecurity#isHealthProbe}).
- * Responses over TLS carry {@code Strict-Transport-Security}. Mapped ahead of the protocol endpoints in
- * {@code web.xml}; in dev mode it does nothing.
+ * Outside dev mode the application speaks only over TLS. A plain-HTTP GET or HEAD without credentials is sent to the
+ * same address under the configured https base ({@code 301}); anything else is refused with {@code 403} and never
+ * processed. The health probes are the exception: they answer over plain HTTP too
+ * ({@link TransportSecurity#isHealthProbe}). Responses over TLS carry {@code Strict-Transport-Security}. Code below
+ * sees the client's address ({@link ForwardedClient}). Mapped ahead of the application in {@code web.xml} through a
+ * subclass of each WAR that says where its settings come from; in dev mode it only names the client.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-3.2">RFC 6749 §3.2: the token endpoint MUST use TLS</a>
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6797">RFC 6797 (HSTS)</a>
@@ -31,31 +29,40 @@ public class TransportSecurityFilter extends HttpFilter {
     private transient TransportSecurity transport;
     private transient TrustedProxies trustedProxies = TrustedProxies.none();
 
-    @Override
-    public void init() {
-        IdentitySettings settings = IdentityProvider.from(getServletContext()).settings();
-        transport = settings.devMode() ? null : new TransportSecurity(settings.issuer(), settings.trustedProxies());
-        trustedProxies = settings.trustedProxies();
-    }
-
-    /** For tests: the filter with its settings given rather than read from the running provider. */
-    static TransportSecurityFilter of(TransportSecurity transport) {
+    /** For tests: the filter with its settings given rather than read from the running application. */
+    public static TransportSecurityFilter of(TransportSecurity transport) {
         return of(transport, TrustedProxies.none());
     }
 
     /** For tests: with the proxies whose {@code X-Forwarded-For} is believed (dev mode when transport is null). */
-    static TransportSecurityFilter of(TransportSecurity transport, TrustedProxies trustedProxies) {
+    public static TransportSecurityFilter of(TransportSecurity transport, TrustedProxies trustedProxies) {
         TransportSecurityFilter filter = new TransportSecurityFilter();
-        filter.transport = transport;
-        filter.trustedProxies = trustedProxies;
+        filter.configure(transport, trustedProxies);
         return filter;
+    }
+
+    /** The rules in force: {@code transport} null in dev mode. A WAR's subclass calls it from {@code init()}. */
+    protected final void configure(TransportSecurity transport, TrustedProxies trustedProxies) {
+        this.transport = transport;
+        this.trustedProxies = trustedProxies;
+    }
+
+    /** The rules for this request; a subclass whose settings are known only after start-up overrides it. */
+    protected TransportSecurity transport() {
+        return transport;
+    }
+
+    /** The proxies whose {@code X-Forwarded-For} is believed for this request. */
+    protected TrustedProxies trustedProxies() {
+        return trustedProxies;
     }
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         // code below sees the client's address (X-Forwarded-For through trusted proxies only), dev mode included
-        HttpServletRequest client = ForwardedClient.of(request, trustedProxies);
+        HttpServletRequest client = ForwardedClient.of(request, trustedProxies());
+        TransportSecurity transport = transport();
         if (transport == null) {
             chain.doFilter(client, response);
             return;

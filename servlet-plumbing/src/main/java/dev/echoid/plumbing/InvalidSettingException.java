@@ -1,4 +1,4 @@
-package dev.echoid.identity.config;
+package dev.echoid.plumbing;
 
 /** A setting is missing or wrong; the message names it so an operator can fix the deployment. */
 public class InvalidSettingException extends RuntimeException {

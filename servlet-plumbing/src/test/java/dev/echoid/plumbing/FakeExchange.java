@@ -1,4 +1,4 @@
-package dev.echoid.echo.web;
+package dev.echoid.plumbing;
 
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
@@ -19,8 +19,8 @@ import java.util.Map;
 final class FakeExchange {
 
     String method = "GET";
-    String contextPath = "";
-    String requestUri = "/api/echo";
+    String contextPath = "/identity";
+    String requestUri = "/identity/authorize";
     String queryString;
     String servletPath; // null: the request URI within the context
     String pathInfo;

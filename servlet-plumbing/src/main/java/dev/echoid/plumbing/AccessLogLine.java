@@ -1,9 +1,8 @@
-package dev.echoid.identity.web;
+package dev.echoid.plumbing;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.echoid.identity.config.LogFormat;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.UncheckedIOException;
 import java.util.regex.Pattern;

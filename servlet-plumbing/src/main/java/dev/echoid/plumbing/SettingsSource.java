@@ -1,4 +1,4 @@
-package dev.echoid.identity.config;
+package dev.echoid.plumbing;
 
 import java.util.Map;
 import java.util.Optional;
@@ -7,9 +7,10 @@ import javax.naming.InitialContext;
 import javax.naming.NamingException;
 
 /**
- * Where a setting comes from, by its one name (e.g. {@code IDENTITY_ISSUER}), first match wins: the web
- * application's context parameters (Tomcat {@code <Parameter>}), JNDI {@code java:comp/env/NAME}, a Java system
- * property, the process environment.
+ * Where a setting comes from, by its one name (e.g. {@code IDENTITY_ISSUER}, {@code ECHO_ISSUER}), first match wins:
+ * the web application's context parameters (Tomcat {@code <Parameter>}), JNDI {@code java:comp/env/NAME}, a Java
+ * system property, the process environment. A blank value counts as absent, so an empty environment variable does
+ * not silently override a default; a value is trimmed.
  */
 @FunctionalInterface
 public interface SettingsSource {
@@ -23,6 +24,19 @@ public interface SettingsSource {
                 jndi(name),
                 System.getProperty(name),
                 System.getenv(name));
+    }
+
+    /** The first source that has a non-blank value wins. */
+    static SettingsSource firstOf(SettingsSource... sources) {
+        return name -> {
+            for (SettingsSource source : sources) {
+                Optional<String> value = source.get(name).filter(v -> !v.isBlank());
+                if (value.isPresent()) {
+                    return value;
+                }
+            }
+            return Optional.empty();
+        };
     }
 
     static SettingsSource of(Map<String, String> values) {

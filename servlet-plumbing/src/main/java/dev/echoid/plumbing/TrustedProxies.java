@@ -1,4 +1,4 @@
-package dev.echoid.echo.config;
+package dev.echoid.plumbing;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The reverse proxies whose {@code X-Forwarded-Proto} and {@code X-Forwarded-For} headers the gateway believes: IPv4
+ * The reverse proxies whose {@code X-Forwarded-Proto} and {@code X-Forwarded-For} headers a web application believes: IPv4
  * and IPv6 addresses and CIDR ranges, space- or comma-separated. Empty (the default) believes no one. Only address
  * literals are accepted, never host names, so reading the setting never looks anything up in DNS.
  */
@@ -34,14 +34,14 @@ public final class TrustedProxies {
     /**
      * Reads a list such as {@code "10.0.0.0/8, 192.168.1.5 ::1 fd00::/8"}.
      *
-     * @throws IllegalArgumentException naming an entry that is not an address or a CIDR range
+     * @throws InvalidSettingException naming {@code setting} for an entry that is not an address or a CIDR range
      */
-    public static TrustedProxies parse(String value) {
+    public static TrustedProxies parse(String setting, String value) {
         List<Range> ranges = new ArrayList<>();
         for (String entry : value.trim().split("[\\s,]+")) {
             if (!entry.isEmpty()) {
-                ranges.add(Range.parse(entry).orElseThrow(() -> new IllegalArgumentException(
-                        "an entry is not an IP address or CIDR range: '" + entry + "'")));
+                ranges.add(Range.parse(entry).orElseThrow(() -> new InvalidSettingException(setting,
+                        "has an entry that is not an IP address or CIDR range: '" + entry + "'")));
             }
         }
         return new TrustedProxies(ranges);

@@ -1,6 +1,5 @@
-package dev.echoid.identity.web;
+package dev.echoid.plumbing;
 
-import dev.echoid.identity.config.TrustedProxies;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.net.URI;
@@ -9,10 +8,11 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Whether a request reached the provider over TLS, and where its https twin lives. Only the configured issuer names
- * the host of that address: a {@code Host} header is the client's to choose and must not pick a redirect target.
+ * Whether a request reached the web application over TLS, and where its https twin lives. Only configuration (the
+ * provider's issuer, the gateway's redirect URI) names the host of that address: a {@code Host} header is the client's
+ * to choose and must not pick a redirect target.
  */
-final class TransportSecurity {
+public final class TransportSecurity {
 
     static final String FORWARDED_PROTO = "X-Forwarded-Proto";
     private static final List<String> HEALTH_PROBES = List.of("/health/live", "/health/ready");
@@ -21,16 +21,26 @@ final class TransportSecurity {
     private final TrustedProxies trustedProxies;
 
     /**
-     * @param issuer         the https URL this web application is reached at (its context root)
+     * @param contextRoot    the https URL this web application is reached at (the provider's issuer)
      * @param trustedProxies the proxies whose {@value #FORWARDED_PROTO} header is believed
      */
-    TransportSecurity(URI issuer, TrustedProxies trustedProxies) {
-        this.publicBase = issuer.toString();
+    public TransportSecurity(URI contextRoot, TrustedProxies trustedProxies) {
+        this.publicBase = contextRoot.toString();
         this.trustedProxies = trustedProxies;
     }
 
+    /**
+     * The rules for an application whose configuration names one of its URLs ({@code site}, e.g. the gateway's
+     * registered redirect URI) rather than its context root: the https twin is on that URL's host and port, under
+     * {@code contextPath}.
+     */
+    public static TransportSecurity onHostOf(URI site, String contextPath, TrustedProxies trustedProxies) {
+        return new TransportSecurity(URI.create("https://" + site.getHost()
+                + (site.getPort() == -1 ? "" : ":" + site.getPort()) + contextPath), trustedProxies);
+    }
+
     /** TLS ended at this container, or at a trusted proxy that says so. */
-    boolean arrivedOverTls(HttpServletRequest request) {
+    public boolean arrivedOverTls(HttpServletRequest request) {
         if (request.isSecure()) {
             return true;
         }
@@ -52,7 +62,7 @@ final class TransportSecurity {
      * a {@code 301} as success, so a redirected readiness probe would report "ready" whatever the checks say. The
      * probes take no input and their answers hold no credentials and no personal data.
      */
-    static boolean isHealthProbe(HttpServletRequest request) {
+    public static boolean isHealthProbe(HttpServletRequest request) {
         String method = request.getMethod();
         if (!"GET".equals(method) && !"HEAD".equals(method)) {
             return false;
@@ -64,15 +74,19 @@ final class TransportSecurity {
 
     /**
      * A plain-HTTP request that may simply be sent to https: a GET or HEAD that carries no credentials. Anything else
-     * is refused, so that a password, code or token sent in the clear is never acted on.
+     * is refused, so that a password, code or token (a back-channel logout token, an API call) sent in the clear is
+     * never acted on.
      */
-    static boolean mayRedirect(HttpServletRequest request) {
+    public static boolean mayRedirect(HttpServletRequest request) {
         String method = request.getMethod();
         return ("GET".equals(method) || "HEAD".equals(method)) && request.getHeader("Authorization") == null;
     }
 
-    /** The same path and query under the issuer: {@code https://issuer-host/identity/login.xhtml?request=...}. */
-    String httpsLocation(HttpServletRequest request) {
+    /**
+     * The same path and query under the public base: {@code https://issuer-host/identity/login.xhtml?request=...}
+     * (the path within the application, so the context path once, as the base has it).
+     */
+    public String httpsLocation(HttpServletRequest request) {
         String uri = request.getRequestURI();
         String context = request.getContextPath();
         String path = uri.startsWith(context) ? uri.substring(context.length()) : "/";
@@ -81,7 +95,7 @@ final class TransportSecurity {
     }
 
     /** The request as code below sees it once TLS is established: secure, scheme https. */
-    static HttpServletRequest asSecure(HttpServletRequest request) {
+    public static HttpServletRequest asSecure(HttpServletRequest request) {
         if (request.isSecure()) {
             return request;
         }
