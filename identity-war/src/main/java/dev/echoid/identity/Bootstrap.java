@@ -9,7 +9,7 @@ import dev.echoid.plumbing.SettingsSource;
 import dev.echoid.identity.metrics.Metrics;
 import dev.echoid.identity.security.ClientSecretHasher;
 import dev.echoid.identity.security.HashingBudget;
-import dev.echoid.identity.security.CryptoProvider;
+import dev.echoid.plumbing.CryptoProvider;
 import dev.echoid.identity.security.PasswordHasher;
 import dev.echoid.identity.store.Client;
 import dev.echoid.identity.store.User;
@@ -54,7 +54,7 @@ public class Bootstrap implements ServletContextListener {
                     hashing.queue(), hashing.queueTimeout().toMillis());
             database = Database.open(source, metrics.registry());
             database.migrate();
-            CryptoProvider crypto = CryptoProvider.from(source);
+            CryptoProvider crypto = CryptoProvider.from(source, IdentitySettings.NATIVE_CRYPTO);
             provider = new IdentityProvider(settings, database, hasher,
                     new ClientSecretHasher(hashing.clientSecretKey(), hasher), Clock.systemUTC(), metrics, logFormat,
                     crypto);

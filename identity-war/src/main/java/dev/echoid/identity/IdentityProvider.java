@@ -22,7 +22,7 @@ import dev.echoid.identity.login.PendingAuthorizations;
 import dev.echoid.identity.store.JdbcPendingRequests;
 import dev.echoid.identity.login.SecondFactor;
 import dev.echoid.identity.logout.SessionTermination;
-import dev.echoid.identity.security.CryptoProvider;
+import dev.echoid.plumbing.CryptoProvider;
 import dev.echoid.identity.security.Sealer;
 import dev.echoid.identity.store.JdbcLoginThrottles;
 import dev.echoid.identity.store.JdbcTotpCredentials;

@@ -30,6 +30,8 @@ public final class GatewaySettings {
     public static final String REFRESH_MARGIN_SECONDS = "ECHO_REFRESH_MARGIN_SECONDS";
     public static final String TRUSTED_PROXIES = "ECHO_TRUSTED_PROXIES";
     public static final String LOG_FORMAT = "ECHO_LOG_FORMAT";
+    /** {@code false} keeps the JDK's providers even where the native one is available. */
+    public static final String NATIVE_CRYPTO = "ECHO_NATIVE_CRYPTO";
 
     public static final String DEFAULT_SCOPES = "openid profile email";
     public static final int DEFAULT_CLOCK_SKEW_SECONDS = 60;

@@ -2,7 +2,7 @@ package dev.echoid.echo.web;
 
 import dev.echoid.echo.config.GatewaySettings;
 import dev.echoid.echo.config.InvalidSettingsException;
-import dev.echoid.echo.oidc.CryptoProvider;
+import dev.echoid.plumbing.CryptoProvider;
 import dev.echoid.echo.oidc.RelyingParty;
 import dev.echoid.plumbing.InvalidSettingException;
 import dev.echoid.plumbing.LogFormat;
@@ -33,7 +33,7 @@ public final class GatewayStartup implements ServletContextListener {
         try {
             SettingsSource source = SettingsSource.standard(context::getInitParameter);
             settings = GatewaySettings.from(source);
-            crypto = CryptoProvider.from(source);
+            crypto = CryptoProvider.from(source, GatewaySettings.NATIVE_CRYPTO);
             // AccessLogFilter writes in this format; a typo is refused here like any other setting (as the provider does)
             LogFormat.from(source, GatewaySettings.LOG_FORMAT);
         } catch (InvalidSettingsException | InvalidSettingException e) {

@@ -1,18 +1,19 @@
-package dev.echoid.identity.security;
+package dev.echoid.plumbing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.echoid.plumbing.InvalidSettingException;
-import dev.echoid.plumbing.SettingsSource;
 import java.security.Security;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Which JCA provider signs: the native one where the platform has it, the JDK's otherwise or when told so. */
 class CryptoProviderTest {
+
+    private static final String NATIVE_CRYPTO = "IDENTITY_NATIVE_CRYPTO";
 
     /** The platform ACCP's linux-x86_64 jar carries a native library for. */
     static boolean nativePlatform() {
@@ -42,7 +43,7 @@ class CryptoProviderTest {
 
     @Test
     void settingWhenNativeCryptoFalseThenTheJdksProvidersSign() throws Exception {
-        CryptoProvider crypto = CryptoProvider.from(SettingsSource.of(Map.of(CryptoProvider.NATIVE_CRYPTO, "false")));
+        CryptoProvider crypto = CryptoProvider.from(SettingsSource.of(Map.of(NATIVE_CRYPTO, "false")), NATIVE_CRYPTO);
         assertThat(crypto.isNative()).isFalse();
         assertThat(crypto.signature("SHA256withRSA").getProvider().getName()).isEqualTo("SunRsaSign");
         assertThat(crypto.signature("SHA256withECDSAinP1363Format").getProvider().getName()).isEqualTo("SunEC");
@@ -50,16 +51,18 @@ class CryptoProviderTest {
 
     @Test
     void settingWhenAbsentOrTrueThenThePreferredProvider() {
-        assertThat(CryptoProvider.from(SettingsSource.of(Map.of()))).isSameAs(CryptoProvider.preferred());
-        assertThat(CryptoProvider.from(SettingsSource.of(Map.of(CryptoProvider.NATIVE_CRYPTO, "TRUE"))))
+        assertThat(CryptoProvider.from(SettingsSource.of(Map.of()), NATIVE_CRYPTO)).isSameAs(CryptoProvider.preferred());
+        assertThat(CryptoProvider.from(SettingsSource.of(Map.of(NATIVE_CRYPTO, "TRUE")), NATIVE_CRYPTO))
                 .isSameAs(CryptoProvider.preferred());
     }
 
     @Test
     void settingWhenNeitherTrueNorFalseThenRefusedAtStartupByName() {
-        assertThatThrownBy(() -> CryptoProvider.from(SettingsSource.of(Map.of(CryptoProvider.NATIVE_CRYPTO, "yes"))))
+        assertThatThrownBy(() -> CryptoProvider.from(SettingsSource.of(Map.of(NATIVE_CRYPTO, "yes")), NATIVE_CRYPTO))
                 .isInstanceOf(InvalidSettingException.class)
-                .hasMessageContaining(CryptoProvider.NATIVE_CRYPTO);
+                .hasMessageContaining(NATIVE_CRYPTO);
+        assertThatThrownBy(() -> CryptoProvider.from(name -> Optional.of("maybe"), "ECHO_NATIVE_CRYPTO"))
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("ECHO_NATIVE_CRYPTO");
     }
 
     @Test
@@ -77,6 +80,9 @@ class CryptoProviderTest {
             throw new UnsatisfiedLinkError("no amazonCorrettoCryptoProvider for darwin-aarch64");
         });
         assertThat(crypto).isSameAs(CryptoProvider.jdk());
+        assertThat(CryptoProvider.select(true, () -> {
+            throw new UnsatisfiedLinkError("already loaded in another classloader");
+        })).isSameAs(CryptoProvider.jdk());
     }
 
     @Test

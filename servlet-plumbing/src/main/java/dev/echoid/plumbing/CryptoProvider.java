@@ -1,32 +1,30 @@
-package dev.echoid.echo.oidc;
+package dev.echoid.plumbing;
 
 import com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider;
-import dev.echoid.echo.config.InvalidSettingsException;
-import dev.echoid.plumbing.SettingsSource;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.security.KeyFactory;
+import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.security.Provider;
 import java.security.Signature;
-import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
- * The JCA provider the gateway verifies the provider's signatures with and reads its keys through: Amazon Corretto
- * Crypto Provider (AWS-LC, native) when this WAR carries it for the platform and it passes its self-tests,
- * otherwise the JDK's providers.
+ * The JCA provider that signs and verifies (the provider's tokens, the gateway's checks of them) and reads keys:
+ * Amazon Corretto Crypto Provider (AWS-LC, native) when this WAR carries it for the platform and it passes its
+ * self-tests, otherwise the JDK's providers.
  *
- * <p>Never installed in {@link java.security.Security}: that list is JVM-global, so a provider installed from this
- * web application would serve every other application in the container and keep this one's class loader alive
- * after undeploy. The gateway holds its own provider object and names it on each {@code getInstance}.
+ * <p>It is never installed in {@link java.security.Security}: that list is JVM-global, so a provider installed from
+ * this web application would serve every other application in the container and keep this one's class loader alive
+ * after undeploy. This WAR holds its own provider object and names it on each {@code getInstance}.
  */
 public final class CryptoProvider {
 
-    /** {@code false} keeps the JDK's providers even where the native one is available. */
-    public static final String NATIVE_CRYPTO = "ECHO_NATIVE_CRYPTO";
     public static final String NATIVE_PROVIDER_NAME = "AmazonCorrettoCryptoProvider";
 
-    private static final System.Logger LOG = System.getLogger(CryptoProvider.class.getName());
+    private static final Logger LOG = System.getLogger(CryptoProvider.class.getName());
     private static final CryptoProvider JDK = new CryptoProvider(null, "the JDK's providers");
 
     /** Loaded at most once per class loader: ACCP's native library is bound to the class loader that loaded it. */
@@ -52,16 +50,22 @@ public final class CryptoProvider {
         return Preferred.INSTANCE;
     }
 
-    /** As {@link #NATIVE_CRYPTO} says: {@link #preferred()} unless it is {@code false}. */
-    public static CryptoProvider from(SettingsSource source) {
-        String value = source.get(NATIVE_CRYPTO).orElse("true").trim().toLowerCase(Locale.ROOT);
+    /**
+     * As {@code setting} ({@code IDENTITY_NATIVE_CRYPTO}, {@code ECHO_NATIVE_CRYPTO}) says: {@link #preferred()}
+     * unless it is {@code false}, which keeps the JDK's providers even where the native one is available.
+     *
+     * @throws InvalidSettingException naming {@code setting} when it is neither {@code true} nor {@code false}
+     */
+    public static CryptoProvider from(SettingsSource source, String setting) {
+        String value = source.get(setting).orElse("true").trim().toLowerCase(Locale.ROOT);
         switch (value) {
             case "true":
                 return preferred();
             case "false":
+                LOG.log(Level.INFO, "{0}=false: using {1}", setting, JDK.description);
                 return JDK;
             default:
-                throw new InvalidSettingsException(List.of(NATIVE_CRYPTO + " must be true or false, not " + value));
+                throw new InvalidSettingException(setting, "must be true or false, not " + value);
         }
     }
 
@@ -77,12 +81,13 @@ public final class CryptoProvider {
             Provider loaded = nativeProvider.get();
             return new CryptoProvider(loaded, loaded.getName() + " " + loaded.getVersionStr() + " (native)");
         } catch (RuntimeException | LinkageError e) {
-            LOG.log(System.Logger.Level.WARNING, "The native crypto provider is not usable here ({0}); using {1}",
-                    e.toString(), JDK.description);
+            LOG.log(Level.WARNING, "The native crypto provider is not usable here ({0}); using {1}", e.toString(),
+                    JDK.description);
             return JDK;
         }
     }
 
+    /** ACCP's singleton once it reports no loading error and a healthy self-test. */
     static Provider loadNative() {
         return NativeLoader.load();
     }
@@ -104,7 +109,7 @@ public final class CryptoProvider {
         return provider != null;
     }
 
-    /** What verifies, for the start-up log. */
+    /** What signs or verifies, for the start-up log. */
     public String description() {
         return description;
     }
@@ -115,6 +120,11 @@ public final class CryptoProvider {
 
     public KeyFactory keyFactory(String algorithm) throws NoSuchAlgorithmException {
         return provider == null ? KeyFactory.getInstance(algorithm) : KeyFactory.getInstance(algorithm, provider);
+    }
+
+    public KeyPairGenerator keyPairGenerator(String algorithm) throws NoSuchAlgorithmException {
+        return provider == null ? KeyPairGenerator.getInstance(algorithm)
+                : KeyPairGenerator.getInstance(algorithm, provider);
     }
 
     @Override
