@@ -2,8 +2,8 @@ package dev.echoid.admin;
 
 import dev.echoid.identity.config.Database;
 import dev.echoid.identity.config.IdentitySettings;
-import dev.echoid.identity.config.InvalidSettingException;
-import dev.echoid.identity.config.SettingsSource;
+import dev.echoid.plumbing.InvalidSettingException;
+import dev.echoid.plumbing.SettingsSource;
 import dev.echoid.identity.store.AuditEvent;
 import dev.echoid.identity.store.JdbcAuditLog;
 import java.io.BufferedReader;

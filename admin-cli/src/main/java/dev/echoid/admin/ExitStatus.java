@@ -1,6 +1,6 @@
 package dev.echoid.admin;
 
-import dev.echoid.identity.config.InvalidSettingException;
+import dev.echoid.plumbing.InvalidSettingException;
 import dev.echoid.identity.store.StoreException;
 import java.io.PrintWriter;
 import picocli.CommandLine;

@@ -1,7 +1,7 @@
 package dev.echoid.admin;
 
 import dev.echoid.identity.config.IdentitySettings;
-import dev.echoid.identity.config.SettingsSource;
+import dev.echoid.plumbing.SettingsSource;
 import dev.echoid.identity.store.AuditEvent;
 import dev.echoid.identity.store.JdbcSigningKeyStore;
 import dev.echoid.identity.token.SigningKeys;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.echoid.identity.config.LoginPolicy;
-import dev.echoid.identity.config.SettingsSource;
+import dev.echoid.plumbing.SettingsSource;
 import dev.echoid.identity.login.BruteForceProtection;
 import dev.echoid.identity.security.PasswordHasher;
 import dev.echoid.identity.store.JdbcLoginThrottles;

@@ -3,13 +3,13 @@ package dev.echoid.identity;
 import dev.echoid.identity.config.CredentialHashing;
 import dev.echoid.identity.config.Database;
 import dev.echoid.identity.config.IdentitySettings;
-import dev.echoid.identity.config.InvalidSettingException;
-import dev.echoid.identity.config.LogFormat;
-import dev.echoid.identity.config.SettingsSource;
+import dev.echoid.plumbing.InvalidSettingException;
+import dev.echoid.plumbing.LogFormat;
+import dev.echoid.plumbing.SettingsSource;
 import dev.echoid.identity.metrics.Metrics;
 import dev.echoid.identity.security.ClientSecretHasher;
 import dev.echoid.identity.security.HashingBudget;
-import dev.echoid.identity.security.CryptoProvider;
+import dev.echoid.plumbing.CryptoProvider;
 import dev.echoid.identity.security.PasswordHasher;
 import dev.echoid.identity.store.Client;
 import dev.echoid.identity.store.User;
@@ -44,7 +44,7 @@ public class Bootstrap implements ServletContextListener {
         try {
             IdentitySettings settings = IdentitySettings.from(source).requireSecretsOutsideDevMode();
             CredentialHashing hashing = CredentialHashing.from(source);
-            LogFormat logFormat = LogFormat.from(source);
+            LogFormat logFormat = LogFormat.from(source, IdentitySettings.LOG_FORMAT);
             metrics = Metrics.from(source);
             HashingBudget budget = new HashingBudget(hashing.concurrency(), hashing.queue(), hashing.queueTimeout());
             metrics.passwordHashing(budget);
@@ -54,7 +54,7 @@ public class Bootstrap implements ServletContextListener {
                     hashing.queue(), hashing.queueTimeout().toMillis());
             database = Database.open(source, metrics.registry());
             database.migrate();
-            CryptoProvider crypto = CryptoProvider.from(source);
+            CryptoProvider crypto = CryptoProvider.from(source, IdentitySettings.NATIVE_CRYPTO);
             provider = new IdentityProvider(settings, database, hasher,
                     new ClientSecretHasher(hashing.clientSecretKey(), hasher), Clock.systemUTC(), metrics, logFormat,
                     crypto);

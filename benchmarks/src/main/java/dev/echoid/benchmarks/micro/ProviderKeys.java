@@ -3,7 +3,7 @@ package dev.echoid.benchmarks.micro;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.echoid.identity.config.IdentitySettings;
-import dev.echoid.identity.config.SettingsSource;
+import dev.echoid.plumbing.SettingsSource;
 import dev.echoid.identity.protocol.Scope;
 import dev.echoid.identity.store.SigningKeyStore;
 import dev.echoid.identity.store.User;

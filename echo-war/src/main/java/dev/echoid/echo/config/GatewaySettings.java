@@ -1,5 +1,8 @@
 package dev.echoid.echo.config;
 
+import dev.echoid.plumbing.InvalidSettingException;
+import dev.echoid.plumbing.SettingsSource;
+import dev.echoid.plumbing.TrustedProxies;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -11,7 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The gateway's settings: immutable, validated once at startup. Read with {@link #from(SettingSource)} or built
+ * The gateway's settings: immutable, validated once at startup. Read with {@link #from(SettingsSource)} or built
  * with {@link #builder()}; either way a bad value is rejected with the setting's name.
  */
 public final class GatewaySettings {
@@ -26,6 +29,9 @@ public final class GatewaySettings {
     public static final String POST_LOGOUT_REDIRECT_URI = "ECHO_POST_LOGOUT_REDIRECT_URI";
     public static final String REFRESH_MARGIN_SECONDS = "ECHO_REFRESH_MARGIN_SECONDS";
     public static final String TRUSTED_PROXIES = "ECHO_TRUSTED_PROXIES";
+    public static final String LOG_FORMAT = "ECHO_LOG_FORMAT";
+    /** {@code false} keeps the JDK's providers even where the native one is available. */
+    public static final String NATIVE_CRYPTO = "ECHO_NATIVE_CRYPTO";
 
     public static final String DEFAULT_SCOPES = "openid profile email";
     public static final int DEFAULT_CLOCK_SKEW_SECONDS = 60;
@@ -63,15 +69,15 @@ public final class GatewaySettings {
     }
 
     /** Reads every setting from {@code source}, applying defaults; all problems are reported at once. */
-    public static GatewaySettings from(SettingSource source) {
+    public static GatewaySettings from(SettingsSource source) {
         Builder builder = builder();
         List<String> problems = new ArrayList<>();
-        source.lookup(ISSUER).ifPresent(builder::issuer);
-        source.lookup(CLIENT_ID).ifPresent(builder::clientId);
-        source.lookup(CLIENT_SECRET).ifPresent(builder::clientSecret);
-        source.lookup(REDIRECT_URI).ifPresent(builder::redirectUri);
-        source.lookup(SCOPES).ifPresent(builder::scopes);
-        source.lookup(DEV_MODE).ifPresent(v -> {
+        source.get(ISSUER).ifPresent(builder::issuer);
+        source.get(CLIENT_ID).ifPresent(builder::clientId);
+        source.get(CLIENT_SECRET).ifPresent(builder::clientSecret);
+        source.get(REDIRECT_URI).ifPresent(builder::redirectUri);
+        source.get(SCOPES).ifPresent(builder::scopes);
+        source.get(DEV_MODE).ifPresent(v -> {
             String normalized = v.trim().toLowerCase(Locale.ROOT);
             if (normalized.equals("true") || normalized.equals("false")) {
                 builder.devMode(Boolean.parseBoolean(normalized));
@@ -79,22 +85,22 @@ public final class GatewaySettings {
                 problems.add(DEV_MODE + " must be true or false, was '" + v + "'");
             }
         });
-        source.lookup(CLOCK_SKEW_SECONDS).ifPresent(v -> {
+        source.get(CLOCK_SKEW_SECONDS).ifPresent(v -> {
             try {
                 builder.clockSkewSeconds(Integer.parseInt(v.trim()));
             } catch (NumberFormatException e) {
                 problems.add(CLOCK_SKEW_SECONDS + " must be a whole number of seconds, was '" + v + "'");
             }
         });
-        source.lookup(POST_LOGOUT_REDIRECT_URI).ifPresent(builder::postLogoutRedirectUri);
-        source.lookup(REFRESH_MARGIN_SECONDS).ifPresent(v -> {
+        source.get(POST_LOGOUT_REDIRECT_URI).ifPresent(builder::postLogoutRedirectUri);
+        source.get(REFRESH_MARGIN_SECONDS).ifPresent(v -> {
             try {
                 builder.refreshMarginSeconds(Integer.parseInt(v.trim()));
             } catch (NumberFormatException e) {
                 problems.add(REFRESH_MARGIN_SECONDS + " must be a whole number of seconds, was '" + v + "'");
             }
         });
-        source.lookup(TRUSTED_PROXIES).ifPresent(builder::trustedProxies);
+        source.get(TRUSTED_PROXIES).ifPresent(builder::trustedProxies);
         return builder.build(problems);
     }
 
@@ -288,9 +294,9 @@ public final class GatewaySettings {
                         + ", was " + refreshMarginSeconds);
             }
             try {
-                parsedTrustedProxies = TrustedProxies.parse(trustedProxies == null ? "" : trustedProxies);
-            } catch (IllegalArgumentException e) {
-                problems.add(TRUSTED_PROXIES + ": " + e.getMessage());
+                parsedTrustedProxies = TrustedProxies.parse(TRUSTED_PROXIES, trustedProxies == null ? "" : trustedProxies);
+            } catch (InvalidSettingException e) {
+                problems.add(e.getMessage()); // names the setting
             }
             if (!problems.isEmpty()) {
                 throw new InvalidSettingsException(problems);

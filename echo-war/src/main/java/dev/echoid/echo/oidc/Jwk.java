@@ -1,6 +1,7 @@
 package dev.echoid.echo.oidc;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.echoid.plumbing.CryptoProvider;
 import java.math.BigInteger;
 import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;

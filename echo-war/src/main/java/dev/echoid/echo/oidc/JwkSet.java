@@ -1,6 +1,7 @@
 package dev.echoid.echo.oidc;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.echoid.plumbing.CryptoProvider;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;

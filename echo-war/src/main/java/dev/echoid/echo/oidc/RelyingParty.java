@@ -1,6 +1,7 @@
 package dev.echoid.echo.oidc;
 
 import dev.echoid.echo.config.GatewaySettings;
+import dev.echoid.plumbing.CryptoProvider;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;

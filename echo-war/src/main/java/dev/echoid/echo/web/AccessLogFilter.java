@@ -1,10 +1,14 @@
 package dev.echoid.echo.web;
 
-import dev.echoid.echo.config.ContainerSettingSources;
-import dev.echoid.echo.config.LogFormat;
-import dev.echoid.echo.config.TrustedProxies;
+import dev.echoid.echo.config.GatewaySettings;
 import dev.echoid.echo.oidc.RelyingParty;
 import dev.echoid.echo.oidc.VerifiedIdentity;
+import dev.echoid.plumbing.AccessLogLine;
+import dev.echoid.plumbing.ForwardedClient;
+import dev.echoid.plumbing.InvalidSettingException;
+import dev.echoid.plumbing.LogFormat;
+import dev.echoid.plumbing.SettingsSource;
+import dev.echoid.plumbing.TrustedProxies;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
@@ -12,7 +16,6 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.Collections;
 
 /**
  * One line per request (logger {@code dev.echoid.echo.access}), written after the request completed: method, path
@@ -31,11 +34,14 @@ public final class AccessLogFilter extends HttpFilter {
 
     @Override
     public void init() {
-        format = LogFormat.from(ContainerSettingSources.standard(getServletContext())).orElseGet(() -> {
-            // the access log must not stop with a typo; everything else keeps working
-            LOG.log(System.Logger.Level.ERROR, LogFormat.SETTING + " must be text or json; writing text");
-            return LogFormat.TEXT;
-        });
+        try {
+            format = LogFormat.from(SettingsSource.standard(getServletContext()::getInitParameter),
+                    GatewaySettings.LOG_FORMAT);
+        } catch (InvalidSettingException e) {
+            // the access log must not stop with a typo; the gateway's start-up refuses it and answers 503
+            LOG.log(System.Logger.Level.ERROR, e.getMessage() + "; writing text");
+            format = LogFormat.TEXT;
+        }
         GatewayAudit.useFormat(format);
     }
 
@@ -61,8 +67,7 @@ public final class AccessLogFilter extends HttpFilter {
         Object relyingParty = getServletContext().getAttribute(RelyingParty.CONTEXT_ATTRIBUTE);
         TrustedProxies proxies = relyingParty instanceof RelyingParty configured
                 ? configured.settings().trustedProxies() : TrustedProxies.none();
-        return proxies.clientAddress(request.getRemoteAddr(),
-                Collections.list(request.getHeaders("X-Forwarded-For")));
+        return ForwardedClient.address(request, proxies);
     }
 
     static String loginId(ServletRequest request) {

@@ -5,7 +5,7 @@ import com.auth0.jwt.exceptions.JWTDecodeException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.echoid.echo.config.LogFormat;
+import dev.echoid.plumbing.LogFormat;
 import dev.echoid.echo.oidc.VerifiedIdentity;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,10 +1,12 @@
 package dev.echoid.echo.web;
 
-import dev.echoid.echo.config.ContainerSettingSources;
 import dev.echoid.echo.config.GatewaySettings;
 import dev.echoid.echo.config.InvalidSettingsException;
-import dev.echoid.echo.oidc.CryptoProvider;
+import dev.echoid.plumbing.CryptoProvider;
 import dev.echoid.echo.oidc.RelyingParty;
+import dev.echoid.plumbing.InvalidSettingException;
+import dev.echoid.plumbing.LogFormat;
+import dev.echoid.plumbing.SettingsSource;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -29,9 +31,12 @@ public final class GatewayStartup implements ServletContextListener {
         GatewaySettings settings;
         CryptoProvider crypto;
         try {
-            settings = GatewaySettings.from(ContainerSettingSources.standard(context));
-            crypto = CryptoProvider.from(ContainerSettingSources.standard(context));
-        } catch (InvalidSettingsException e) {
+            SettingsSource source = SettingsSource.standard(context::getInitParameter);
+            settings = GatewaySettings.from(source);
+            crypto = CryptoProvider.from(source, GatewaySettings.NATIVE_CRYPTO);
+            // AccessLogFilter writes in this format; a typo is refused here like any other setting (as the provider does)
+            LogFormat.from(source, GatewaySettings.LOG_FORMAT);
+        } catch (InvalidSettingsException | InvalidSettingException e) {
             LOG.log(System.Logger.Level.ERROR, "Echo gateway NOT started: " + e.getMessage()
                     + ". Every request will answer 503 until this is fixed and the application redeployed.");
             return;

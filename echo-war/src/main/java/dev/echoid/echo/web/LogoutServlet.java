@@ -4,6 +4,7 @@ import dev.echoid.echo.oidc.EndSessionRequest;
 import dev.echoid.echo.oidc.ProviderException;
 import dev.echoid.echo.oidc.RelyingParty;
 import dev.echoid.echo.oidc.SessionTokens;
+import dev.echoid.plumbing.RequestOrigin;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

@@ -2,6 +2,7 @@ package dev.echoid.echo.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.echoid.plumbing.SecurityHeadersFilter;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -80,12 +81,8 @@ final class Responses {
     }
 
     private static void protectiveHeaders(HttpServletResponse response, String contentSecurityPolicy) {
-        response.setHeader("Cache-Control", "no-store");
-        response.setHeader("Pragma", "no-cache");
-        response.setHeader("X-Content-Type-Options", "nosniff");
-        response.setHeader("Referrer-Policy", "no-referrer");
-        response.setHeader("X-Frame-Options", "DENY");
-        response.setHeader("Content-Security-Policy", contentSecurityPolicy);
+        SecurityHeadersFilter.noStore(response);
+        SecurityHeadersFilter.protectiveHeaders(response, contentSecurityPolicy);
     }
 
     /** A page; {@code bodyHtml} must already have every reflected value passed through {@link Html#escape}. */

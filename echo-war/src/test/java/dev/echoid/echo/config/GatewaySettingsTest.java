@@ -150,13 +150,6 @@ class GatewaySettingsTest {
     }
 
     @Test
-    void firstOfWhenEarlierSourceBlankThenLaterSourceWins() {
-        SettingSource source = SettingSource.firstOf(name -> Optional.of(" "), name -> Optional.of("second"));
-
-        assertThat(source.lookup("X")).contains("second");
-    }
-
-    @Test
     void toStringWhenPrintedThenSecretHidden() {
         assertThat(read(required()).toString()).doesNotContain("top-secret").contains("****");
     }

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
-import dev.echoid.echo.config.InvalidSettingsException;
+import dev.echoid.echo.config.GatewaySettings;
 import dev.echoid.echo.testsupport.TestKeys;
+import dev.echoid.plumbing.CryptoProvider;
+import dev.echoid.plumbing.InvalidSettingException;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.PrivateKey;
@@ -95,22 +97,12 @@ class NativeVerificationTest {
     @Test
     void settingWhenNativeCryptoFalseThenTheJdkVerifies() {
         CryptoProvider crypto = CryptoProvider.from(name -> Optional.of("false").filter(
-                v -> name.equals(CryptoProvider.NATIVE_CRYPTO)));
+                v -> name.equals(GatewaySettings.NATIVE_CRYPTO)), GatewaySettings.NATIVE_CRYPTO);
         assertThat(crypto.isNative()).isFalse();
         assertThat(new JcaVerifier("RS256", RSA.getPublic(), crypto).providerName()).isEqualTo("SunRsaSign");
         assertThat(new JcaVerifier("ES256", EC.getPublic(), crypto).providerName()).isEqualTo("SunEC");
-        assertThatThrownBy(() -> CryptoProvider.from(name -> Optional.of("maybe")))
-                .isInstanceOf(InvalidSettingsException.class).hasMessageContaining(CryptoProvider.NATIVE_CRYPTO);
-    }
-
-    @Test
-    void selectWhenNativeProviderFailsToLoadThenTheJdkVerifies() {
-        assertThat(CryptoProvider.select(true, () -> {
-            throw new UnsatisfiedLinkError("already loaded in another classloader");
-        })).isSameAs(CryptoProvider.jdk());
-        assertThat(CryptoProvider.select(true, () -> {
-            throw new IllegalStateException("self-test failed");
-        })).isSameAs(CryptoProvider.jdk());
+        assertThatThrownBy(() -> CryptoProvider.from(name -> Optional.of("maybe"), GatewaySettings.NATIVE_CRYPTO))
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining(GatewaySettings.NATIVE_CRYPTO);
     }
 
     @ParameterizedTest

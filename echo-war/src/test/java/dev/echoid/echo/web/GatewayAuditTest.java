@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.echoid.echo.oidc.VerifiedIdentity;
 import java.time.Instant;
 import java.util.List;
@@ -71,5 +73,16 @@ class GatewayAuditTest {
                 "gateway-audit event=logout outcome=success login_id=abc state_hash=- sub=- detail=-",
                 "gateway-audit event=token_refreshed outcome=failure login_id=- state_hash=- sub=- "
                         + "detail=refused?forged?line");
+    }
+
+    @Test
+    void gatewayAuditWhenJsonThenOneObjectWithTheStateHashNotTheState() throws Exception {
+        String json = GatewayAudit.jsonLine(false, "state_check", null, "the-state", null, "bad \"state\"\n");
+        assertThat(json).doesNotContain("\n").doesNotContain("the-state");
+        JsonNode node = new ObjectMapper().readTree(json);
+        assertThat(node.get("log").asText()).isEqualTo("gateway-audit");
+        assertThat(node.get("outcome").asText()).isEqualTo("failure");
+        assertThat(node.get("state_hash").asText()).isEqualTo(GatewayAudit.stateHash("the-state"));
+        assertThat(node.get("detail").asText()).isEqualTo("bad \"state\"\n");
     }
 }

@@ -1,5 +1,8 @@
 package dev.echoid.identity.config;
 
+import dev.echoid.plumbing.InvalidSettingException;
+import dev.echoid.plumbing.SettingsSource;
+import dev.echoid.plumbing.TrustedProxies;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
@@ -58,6 +61,9 @@ public record IdentitySettings(
     public static final String SESSION_IDLE_TTL = "IDENTITY_SESSION_IDLE_SECONDS";
     public static final String SESSION_MAX_TTL = "IDENTITY_SESSION_MAX_SECONDS";
     public static final String TRUSTED_PROXIES = "IDENTITY_TRUSTED_PROXIES";
+    public static final String LOG_FORMAT = "IDENTITY_LOG_FORMAT";
+    /** {@code false} keeps the JDK's providers even where the native one is available. */
+    public static final String NATIVE_CRYPTO = "IDENTITY_NATIVE_CRYPTO";
     private static final Duration DEFAULT_ID_TOKEN_TTL = Duration.ofMinutes(15);
     private static final Duration DEFAULT_ACCESS_TOKEN_TTL = Duration.ofMinutes(10);
 

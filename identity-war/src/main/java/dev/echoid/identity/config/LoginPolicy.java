@@ -1,5 +1,7 @@
 package dev.echoid.identity.config;
 
+import dev.echoid.plumbing.InvalidSettingException;
+import dev.echoid.plumbing.SettingsSource;
 import java.time.Duration;
 
 /**

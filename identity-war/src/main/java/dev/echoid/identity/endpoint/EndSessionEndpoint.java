@@ -7,7 +7,7 @@ import dev.echoid.identity.protocol.OAuthException;
 import dev.echoid.identity.protocol.Parameters;
 import dev.echoid.identity.store.Client;
 import dev.echoid.identity.token.IdTokenHints.Hint;
-import dev.echoid.identity.web.RequestOrigin;
+import dev.echoid.plumbing.RequestOrigin;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

@@ -1,7 +1,7 @@
 package dev.echoid.identity.login;
 
 import dev.echoid.identity.config.LoginPolicy;
-import dev.echoid.identity.config.TrustedProxies;
+import dev.echoid.plumbing.TrustedProxies;
 import dev.echoid.identity.store.LoginThrottles;
 import dev.echoid.identity.store.LoginThrottles.Allowance;
 import dev.echoid.identity.store.LoginThrottles.Failures;

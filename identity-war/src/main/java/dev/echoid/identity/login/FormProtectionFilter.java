@@ -2,7 +2,7 @@ package dev.echoid.identity.login;
 
 import dev.echoid.identity.IdentityProvider;
 import dev.echoid.identity.endpoint.HtmlPage;
-import dev.echoid.identity.web.RequestOrigin;
+import dev.echoid.plumbing.RequestOrigin;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;

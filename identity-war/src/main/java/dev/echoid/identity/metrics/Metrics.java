@@ -1,7 +1,7 @@
 package dev.echoid.identity.metrics;
 
-import dev.echoid.identity.config.InvalidSettingException;
-import dev.echoid.identity.config.SettingsSource;
+import dev.echoid.plumbing.InvalidSettingException;
+import dev.echoid.plumbing.SettingsSource;
 import dev.echoid.identity.housekeeping.Housekeeping;
 import dev.echoid.identity.security.HashingBudget;
 import dev.echoid.identity.store.AuditChainer;

@@ -3,7 +3,7 @@ package dev.echoid.identity.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.echoid.identity.config.LogFormat;
+import dev.echoid.plumbing.LogFormat;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;

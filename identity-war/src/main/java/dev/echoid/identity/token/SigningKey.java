@@ -1,7 +1,7 @@
 package dev.echoid.identity.token;
 
 import com.auth0.jwt.algorithms.Algorithm;
-import dev.echoid.identity.security.CryptoProvider;
+import dev.echoid.plumbing.CryptoProvider;
 import dev.echoid.identity.security.Hashes;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;

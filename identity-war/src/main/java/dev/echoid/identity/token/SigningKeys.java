@@ -1,6 +1,6 @@
 package dev.echoid.identity.token;
 
-import dev.echoid.identity.security.CryptoProvider;
+import dev.echoid.plumbing.CryptoProvider;
 import dev.echoid.identity.store.SigningKeyStore;
 import dev.echoid.identity.store.SigningKeyStore.StoredKey;
 import java.lang.System.Logger;

@@ -1,10 +1,12 @@
 package dev.echoid.identity.web;
 
 import dev.echoid.identity.config.IdentitySettings;
-import dev.echoid.identity.config.InvalidSettingException;
-import dev.echoid.identity.config.LogFormat;
-import dev.echoid.identity.config.SettingsSource;
-import dev.echoid.identity.config.TrustedProxies;
+import dev.echoid.plumbing.AccessLogLine;
+import dev.echoid.plumbing.ForwardedClient;
+import dev.echoid.plumbing.InvalidSettingException;
+import dev.echoid.plumbing.LogFormat;
+import dev.echoid.plumbing.SettingsSource;
+import dev.echoid.plumbing.TrustedProxies;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -34,7 +36,7 @@ public final class AccessLogFilter extends HttpFilter {
     @Override
     public void init() {
         SettingsSource settings = SettingsSource.standard(getServletContext()::getInitParameter);
-        format = LogFormat.from(settings);
+        format = LogFormat.from(settings, IdentitySettings.LOG_FORMAT);
         try {
             trustedProxies = settings.get(IdentitySettings.TRUSTED_PROXIES)
                     .map(value -> TrustedProxies.parse(IdentitySettings.TRUSTED_PROXIES, value))

@@ -3,6 +3,8 @@ package dev.echoid.identity.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.echoid.plumbing.InvalidSettingException;
+import dev.echoid.plumbing.SettingsSource;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -3,7 +3,7 @@ package dev.echoid.identity.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.echoid.identity.config.LogFormat;
+import dev.echoid.plumbing.LogFormat;
 import dev.echoid.identity.store.AuditEvent;
 import dev.echoid.identity.store.AuditTrail.Status;
 import dev.echoid.identity.store.AuditTrail.Verification;

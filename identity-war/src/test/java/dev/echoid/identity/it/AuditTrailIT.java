@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.auth0.jwt.JWT;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.echoid.identity.audit.AuditCommand;
-import dev.echoid.identity.config.SettingsSource;
+import dev.echoid.plumbing.SettingsSource;
 import dev.echoid.identity.store.AuditEvent;
 import dev.echoid.identity.store.JdbcAuditLog;
 import dev.echoid.testkit.Browser;

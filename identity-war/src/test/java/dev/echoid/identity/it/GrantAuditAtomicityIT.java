@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.echoid.identity.config.IdentitySettings;
-import dev.echoid.identity.config.LogFormat;
-import dev.echoid.identity.config.SettingsSource;
+import dev.echoid.plumbing.LogFormat;
+import dev.echoid.plumbing.SettingsSource;
 import dev.echoid.identity.grant.ClientCredentialsGrant;
 import dev.echoid.identity.grant.RefreshTokenGrant;
 import dev.echoid.identity.grant.TokenRequest;

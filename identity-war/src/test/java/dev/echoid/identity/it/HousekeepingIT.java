@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.echoid.identity.config.IdentitySettings;
-import dev.echoid.identity.config.SettingsSource;
+import dev.echoid.plumbing.SettingsSource;
 import dev.echoid.identity.housekeeping.Housekeeping;
 import dev.echoid.identity.housekeeping.Housekeeping.Run;
 import dev.echoid.identity.store.AdvisoryLock;

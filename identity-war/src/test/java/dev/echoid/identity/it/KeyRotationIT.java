@@ -15,7 +15,7 @@ import com.auth0.jwt.interfaces.DecodedJWT;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.echoid.identity.config.IdentitySettings;
-import dev.echoid.identity.config.SettingsSource;
+import dev.echoid.plumbing.SettingsSource;
 import dev.echoid.identity.protocol.Scope;
 import dev.echoid.identity.store.JdbcSigningKeyStore;
 import dev.echoid.identity.grant.TokenResponseIssuer;

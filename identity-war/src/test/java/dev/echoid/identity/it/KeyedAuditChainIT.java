@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.echoid.identity.audit.AuditCommand;
-import dev.echoid.identity.config.SettingsSource;
+import dev.echoid.plumbing.SettingsSource;
 import dev.echoid.identity.security.RandomTokens;
 import dev.echoid.identity.store.AuditChain;
 import dev.echoid.identity.store.AuditEvent;

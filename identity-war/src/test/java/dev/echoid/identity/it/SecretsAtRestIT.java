@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.echoid.identity.config.LoginPolicy;
-import dev.echoid.identity.config.SettingsSource;
+import dev.echoid.plumbing.SettingsSource;
 import dev.echoid.identity.login.BruteForceProtection;
 import dev.echoid.identity.login.SecondFactor;
 import dev.echoid.identity.security.RandomTokens;

@@ -3,9 +3,9 @@ package dev.echoid.identity.login;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.echoid.identity.config.InvalidSettingException;
+import dev.echoid.plumbing.InvalidSettingException;
 import dev.echoid.identity.config.LoginPolicy;
-import dev.echoid.identity.config.SettingsSource;
+import dev.echoid.plumbing.SettingsSource;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

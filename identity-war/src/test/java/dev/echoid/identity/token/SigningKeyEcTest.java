@@ -7,7 +7,7 @@ import com.auth0.jwt.JWTVerifier;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.auth0.jwt.interfaces.DecodedJWT;
 import dev.echoid.identity.config.IdentitySettings;
-import dev.echoid.identity.config.SettingsSource;
+import dev.echoid.plumbing.SettingsSource;
 import dev.echoid.identity.protocol.Scope;
 import dev.echoid.identity.store.User;
 import java.math.BigInteger;
