@@ -23,6 +23,16 @@ public interface AuthorizationCodes {
     /** The code's row, redeemed or not (to tell a replay from an unknown code). */
     Optional<IssuedCode> find(String codeHash);
 
+    /**
+     * What a redemption checks before its transaction: the code, its user (empty when deleted) and how the user
+     * authenticated in the code's sign-on session (its RFC 8176 {@code amr} values, space-separated; empty without one).
+     */
+    record ForRedemption(IssuedCode code, Optional<User> user, Optional<String> sessionAmr) {
+    }
+
+    /** {@link ForRedemption} of a code, redeemed or not; empty when unknown. One statement, one round trip. */
+    Optional<ForRedemption> findForRedemption(String codeHash);
+
     /** Removes codes that expired before the cut-off; returns how many. */
     int deleteExpired(java.time.Instant cutoff);
 }
