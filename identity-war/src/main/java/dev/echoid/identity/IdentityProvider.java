@@ -138,8 +138,7 @@ public final class IdentityProvider {
         JdbcSsoSessions ssoSessions = new JdbcSsoSessions(dataSource);
         this.singleSignOn = new SingleSignOn(ssoSessions, users, settings.sessionIdleTtl(), settings.sessionMaxTtl(),
                 !settings.devMode(), clock);
-        TokenResponseIssuer responses = new TokenResponseIssuer(issuer, accessTokens,
-                singleSignOn::amrOf, settings.refreshIdleTtl(), clock);
+        TokenResponseIssuer responses = new TokenResponseIssuer(issuer, accessTokens, settings.refreshIdleTtl(), clock);
         JdbcTransactions transactions = new JdbcTransactions(dataSource);
         this.codeGrant = new AuthorizationCodeGrant(transactions, new JdbcAuthorizationCodes(dataSource), grants,
                 ssoSessions, responses, audit, settings.codeTtl(), settings.refreshAbsoluteTtl(), clock);

@@ -17,8 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.function.Function;
 
 /**
  * Issues the tokens of a successful token response (RFC 6749 §5.1) from a grant: an access token (recorded, so it
@@ -28,27 +26,15 @@ import java.util.function.Function;
 public final class TokenResponseIssuer {
 
     private final TokenIssuer tokens;
-    private final Function<UUID, Optional<String>> sessionAmr;
     private final AccessTokens accessTokens;
     private final Duration refreshIdleTtl;
     private final Clock clock;
 
-    /** @param sessionAmr how the user authenticated in a sign-on session (RFC 8176 values, space-separated) */
-    public TokenResponseIssuer(TokenIssuer tokens, AccessTokens accessTokens,
-            Function<UUID, Optional<String>> sessionAmr, Duration refreshIdleTtl, Clock clock) {
+    public TokenResponseIssuer(TokenIssuer tokens, AccessTokens accessTokens, Duration refreshIdleTtl, Clock clock) {
         this.tokens = tokens;
-        this.sessionAmr = sessionAmr;
         this.accessTokens = accessTokens;
         this.refreshIdleTtl = refreshIdleTtl;
         this.clock = clock;
-    }
-
-    /**
-     * How the user of the grant authenticated (RFC 8176 {@code amr} values of its sign-on session). A read on its own
-     * connection: call it before the transaction that issues, which then holds only its one connection.
-     */
-    public List<String> amr(Grant grant) {
-        return grant.ssoSessionId() == null ? List.of() : amr(sessionAmr.apply(grant.ssoSessionId()));
     }
 
     /** The {@code amr} values of a sign-on session's {@code amr} column (space-separated), when it has one. */
@@ -62,7 +48,7 @@ public final class TokenResponseIssuer {
      * @param user  the signed-in user, or null for client_credentials
      * @param scope the scope of these tokens (the grant's, or a narrower one asked for at refresh)
      * @param nonce the authorization request's nonce, only for the first ID token of a code grant
-     * @param amr   from {@link #amr(Grant)}, read before the transaction
+     * @param amr   the sign-on session's {@link #amr(Optional)}, read before the transaction
      */
     public Map<String, Object> issue(Transaction tx, Grant grant, Client client, User user, Scope scope,
             String nonce, List<String> amr) {

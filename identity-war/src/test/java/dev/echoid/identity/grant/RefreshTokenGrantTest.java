@@ -238,7 +238,7 @@ class RefreshTokenGrantTest {
                 "IDENTITY_ISSUER", "https://id.example/identity")));
         SigningKeys keys = new SigningKeys(new InMemorySigningKeyStore(), Optional.empty()).initialize();
         TokenResponseIssuer responses = new TokenResponseIssuer(new TokenIssuer(settings, keys, Clock.systemUTC()),
-                accessTokens, session -> Optional.empty(), Duration.ofDays(1), Clock.systemUTC());
+                accessTokens, Duration.ofDays(1), Clock.systemUTC());
         handler = new RefreshTokenGrant(transactions, refreshTokens, grants, responses, auditLog,
                 Clock.systemUTC());
         refreshRows.put(Hashes.sha256Base64Url(TOKEN), new RefreshTokens.StoredRefreshToken(

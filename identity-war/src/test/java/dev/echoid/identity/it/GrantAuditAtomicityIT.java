@@ -73,7 +73,7 @@ class GrantAuditAtomicityIT {
                 "IDENTITY_ISSUER", "https://id.example/identity")));
         SigningKeys keys = new SigningKeys(new InMemorySigningKeyStore(), Optional.empty()).initialize();
         TokenResponseIssuer responses = new TokenResponseIssuer(new TokenIssuer(settings, keys, Clock.systemUTC()),
-                new JdbcAccessTokens(ds), session -> Optional.empty(), Duration.ofDays(1),
+                new JdbcAccessTokens(ds), Duration.ofDays(1),
                 Clock.systemUTC());
 
         // client_credentials while the audit trail cannot be written: refused, and nothing issued

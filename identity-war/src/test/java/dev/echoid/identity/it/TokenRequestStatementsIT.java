@@ -70,7 +70,7 @@ class TokenRequestStatementsIT {
                 "IDENTITY_ISSUER", "https://id.example/identity")));
         SigningKeys keys = new SigningKeys(new InMemorySigningKeyStore(), Optional.empty()).initialize();
         TokenResponseIssuer responses = new TokenResponseIssuer(new TokenIssuer(settings, keys, Clock.systemUTC()),
-                new JdbcAccessTokens(ds), session -> Optional.empty(), Duration.ofDays(1),
+                new JdbcAccessTokens(ds), Duration.ofDays(1),
                 Clock.systemUTC());
         JdbcClients clients = new JdbcClients(ds);
 
