@@ -140,15 +140,14 @@ public final class IdentityProvider {
         JdbcSsoSessions ssoSessions = new JdbcSsoSessions(dataSource);
         this.singleSignOn = new SingleSignOn(ssoSessions, users, settings.sessionIdleTtl(), settings.sessionMaxTtl(),
                 !settings.devMode(), clock);
-        TokenResponseIssuer responses = new TokenResponseIssuer(issuer, accessTokens, refreshTokens,
-                singleSignOn::amrOf, settings.refreshIdleTtl(), clock);
+        TokenResponseIssuer responses = new TokenResponseIssuer(issuer, accessTokens, settings.refreshIdleTtl(), clock);
         JdbcTransactions transactions = new JdbcTransactions(dataSource);
-        this.codeGrant = new AuthorizationCodeGrant(transactions, new JdbcAuthorizationCodes(dataSource), users, grants,
+        this.codeGrant = new AuthorizationCodeGrant(transactions, new JdbcAuthorizationCodes(dataSource), grants,
                 ssoSessions, responses, audit, settings.codeTtl(), settings.refreshAbsoluteTtl(), clock);
         this.grantHandlers = new GrantHandlers(List.of(
                 codeGrant,
-                new RefreshTokenGrant(transactions, refreshTokens, grants, users, responses, audit, clock),
-                new ClientCredentialsGrant(transactions, grants, responses, audit, settings.accessTokenTtl(), clock)));
+                new RefreshTokenGrant(transactions, refreshTokens, grants, responses, audit, clock),
+                new ClientCredentialsGrant(transactions, responses, audit, settings.accessTokenTtl(), clock)));
         this.clientAuthenticator = new ClientAuthenticator(clients, clientSecrets, audit);
         this.accessTokenVerifier = new AccessTokenVerifier(settings, signingKeys, accessTokens);
         this.bruteForce = new BruteForceProtection(new JdbcLoginThrottles(dataSource), settings.loginPolicy(), clock,

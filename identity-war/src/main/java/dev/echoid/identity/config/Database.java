@@ -9,6 +9,8 @@ import dev.echoid.plumbing.SettingsSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.Objects;
 import javax.naming.InitialContext;
@@ -78,6 +80,8 @@ public final class Database {
         config.setMaximumPoolSize(source.get(POOL_SIZE).map(Integer::parseInt).orElse(10));
         config.setInitializationFailTimeout(30_000);
         config.setConnectionTimeout(1000L * connectionTimeoutSeconds(source));
+        // set once per new connection (and put back if changed): transactions then need no SET of their own
+        config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
         if (meters != null) {
             config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(meters));
         }
@@ -117,6 +121,26 @@ public final class Database {
                 .filter(Objects::nonNull)
                 .max(MigrationVersion::compareTo)
                 .orElse(MigrationVersion.EMPTY);
+        requireReadCommitted(dataSource);
+    }
+
+    /**
+     * The stores' transactions run at their connection's isolation level and expect READ COMMITTED (PostgreSQL's
+     * default, and what the WAR's own pool sets): a container pool or a database default that hands out another
+     * level stops the start-up, rather than every transaction paying a round trip to set it.
+     */
+    public static void requireReadCommitted(DataSource dataSource) {
+        try (Connection connection = dataSource.getConnection()) {
+            if (connection.getTransactionIsolation() != Connection.TRANSACTION_READ_COMMITTED) {
+                throw new IllegalStateException("The data source's connections are not READ COMMITTED (isolation "
+                        + connection.getTransactionIsolation() + "): set default_transaction_isolation to"
+                        + " 'read committed' for this database, or the container pool's default isolation"
+                        + " (Tomcat: defaultTransactionIsolation=\"READ_COMMITTED\"; WildFly:"
+                        + " transaction-isolation=TRANSACTION_READ_COMMITTED)");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not read the data source's isolation level: " + e.getMessage(), e);
+        }
     }
 
     /**

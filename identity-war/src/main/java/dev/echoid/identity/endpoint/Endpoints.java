@@ -1,6 +1,6 @@
 package dev.echoid.identity.endpoint;
 
-import jakarta.ws.rs.core.CacheControl;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 
 /** Response details shared by the protocol endpoints. */
@@ -11,9 +11,7 @@ final class Endpoints {
 
     /** RFC 6749 §5.1: responses with tokens or credentials MUST carry Cache-Control: no-store. */
     static Response.ResponseBuilder noStore(Response.ResponseBuilder builder) {
-        CacheControl noStore = new CacheControl();
-        noStore.setNoStore(true);
-        noStore.setNoTransform(false);
-        return builder.cacheControl(noStore).header("Pragma", "no-cache");
+        // the header's text, not a CacheControl: Jersey's renderer of one builds a localized message every time
+        return builder.header(HttpHeaders.CACHE_CONTROL, "no-store").header("Pragma", "no-cache");
     }
 }

@@ -17,7 +17,6 @@ import dev.echoid.identity.store.Grants;
 import dev.echoid.identity.store.SsoSessions;
 import dev.echoid.identity.store.Transactions;
 import dev.echoid.identity.store.User;
-import dev.echoid.identity.store.Users;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +33,6 @@ public final class AuthorizationCodeGrant implements GrantHandler {
 
     private final Transactions transactions;
     private final AuthorizationCodes codes;
-    private final Users users;
     private final Grants grants;
     private final SsoSessions ssoSessions;
     private final TokenResponseIssuer responses;
@@ -43,12 +41,11 @@ public final class AuthorizationCodeGrant implements GrantHandler {
     private final Duration grantTtl;
     private final Clock clock;
 
-    public AuthorizationCodeGrant(Transactions transactions, AuthorizationCodes codes, Users users, Grants grants,
+    public AuthorizationCodeGrant(Transactions transactions, AuthorizationCodes codes, Grants grants,
             SsoSessions ssoSessions, TokenResponseIssuer responses, AuditLog audit, Duration codeTtl, Duration grantTtl,
             Clock clock) {
         this.transactions = transactions;
         this.codes = codes;
-        this.users = users;
         this.grants = grants;
         this.ssoSessions = ssoSessions;
         this.responses = responses;
@@ -105,16 +102,18 @@ public final class AuthorizationCodeGrant implements GrantHandler {
         String codeHash = Hashes.sha256Base64Url(code);
         UUID grantId = UUID.randomUUID();
 
-        IssuedCode issued = codes.find(codeHash)
+        // the code, its user and the session's amr: one read before the transaction
+        AuthorizationCodes.ForRedemption found = codes.findForRedemption(codeHash)
                 .orElseThrow(() -> OAuthException.invalidGrant(
                         "The authorization code is invalid, expired or already used"));
+        IssuedCode issued = found.code();
         if (issued.redeemedAt() != null) {
             throw replayed(codeHash, request);
         }
         Refusal refusal = check(issued, client, redirectUri, verifier);
         User user = null;
         if (refusal == null) {
-            user = users.find(issued.userId()).filter(User::enabled).orElse(null);
+            user = found.user().filter(User::enabled).orElse(null);
             if (user == null) {
                 refusal = new Refusal("user gone or disabled", "The authorization grant is no longer valid");
             }
@@ -132,14 +131,13 @@ public final class AuthorizationCodeGrant implements GrantHandler {
         Grant grant = new Grant(grantId, client.clientId(), user.id(), issued.ssoSessionId(), issued.scope(),
                 issued.authTime(), now, now.plus(grantTtl), null, issued.loginId());
         User signedIn = user;
-        List<String> amr = responses.amr(grant);
+        List<String> amr = issued.ssoSessionId() == null ? List.of() : TokenResponseIssuer.amr(found.sessionAmr());
         Map<String, Object> response = transactions.inTransaction(tx -> {
             if (codes.redeem(tx, codeHash, grantId).isEmpty()) {
                 return null; // redeemed meanwhile by a transaction that has committed, its grant with it
             }
-            grants.create(tx, grant);
-            Map<String, Object> tokens = responses.issue(tx, grant, client, signedIn, Scope.parse(issued.scope()),
-                    issued.nonce(), amr);
+            Map<String, Object> tokens = responses.issueForNewGrant(tx, grant, client, signedIn,
+                    Scope.parse(issued.scope()), issued.nonce(), amr);
             // in the same commit: what the client is given is recorded, and a rolled-back redemption records nothing
             audit.record(tx, AuditEvent.success(AuditEvent.Type.CODE_REDEEMED, client.clientId(), signedIn.id(),
                     signedIn.username(), request.remoteAddress(), "grant " + grantId).withLoginId(issued.loginId()));

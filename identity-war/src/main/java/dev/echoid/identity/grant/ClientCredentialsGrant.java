@@ -7,7 +7,6 @@ import dev.echoid.identity.store.AuditEvent;
 import dev.echoid.identity.store.AuditLog;
 import dev.echoid.identity.store.Client;
 import dev.echoid.identity.store.Grant;
-import dev.echoid.identity.store.Grants;
 import dev.echoid.identity.store.Transactions;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,16 +24,14 @@ import java.util.UUID;
 public final class ClientCredentialsGrant implements GrantHandler {
 
     private final Transactions transactions;
-    private final Grants grants;
     private final TokenResponseIssuer responses;
     private final AuditLog audit;
     private final Duration accessTokenTtl;
     private final Clock clock;
 
-    public ClientCredentialsGrant(Transactions transactions, Grants grants, TokenResponseIssuer responses,
+    public ClientCredentialsGrant(Transactions transactions, TokenResponseIssuer responses,
             AuditLog audit, Duration accessTokenTtl, Clock clock) {
         this.transactions = transactions;
-        this.grants = grants;
         this.responses = responses;
         this.audit = audit;
         this.accessTokenTtl = accessTokenTtl;
@@ -63,8 +60,8 @@ public final class ClientCredentialsGrant implements GrantHandler {
                 now.plus(accessTokenTtl), null);
         // the grant, its token record and its audit row commit together
         Map<String, Object> response = transactions.inTransaction(tx -> {
-            grants.create(tx, grant);
-            Map<String, Object> issued = responses.issue(tx, grant, client, null, Scope.of(), null, List.of());
+            Map<String, Object> issued = responses.issueForNewGrant(tx, grant, client, null, Scope.of(), null,
+                    List.of());
             audit.record(tx, AuditEvent.success(AuditEvent.Type.CLIENT_CREDENTIALS_ISSUED, client.clientId(), null,
                     null, request.remoteAddress(), null));
             return issued;

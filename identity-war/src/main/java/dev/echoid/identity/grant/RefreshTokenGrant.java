@@ -13,7 +13,6 @@ import dev.echoid.identity.store.RefreshTokens;
 import dev.echoid.identity.store.RefreshTokens.StoredRefreshToken;
 import dev.echoid.identity.store.Transactions;
 import dev.echoid.identity.store.User;
-import dev.echoid.identity.store.Users;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -31,17 +30,15 @@ public final class RefreshTokenGrant implements GrantHandler {
     private final Transactions transactions;
     private final RefreshTokens refreshTokens;
     private final Grants grants;
-    private final Users users;
     private final TokenResponseIssuer responses;
     private final AuditLog audit;
     private final Clock clock;
 
-    public RefreshTokenGrant(Transactions transactions, RefreshTokens refreshTokens, Grants grants, Users users,
+    public RefreshTokenGrant(Transactions transactions, RefreshTokens refreshTokens, Grants grants,
             TokenResponseIssuer responses, AuditLog audit, Clock clock) {
         this.transactions = transactions;
         this.refreshTokens = refreshTokens;
         this.grants = grants;
-        this.users = users;
         this.responses = responses;
         this.audit = audit;
         this.clock = clock;
@@ -64,8 +61,8 @@ public final class RefreshTokenGrant implements GrantHandler {
         String hash = Hashes.sha256Base64Url(token);
         Instant now = clock.instant();
 
-        RefreshTokens.WithGrant found = refreshTokens.findWithGrant(hash, grants)
-                .orElseThrow(RefreshTokenGrant::invalid);
+        // the token, its grant, its user and the session's amr: one read before the transaction
+        RefreshTokens.ForRefresh found = refreshTokens.findForRefresh(hash).orElseThrow(RefreshTokenGrant::invalid);
         StoredRefreshToken stored = found.token();
         Grant grant = found.grant();
         // RFC 6749 §6: "validate the refresh token and ensure that it was issued to the authenticated client"
@@ -84,11 +81,11 @@ public final class RefreshTokenGrant implements GrantHandler {
             if (!granted.values().containsAll(scope.values())) {
                 throw new OAuthException(OAuthError.INVALID_SCOPE, "The scope exceeds what was originally granted");
             }
-            User user = users.find(grant.userId()).filter(User::enabled).orElseThrow(() -> {
+            User user = found.user().filter(User::enabled).orElseThrow(() -> {
                 grants.revoke(grant.id(), "user gone or disabled");
                 return invalid();
             });
-            List<String> amr = responses.amr(grant);
+            List<String> amr = grant.ssoSessionId() == null ? List.of() : TokenResponseIssuer.amr(found.sessionAmr());
             // one connection: the rotation, the new tokens and the audit row commit together, or none does
             Map<String, Object> response = transactions.inTransaction(tx -> refreshTokens.rotate(tx, hash)
                     .map(used -> {

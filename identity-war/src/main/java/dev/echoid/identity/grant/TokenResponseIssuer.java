@@ -6,7 +6,6 @@ import dev.echoid.identity.security.RandomTokens;
 import dev.echoid.identity.store.AccessTokens;
 import dev.echoid.identity.store.Client;
 import dev.echoid.identity.store.Grant;
-import dev.echoid.identity.store.RefreshTokens;
 import dev.echoid.identity.store.Transaction;
 import dev.echoid.identity.store.User;
 import dev.echoid.identity.token.TokenIssuer;
@@ -18,8 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.function.Function;
 
 /**
  * Issues the tokens of a successful token response (RFC 6749 §5.1) from a grant: an access token (recorded, so it
@@ -29,30 +26,20 @@ import java.util.function.Function;
 public final class TokenResponseIssuer {
 
     private final TokenIssuer tokens;
-    private final Function<UUID, Optional<String>> sessionAmr;
     private final AccessTokens accessTokens;
-    private final RefreshTokens refreshTokens;
     private final Duration refreshIdleTtl;
     private final Clock clock;
 
-    /** @param sessionAmr how the user authenticated in a sign-on session (RFC 8176 values, space-separated) */
-    public TokenResponseIssuer(TokenIssuer tokens, AccessTokens accessTokens, RefreshTokens refreshTokens,
-            Function<UUID, Optional<String>> sessionAmr, Duration refreshIdleTtl, Clock clock) {
+    public TokenResponseIssuer(TokenIssuer tokens, AccessTokens accessTokens, Duration refreshIdleTtl, Clock clock) {
         this.tokens = tokens;
-        this.sessionAmr = sessionAmr;
         this.accessTokens = accessTokens;
-        this.refreshTokens = refreshTokens;
         this.refreshIdleTtl = refreshIdleTtl;
         this.clock = clock;
     }
 
-    /**
-     * How the user of the grant authenticated (RFC 8176 {@code amr} values of its sign-on session). A read on its own
-     * connection: call it before the transaction that issues, which then holds only its one connection.
-     */
-    public List<String> amr(Grant grant) {
-        return grant.ssoSessionId() == null ? List.of()
-                : sessionAmr.apply(grant.ssoSessionId()).map(value -> List.of(value.split(" "))).orElse(List.of());
+    /** The {@code amr} values of a sign-on session's {@code amr} column (space-separated), when it has one. */
+    public static List<String> amr(Optional<String> sessionAmr) {
+        return sessionAmr.map(value -> List.of(value.split(" "))).orElse(List.of());
     }
 
     /**
@@ -61,26 +48,46 @@ public final class TokenResponseIssuer {
      * @param user  the signed-in user, or null for client_credentials
      * @param scope the scope of these tokens (the grant's, or a narrower one asked for at refresh)
      * @param nonce the authorization request's nonce, only for the first ID token of a code grant
-     * @param amr   from {@link #amr(Grant)}, read before the transaction
+     * @param amr   the sign-on session's {@link #amr(Optional)}, read before the transaction
      */
     public Map<String, Object> issue(Transaction tx, Grant grant, Client client, User user, Scope scope,
             String nonce, List<String> amr) {
+        return issue(tx, grant, false, client, user, scope, nonce, amr);
+    }
+
+    /**
+     * As {@link #issue(Transaction, Grant, Client, User, Scope, String, List)} for a grant this request creates: the
+     * grant is recorded with its tokens, in the same statement.
+     */
+    public Map<String, Object> issueForNewGrant(Transaction tx, Grant grant, Client client, User user, Scope scope,
+            String nonce, List<String> amr) {
+        return issue(tx, grant, true, client, user, scope, nonce, amr);
+    }
+
+    private Map<String, Object> issue(Transaction tx, Grant grant, boolean newGrant, Client client, User user,
+            Scope scope, String nonce, List<String> amr) {
         String subject = user == null ? client.clientId() : user.id().toString();
         SignedAccessToken access = tokens.accessToken(subject, client.clientId(), scope, grant.authTime());
-        accessTokens.record(tx, access.jti(), grant.id(), client.clientId(), access.issuedAt(), access.expiresAt());
+        String refresh = null;
+        AccessTokens.IssuedRefreshToken refreshRecord = null;
+        if (user != null && client.allows(Client.REFRESH_TOKEN)) {
+            // >= 256 bits, opaque; only its hash is stored
+            refresh = RandomTokens.base64Url(32);
+            Instant now = clock.instant();
+            Instant idleEnd = now.plus(refreshIdleTtl);
+            refreshRecord = new AccessTokens.IssuedRefreshToken(Hashes.sha256Base64Url(refresh), now,
+                    idleEnd.isBefore(grant.expiresAt()) ? idleEnd : grant.expiresAt());
+        }
+        // the tokens (and a new grant) in one statement: one round trip
+        accessTokens.record(tx, access.jti(), grant, newGrant, client.clientId(), access.issuedAt(),
+                access.expiresAt(), refreshRecord);
 
         Map<String, Object> response = new LinkedHashMap<>();
         response.put("access_token", access.value());
         response.put("token_type", "Bearer");
         response.put("expires_in", Duration.between(access.issuedAt(), access.expiresAt()).toSeconds());
         response.put("scope", scope.toString());
-        if (user != null && client.allows(Client.REFRESH_TOKEN)) {
-            // >= 256 bits, opaque; only its hash is stored
-            String refresh = RandomTokens.base64Url(32);
-            Instant now = clock.instant();
-            Instant idleEnd = now.plus(refreshIdleTtl);
-            refreshTokens.save(tx, Hashes.sha256Base64Url(refresh), grant.id(), now,
-                    idleEnd.isBefore(grant.expiresAt()) ? idleEnd : grant.expiresAt());
+        if (refresh != null) {
             response.put("refresh_token", refresh);
         }
         if (user != null && scope.contains(Scope.OPENID)) {

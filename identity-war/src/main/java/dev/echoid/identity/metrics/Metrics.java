@@ -54,6 +54,10 @@ public final class Metrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final Counter lockouts;
+    // meters looked up once, not built and registered again per request (an id, its tags sorted, a map lookup)
+    private final java.util.Map<String, Counter> tokensIssued = new java.util.HashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<String, Timer> tokenRequestTimers =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final AdminToken scrapeToken;
 
     /** Reads {@value #TOKEN_SETTING}; a token shorter than 32 characters is refused by name. */
@@ -81,7 +85,7 @@ public final class Metrics implements AutoCloseable {
             loginCounter(outcome); // every outcome shows from the start, at 0
         }
         for (String grantType : GRANT_TYPES) {
-            tokensIssuedCounter(grantType);
+            tokensIssued.put(grantType, tokensIssuedCounter(grantType));
         }
         lockouts = Counter.builder("echoid.lockouts")
                 .description("User names, addresses or second factors locked after too many failures")
@@ -108,7 +112,8 @@ public final class Metrics implements AutoCloseable {
     }
 
     public void tokensIssued(String grantType) {
-        tokensIssuedCounter(grantType).increment();
+        Counter counter = tokensIssued.get(grantType);
+        (counter != null ? counter : tokensIssuedCounter(grantType)).increment();
     }
 
     public void lockout() {
@@ -224,11 +229,12 @@ public final class Metrics implements AutoCloseable {
 
         /** @param outcome {@code success} or {@code error} (a small fixed set: a label per value is a series) */
         public void stop(String outcome) {
-            sample.stop(Timer.builder("echoid.token.request.duration")
+            sample.stop(tokenRequestTimers.computeIfAbsent(outcome, value -> Timer.builder(
+                    "echoid.token.request.duration")
                     .description("Time to answer a token endpoint request")
-                    .tag("outcome", outcome)
+                    .tag("outcome", value)
                     .serviceLevelObjectives(TOKEN_BUCKETS)
-                    .register(registry));
+                    .register(registry)));
         }
     }
 

@@ -11,6 +11,22 @@ public interface AccessTokens {
     /** Records the token within {@code tx} (it is issued only if {@code tx} commits). */
     void record(Transaction tx, String jti, UUID grantId, String clientId, Instant issuedAt, Instant expiresAt);
 
+    /** A refresh token issued with an access token: only its SHA-256 is stored. */
+    record IssuedRefreshToken(String tokenHash, Instant issuedAt, Instant expiresAt) {
+    }
+
+    /**
+     * Records the token of {@code grant} within {@code tx} and, in the same statement (one round trip), the grant
+     * itself when {@code newGrant} (created by this request) and {@code refresh} when it is not null.
+     */
+    default void record(Transaction tx, String jti, Grant grant, boolean newGrant, String clientId, Instant issuedAt,
+            Instant expiresAt, IssuedRefreshToken refresh) {
+        if (newGrant || refresh != null) {
+            throw new UnsupportedOperationException("this store records access tokens only");
+        }
+        record(tx, jti, grant.id(), clientId, issuedAt, expiresAt);
+    }
+
     /** True when the token was issued here, is not revoked, and neither is its grant. */
     boolean isActive(String jti);
 

@@ -34,6 +34,8 @@ public final class AuditChainer implements AutoCloseable {
 
     /** At most this many rows per transaction: a backlog is worked off in bounded steps. */
     public static final int BATCH = 1_000;
+    /** A triggered run waits this long, so that the commits of a busy moment share it (a run is ~6 round trips). */
+    static final Duration TRIGGER_DELAY = Duration.ofMillis(50);
 
     private static final Logger LOG = System.getLogger(AuditChainer.class.getName());
     // "echoidAC": the advisory lock only chainers take
@@ -81,7 +83,10 @@ public final class AuditChainer implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
     }
 
-    /** Asks for a run soon (after a commit that inserted audit rows); at most one waits at a time. */
+    /**
+     * Asks for a run soon, {@link #TRIGGER_DELAY} from now (after a commit that inserted audit rows); at most one
+     * waits at a time, and every commit until it starts is chained by it.
+     */
     public void trigger() {
         ScheduledExecutorService running;
         synchronized (this) {
@@ -89,10 +94,10 @@ public final class AuditChainer implements AutoCloseable {
         }
         if (running != null && triggered.compareAndSet(false, true)) {
             try {
-                running.execute(() -> {
+                running.schedule(() -> {
                     triggered.set(false);
                     runQuietly();
-                });
+                }, TRIGGER_DELAY.toMillis(), TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.RejectedExecutionException closed) {
                 triggered.set(false);
             }

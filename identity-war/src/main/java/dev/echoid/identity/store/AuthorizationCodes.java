@@ -24,6 +24,16 @@ public interface AuthorizationCodes {
     Optional<IssuedCode> find(String codeHash);
 
     /**
+     * What a redemption checks before its transaction: the code, its user (empty when deleted) and how the user
+     * authenticated in the code's sign-on session (its RFC 8176 {@code amr} values, space-separated; empty without one).
+     */
+    record ForRedemption(IssuedCode code, Optional<User> user, Optional<String> sessionAmr) {
+    }
+
+    /** {@link ForRedemption} of a code, redeemed or not; empty when unknown. One statement, one round trip. */
+    Optional<ForRedemption> findForRedemption(String codeHash);
+
+    /**
      * Removes at most {@code limit} codes that expired before the cut-off and that nothing reads any more: the grant
      * made when it was redeemed is gone (a replay revokes that grant while it exists, RFC 6749 §4.1.2), and its
      * sign-on session has ended or is gone (a session's codes name the clients its logout tells). How many.

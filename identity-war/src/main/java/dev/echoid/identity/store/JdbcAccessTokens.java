@@ -21,6 +21,12 @@ public final class JdbcAccessTokens implements AccessTokens {
 
     // an expired token is refused by its exp claim before its record is read; a missing record is inactive too
     private static final String DELETE_EXPIRED = Sql.batchDelete("access_token", "expires_at < ?");
+    // a grant's first token: the grant and the token (and its refresh token) in one statement, one round trip; the
+    // foreign keys are checked at the statement's end, when all its rows are in
+    private static final String INSERT_WITH_GRANT = "WITH g AS (" + JdbcGrants.INSERT + ") " + INSERT;
+    private static final String INSERT_WITH_REFRESH = "WITH r AS (" + JdbcRefreshTokens.INSERT + ") " + INSERT;
+    private static final String INSERT_WITH_GRANT_AND_REFRESH = "WITH g AS (" + JdbcGrants.INSERT + "), r AS ("
+            + JdbcRefreshTokens.INSERT + ") " + INSERT;
 
     private final Sql sql;
 
@@ -42,6 +48,28 @@ public final class JdbcAccessTokens implements AccessTokens {
             s.setString(3, clientId);
             s.setTimestamp(4, Sql.timestamp(issuedAt));
             s.setTimestamp(5, Sql.timestamp(expiresAt));
+        });
+    }
+
+    @Override
+    public void record(Transaction tx, String jti, Grant grant, boolean newGrant, String clientId,
+            Instant issuedAt, Instant expiresAt, IssuedRefreshToken refresh) {
+        String statement = newGrant ? (refresh == null ? INSERT_WITH_GRANT : INSERT_WITH_GRANT_AND_REFRESH)
+                : (refresh == null ? INSERT : INSERT_WITH_REFRESH);
+        sql.update(tx, statement, s -> {
+            int next = newGrant ? JdbcGrants.bind(s, 0, grant) : 0;
+            if (refresh != null) {
+                s.setString(next + 1, refresh.tokenHash());
+                s.setObject(next + 2, grant.id());
+                s.setTimestamp(next + 3, Sql.timestamp(refresh.issuedAt()));
+                s.setTimestamp(next + 4, Sql.timestamp(refresh.expiresAt()));
+                next += 4;
+            }
+            s.setString(next + 1, jti);
+            s.setObject(next + 2, grant.id());
+            s.setString(next + 3, clientId);
+            s.setTimestamp(next + 4, Sql.timestamp(issuedAt));
+            s.setTimestamp(next + 5, Sql.timestamp(expiresAt));
         });
     }
 

@@ -25,6 +25,13 @@ public final class JdbcAuthorizationCodes implements AuthorizationCodes {
     private static final String DELETE_EXPIRED = Sql.batchDelete("authorization_code c", "c.expires_at < ? "
             + "AND NOT EXISTS (SELECT 1 FROM authorization_grant g WHERE g.id = c.grant_id) "
             + "AND NOT EXISTS (SELECT 1 FROM sso_session s WHERE s.id = c.sso_session_id AND s.ended_at IS NULL)");
+    // one round trip for the reads before a redemption's transaction: the code, its user, the session's amr
+    private static final String FIND_FOR_REDEMPTION = "SELECT c.code_hash, c.client_id, c.user_id, c.redirect_uri, "
+            + "c.scope, c.nonce, c.code_challenge, c.code_challenge_method, c.auth_time, c.issued_at, c.expires_at, "
+            + "c.redeemed_at, c.grant_id, c.sso_session_id, c.login_id, u.id AS app_user_id, u.username, "
+            + "u.password_hash, u.name, u.email, u.email_verified, u.enabled, s.amr AS session_amr "
+            + "FROM authorization_code c LEFT JOIN app_user u ON u.id = c.user_id "
+            + "LEFT JOIN sso_session s ON s.id = c.sso_session_id WHERE c.code_hash = ?";
 
     private final Sql sql;
 
@@ -62,6 +69,14 @@ public final class JdbcAuthorizationCodes implements AuthorizationCodes {
     @Override
     public Optional<IssuedCode> find(String codeHash) {
         return sql.queryOne(FIND, s -> s.setString(1, codeHash), JdbcAuthorizationCodes::map);
+    }
+
+    @Override
+    public Optional<ForRedemption> findForRedemption(String codeHash) {
+        return sql.queryOne(FIND_FOR_REDEMPTION, s -> s.setString(1, codeHash), row -> new ForRedemption(map(row),
+                row.getObject("app_user_id") == null ? Optional.empty()
+                        : Optional.of(JdbcUsers.map(row, "app_user_id")),
+                Optional.ofNullable(row.getString("session_amr"))));
     }
 
     @Override

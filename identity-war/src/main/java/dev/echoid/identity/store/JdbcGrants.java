@@ -1,5 +1,6 @@
 package dev.echoid.identity.store;
 
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
@@ -10,7 +11,7 @@ public final class JdbcGrants implements Grants {
 
     private static final String COLUMNS = "id, client_id, user_id, sso_session_id, scope, auth_time, created_at, "
             + "expires_at, revoked_at, login_id";
-    private static final String INSERT = "INSERT INTO authorization_grant (" + COLUMNS + ") "
+    static final String INSERT = "INSERT INTO authorization_grant (" + COLUMNS + ") "
             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)";
     private static final String FIND = "SELECT " + COLUMNS + " FROM authorization_grant WHERE id = ?";
     private static final String FIND_BY_ACCESS_TOKEN = "SELECT " + COLUMNS + " FROM authorization_grant "
@@ -41,17 +42,21 @@ public final class JdbcGrants implements Grants {
 
     @Override
     public void create(Transaction tx, Grant grant) {
-        sql.update(tx, INSERT, s -> {
-            s.setObject(1, grant.id());
-            s.setString(2, grant.clientId());
-            s.setObject(3, grant.userId());
-            s.setObject(4, grant.ssoSessionId());
-            s.setString(5, grant.scope());
-            s.setTimestamp(6, Sql.timestamp(grant.authTime()));
-            s.setTimestamp(7, Sql.timestamp(grant.createdAt()));
-            s.setTimestamp(8, Sql.timestamp(grant.expiresAt()));
-            s.setString(9, grant.loginId());
-        });
+        sql.update(tx, INSERT, s -> bind(s, 0, grant));
+    }
+
+    /** Binds {@link #INSERT}'s 9 parameters after the first {@code offset}; the next free one is returned. */
+    static int bind(PreparedStatement s, int offset, Grant grant) throws SQLException {
+        s.setObject(offset + 1, grant.id());
+        s.setString(offset + 2, grant.clientId());
+        s.setObject(offset + 3, grant.userId());
+        s.setObject(offset + 4, grant.ssoSessionId());
+        s.setString(offset + 5, grant.scope());
+        s.setTimestamp(offset + 6, Sql.timestamp(grant.authTime()));
+        s.setTimestamp(offset + 7, Sql.timestamp(grant.createdAt()));
+        s.setTimestamp(offset + 8, Sql.timestamp(grant.expiresAt()));
+        s.setString(offset + 9, grant.loginId());
+        return offset + 9;
     }
 
     @Override

@@ -10,17 +10,20 @@ import javax.sql.DataSource;
 public final class JdbcRefreshTokens implements RefreshTokens {
 
     private static final String COLUMNS = "token_hash, grant_id, issued_at, expires_at, rotated_at";
-    private static final String INSERT = "INSERT INTO refresh_token (token_hash, grant_id, issued_at, expires_at) "
+    static final String INSERT = "INSERT INTO refresh_token (token_hash, grant_id, issued_at, expires_at) "
             + "VALUES (?, ?, ?, ?)";
     // One statement: of any number of concurrent uses, exactly one sees rotated_at IS NULL.
     private static final String ROTATE = "UPDATE refresh_token SET rotated_at = now() "
             + "WHERE token_hash = ? AND rotated_at IS NULL RETURNING " + COLUMNS;
     private static final String FIND = "SELECT " + COLUMNS + " FROM refresh_token WHERE token_hash = ?";
-    // one round trip for the refresh grant's first read: the token and its grant (both have issued/expires columns)
-    private static final String FIND_WITH_GRANT = "SELECT r.token_hash, r.grant_id, r.issued_at AS token_issued_at, "
+    // one round trip for all the refresh grant reads before its transaction: the token, its grant, the user, the amr
+    private static final String FIND_FOR_REFRESH = "SELECT r.token_hash, r.grant_id, r.issued_at AS token_issued_at, "
             + "r.expires_at AS token_expires_at, r.rotated_at, g.id, g.client_id, g.user_id, g.sso_session_id, "
-            + "g.scope, g.auth_time, g.created_at, g.expires_at, g.revoked_at, g.login_id "
-            + "FROM refresh_token r JOIN authorization_grant g ON g.id = r.grant_id WHERE r.token_hash = ?";
+            + "g.scope, g.auth_time, g.created_at, g.expires_at, g.revoked_at, g.login_id, "
+            + "u.id AS app_user_id, u.username, u.password_hash, u.name, u.email, u.email_verified, u.enabled, "
+            + "s.amr AS session_amr FROM refresh_token r JOIN authorization_grant g ON g.id = r.grant_id "
+            + "LEFT JOIN app_user u ON u.id = g.user_id LEFT JOIN sso_session s ON s.id = g.sso_session_id "
+            + "WHERE r.token_hash = ?";
 
     // a used token is kept until it expires: until then its reuse revokes the grant (RFC 9700 §4.14.2); once
     // expired it is refused as expired, before reuse is looked at
@@ -53,12 +56,15 @@ public final class JdbcRefreshTokens implements RefreshTokens {
     }
 
     @Override
-    public Optional<WithGrant> findWithGrant(String tokenHash, Grants grants) {
-        return sql.queryOne(FIND_WITH_GRANT, s -> s.setString(1, tokenHash), row -> new WithGrant(
+    public Optional<ForRefresh> findForRefresh(String tokenHash) {
+        return sql.queryOne(FIND_FOR_REFRESH, s -> s.setString(1, tokenHash), row -> new ForRefresh(
                 new StoredRefreshToken(row.getString("token_hash"), row.getObject("grant_id", UUID.class),
                         Sql.instant(row, "token_issued_at"), Sql.instant(row, "token_expires_at"),
                         Sql.instant(row, "rotated_at")),
-                JdbcGrants.map(row)));
+                JdbcGrants.map(row),
+                row.getObject("app_user_id") == null ? Optional.empty()
+                        : Optional.of(JdbcUsers.map(row, "app_user_id")),
+                Optional.ofNullable(row.getString("session_amr"))));
     }
 
     /** Removes at most {@code limit} tokens, used or not, that expired before {@code cutoff}; how many. */

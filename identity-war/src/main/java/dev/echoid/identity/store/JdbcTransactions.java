@@ -16,9 +16,8 @@ public final class JdbcTransactions implements Transactions {
     public <T> T inTransaction(java.util.function.Function<Transaction, T> work) {
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
-            int isolation = connection.getTransactionIsolation();
+            // READ COMMITTED is the connection's own level (Database): asking or setting it is a round trip each
             connection.setAutoCommit(false);
-            connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
             try {
                 Transaction tx = new Transaction(connection);
                 T result = work.apply(tx);
@@ -29,7 +28,6 @@ public final class JdbcTransactions implements Transactions {
                 rollback(connection, e);
                 throw e;
             } finally {
-                connection.setTransactionIsolation(isolation);
                 connection.setAutoCommit(autoCommit);
             }
         } catch (SQLException e) {

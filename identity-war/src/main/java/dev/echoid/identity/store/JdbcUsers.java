@@ -78,7 +78,12 @@ public final class JdbcUsers implements Users {
     }
 
     private static User map(ResultSet row) throws SQLException {
-        return new User(row.getObject("id", UUID.class), row.getString("username"), row.getString("password_hash"),
+        return map(row, "id");
+    }
+
+    /** A user from a row of a join, whose id is in {@code idColumn}. */
+    static User map(ResultSet row, String idColumn) throws SQLException {
+        return new User(row.getObject(idColumn, UUID.class), row.getString("username"), row.getString("password_hash"),
                 row.getString("name"), row.getString("email"), row.getBoolean("email_verified"),
                 row.getBoolean("enabled"));
     }

@@ -25,15 +25,14 @@ public interface RefreshTokens {
 
     Optional<StoredRefreshToken> find(String tokenHash);
 
-    /** A refresh token and the grant it belongs to. */
-    record WithGrant(StoredRefreshToken token, Grant grant) {
+    /**
+     * What a refresh checks before it rotates: the token, its grant, the grant's user (empty when deleted) and how
+     * that user authenticated in the grant's sign-on session (its RFC 8176 {@code amr} values, space-separated; empty
+     * without one).
+     */
+    record ForRefresh(StoredRefreshToken token, Grant grant, Optional<User> user, Optional<String> sessionAmr) {
     }
 
-    /**
-     * The token and its grant; empty when either is unknown. The database reads both with one statement; this
-     * default reads the grant from {@code grants}.
-     */
-    default Optional<WithGrant> findWithGrant(String tokenHash, Grants grants) {
-        return find(tokenHash).flatMap(token -> grants.find(token.grantId()).map(grant -> new WithGrant(token, grant)));
-    }
+    /** {@link ForRefresh} of a token; empty when the token is unknown. One statement, one round trip. */
+    Optional<ForRefresh> findForRefresh(String tokenHash);
 }

@@ -94,9 +94,12 @@ final class Sql {
     <T> T transaction(int isolation, Work<T> work) {
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
-            int previousIsolation = connection.getTransactionIsolation();
+            // connections are READ COMMITTED (Database): only another level is set, and put back after
+            boolean otherLevel = isolation != Connection.TRANSACTION_READ_COMMITTED;
             connection.setAutoCommit(false);
-            connection.setTransactionIsolation(isolation);
+            if (otherLevel) {
+                connection.setTransactionIsolation(isolation);
+            }
             try {
                 T result = work.run(connection);
                 connection.commit();
@@ -105,7 +108,9 @@ final class Sql {
                 connection.rollback();
                 throw e;
             } finally {
-                connection.setTransactionIsolation(previousIsolation);
+                if (otherLevel) {
+                    connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+                }
                 connection.setAutoCommit(autoCommit);
             }
         } catch (SQLException e) {

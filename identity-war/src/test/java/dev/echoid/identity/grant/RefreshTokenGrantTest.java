@@ -102,6 +102,12 @@ class RefreshTokenGrantTest {
         public Optional<StoredRefreshToken> find(String tokenHash) {
             return Optional.ofNullable(refreshRows.get(tokenHash));
         }
+
+        @Override
+        public Optional<ForRefresh> findForRefresh(String tokenHash) {
+            return find(tokenHash).flatMap(token -> grants.find(token.grantId())
+                    .map(found -> new ForRefresh(token, found, users.find(found.userId()), Optional.empty())));
+        }
     };
 
     private final AccessTokens accessTokens = new AccessTokens() {
@@ -119,6 +125,18 @@ class RefreshTokenGrantTest {
             }
             accessRows.add(jti);
             undo.push(() -> accessRows.remove(jti));
+        }
+
+        @Override
+        public void record(Transaction tx, String jti, Grant tokenGrant, boolean newGrant, String clientId,
+                Instant issuedAt, Instant expiresAt, IssuedRefreshToken refresh) {
+            if (newGrant) {
+                throw new AssertionError("no grant is created by a refresh");
+            }
+            record(tx, jti, tokenGrant.id(), clientId, issuedAt, expiresAt);
+            if (refresh != null) {
+                refreshTokens.save(tx, refresh.tokenHash(), tokenGrant.id(), refresh.issuedAt(), refresh.expiresAt());
+            }
         }
 
         @Override
@@ -220,8 +238,8 @@ class RefreshTokenGrantTest {
                 "IDENTITY_ISSUER", "https://id.example/identity")));
         SigningKeys keys = new SigningKeys(new InMemorySigningKeyStore(), Optional.empty()).initialize();
         TokenResponseIssuer responses = new TokenResponseIssuer(new TokenIssuer(settings, keys, Clock.systemUTC()),
-                accessTokens, refreshTokens, session -> Optional.empty(), Duration.ofDays(1), Clock.systemUTC());
-        handler = new RefreshTokenGrant(transactions, refreshTokens, grants, users, responses, auditLog,
+                accessTokens, Duration.ofDays(1), Clock.systemUTC());
+        handler = new RefreshTokenGrant(transactions, refreshTokens, grants, responses, auditLog,
                 Clock.systemUTC());
         refreshRows.put(Hashes.sha256Base64Url(TOKEN), new RefreshTokens.StoredRefreshToken(
                 Hashes.sha256Base64Url(TOKEN), grant.id(), now, now.plus(Duration.ofHours(1)), null));

@@ -17,6 +17,8 @@ import javax.sql.DataSource;
 final class CountingDataSource {
 
     final List<String> statements = new CopyOnWriteArrayList<>();
+    /** The statements and the driver's own round trips: the isolation level asked or set, commit, rollback. */
+    final List<String> roundTrips = new CopyOnWriteArrayList<>();
     volatile Predicate<String> failWhen = sql -> false;
     private final DataSource target;
 
@@ -34,6 +36,7 @@ final class CountingDataSource {
 
     void reset() {
         statements.clear();
+        roundTrips.clear();
     }
 
     private Connection connection(Connection connection) {
@@ -42,12 +45,22 @@ final class CountingDataSource {
             if ((name.equals("prepareStatement") || name.equals("prepareCall")) && args != null
                     && args[0] instanceof String sql) {
                 statements.add(sql);
+                roundTrips.add(sql);
                 if (failWhen.test(sql)) {
                     throw new SQLException("the connection was lost (a fault the test injects): " + sql);
                 }
             }
             if (name.equals("createStatement")) {
                 statements.add("(createStatement)");
+                roundTrips.add("(createStatement)");
+            }
+            // pgjdbc sends each of these to the server on its own (BEGIN goes with the first statement)
+            switch (name) {
+                case "getTransactionIsolation" -> roundTrips.add("(SHOW TRANSACTION ISOLATION LEVEL)");
+                case "setTransactionIsolation" -> roundTrips.add("(SET SESSION CHARACTERISTICS AS TRANSACTION)");
+                case "commit" -> roundTrips.add("(COMMIT)");
+                case "rollback" -> roundTrips.add("(ROLLBACK)");
+                default -> { }
             }
             return invoke(connection, method, args);
         };

@@ -73,11 +73,11 @@ class GrantAuditAtomicityIT {
                 "IDENTITY_ISSUER", "https://id.example/identity")));
         SigningKeys keys = new SigningKeys(new InMemorySigningKeyStore(), Optional.empty()).initialize();
         TokenResponseIssuer responses = new TokenResponseIssuer(new TokenIssuer(settings, keys, Clock.systemUTC()),
-                new JdbcAccessTokens(ds), refreshTokens, session -> Optional.empty(), Duration.ofDays(1),
+                new JdbcAccessTokens(ds), Duration.ofDays(1),
                 Clock.systemUTC());
 
         // client_credentials while the audit trail cannot be written: refused, and nothing issued
-        ClientCredentialsGrant clientCredentials = new ClientCredentialsGrant(transactions, grants, responses, audit,
+        ClientCredentialsGrant clientCredentials = new ClientCredentialsGrant(transactions, responses, audit,
                 Duration.ofMinutes(5), Clock.systemUTC());
         faulty.failWhen = sql -> sql.contains("audit_");
         assertThatThrownBy(() -> clientCredentials.handle(request("client_credentials", Map.of(), client)))
@@ -95,7 +95,7 @@ class GrantAuditAtomicityIT {
             return responses.issue(tx, grant, client, user, Scope.parse("openid offline_access"), null, List.of());
         });
         String refreshToken = String.valueOf(first.get("refresh_token"));
-        RefreshTokenGrant refresh = new RefreshTokenGrant(transactions, refreshTokens, grants, new JdbcUsers(ds),
+        RefreshTokenGrant refresh = new RefreshTokenGrant(transactions, refreshTokens, grants,
                 responses, audit, Clock.systemUTC());
         faulty.failWhen = sql -> sql.contains("audit_");
         assertThatThrownBy(() -> refresh.handle(request("refresh_token", Map.of("refresh_token", refreshToken),

@@ -241,7 +241,7 @@ class KeyRotationIT {
                 Instant.now(), Instant.now().plus(Duration.ofDays(1)), null);
         new JdbcGrants(db).create(grant);
         TokenResponseIssuer responses = new TokenResponseIssuer(new TokenIssuer(settings, otherNode,
-                Clock.systemUTC()), new JdbcAccessTokens(db), new JdbcRefreshTokens(db), sessionId -> Optional.empty(),
+                Clock.systemUTC()), new JdbcAccessTokens(db),
                 Duration.ofDays(1), Clock.systemUTC());
         String accessToken = (String) new dev.echoid.identity.store.JdbcTransactions(db).inTransaction(tx -> responses
                 .issue(tx, grant, echo, ada, Scope.of("openid"), null, java.util.List.of())).get("access_token");

@@ -40,8 +40,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * What one token request costs the database, counted with a DataSource that records every statement: the grant's
- * reads and writes and its audit row in one transaction (no lock on the chain head), the chain linked afterwards.
+ * What one token request costs the database, counted with a DataSource that records every statement and every other
+ * round trip the driver makes (the isolation level asked or set, the commit): the grant's reads and writes and its
+ * audit row in one transaction (no lock on the chain head), the chain linked afterwards.
  */
 @ExtendWith(PostgresExtension.class)
 class TokenRequestStatementsIT {
@@ -69,12 +70,12 @@ class TokenRequestStatementsIT {
                 "IDENTITY_ISSUER", "https://id.example/identity")));
         SigningKeys keys = new SigningKeys(new InMemorySigningKeyStore(), Optional.empty()).initialize();
         TokenResponseIssuer responses = new TokenResponseIssuer(new TokenIssuer(settings, keys, Clock.systemUTC()),
-                new JdbcAccessTokens(ds), refreshTokens, session -> Optional.empty(), Duration.ofDays(1),
+                new JdbcAccessTokens(ds), Duration.ofDays(1),
                 Clock.systemUTC());
         JdbcClients clients = new JdbcClients(ds);
 
         // client_credentials: the client read (authentication), then the grant's one transaction
-        ClientCredentialsGrant clientCredentials = new ClientCredentialsGrant(transactions, grants, responses, audit,
+        ClientCredentialsGrant clientCredentials = new ClientCredentialsGrant(transactions, responses, audit,
                 Duration.ofMinutes(5), Clock.systemUTC());
         counted.reset();
         clients.find("svc").orElseThrow();
@@ -86,8 +87,13 @@ class TokenRequestStatementsIT {
         assertThat(credentialsStatements).as("the audit row is inserted in the grant's transaction, without a lock")
                 .noneMatch(sql -> sql.contains("FOR UPDATE") || sql.contains("audit_chain_head SET"));
         assertThat(credentialsStatements).filteredOn(sql -> sql.startsWith("INSERT INTO audit_event")).hasSize(1);
-        assertThat(credentialsStatements).as("the client, then the grant, its access token and its audit row")
-                .hasSize(4);
+        assertThat(credentialsStatements).as("the client, then the grant with its access token in one statement, "
+                + "and its audit row").hasSize(3);
+        assertThat(credentialsStatements.get(1)).startsWith("WITH g AS (INSERT INTO authorization_grant");
+        List<String> credentialsRoundTrips = List.copyOf(counted.roundTrips);
+        assertThat(credentialsRoundTrips).as("no isolation level asked or set: the connection's is READ COMMITTED")
+                .containsExactly(credentialsStatements.get(0), credentialsStatements.get(1),
+                        credentialsStatements.get(2), "(COMMIT)");
 
         // refresh: a grant with a refresh token first, then one refresh
         Instant now = Instant.now();
@@ -98,7 +104,7 @@ class TokenRequestStatementsIT {
             return responses.issue(tx, grant, client, user, Scope.parse("openid offline_access"), null, List.of());
         });
         RefreshTokenGrant refresh = new RefreshTokenGrant(transactions, refreshTokens, grants,
-                new JdbcUsers(ds), responses, audit, Clock.systemUTC());
+                responses, audit, Clock.systemUTC());
         counted.reset();
         clients.find("svc").orElseThrow();
         assertThat(refresh.handle(request("refresh_token", Map.of("refresh_token",
@@ -108,13 +114,21 @@ class TokenRequestStatementsIT {
         assertThat(refreshStatements).noneMatch(sql -> sql.contains("FOR UPDATE") || sql.contains(
                 "audit_chain_head SET"));
         assertThat(refreshStatements).filteredOn(sql -> sql.startsWith("INSERT INTO audit_event")).hasSize(1);
-        assertThat(refreshStatements).as("the client, the token with its grant, the user, then the rotation, the "
-                + "access token, the new refresh token and the audit row").hasSize(7);
+        assertThat(refreshStatements).as("the client, the token with its grant, user and session in one read, then "
+                + "the rotation, the access token with the new refresh token in one statement, and the audit row")
+                .hasSize(5);
+        assertThat(refreshStatements.get(1)).contains("JOIN authorization_grant").contains("LEFT JOIN app_user")
+                .contains("LEFT JOIN sso_session");
+        assertThat(refreshStatements.get(3)).startsWith("WITH r AS (INSERT INTO refresh_token");
+        assertThat(counted.roundTrips).as("the statements and one commit").hasSize(6).endsWith("(COMMIT)")
+                .noneMatch(trip -> trip.contains("ISOLATION") || trip.contains("SESSION CHARACTERISTICS"));
 
         // the chain, afterwards: one run links both rows in one transaction
         counted.reset();
         assertThat(audit.chainer().chainPending()).isEqualTo(2);
         System.out.println("one chainer run (" + counted.statements.size() + " statements): " + counted.statements);
+        assertThat(counted.roundTrips).as("the lock, the head, the rows, their links, the head moved; one commit")
+                .hasSize(6).endsWith("(COMMIT)");
         Verification verified = audit.verify();
         assertThat(verified.intact()).as(verified.problem()).isTrue();
         assertThat(verified.rowsChecked()).isEqualTo(2);
