@@ -10,6 +10,7 @@ import dev.echoid.identity.metrics.Metrics;
 import dev.echoid.identity.security.ClientSecretHasher;
 import dev.echoid.identity.security.HashingBudget;
 import dev.echoid.plumbing.CryptoProvider;
+import dev.echoid.identity.security.Argon2id;
 import dev.echoid.identity.security.PasswordHasher;
 import dev.echoid.identity.store.Client;
 import dev.echoid.identity.store.User;
@@ -48,10 +49,11 @@ public class Bootstrap implements ServletContextListener {
             metrics = Metrics.from(source);
             HashingBudget budget = new HashingBudget(hashing.concurrency(), hashing.queue(), hashing.queueTimeout());
             metrics.passwordHashing(budget);
-            PasswordHasher hasher = PasswordHasher.owaspDefault(budget);
+            PasswordHasher hasher = PasswordHasher.owaspDefault(budget, Argon2id.from(source));
             LOG.log(Level.INFO, "Password hashing budget: {0} Argon2id at once (at most {1} MiB), {2} more may "
-                    + "wait {3} ms", hashing.concurrency(), hashing.concurrency() * hasher.memoryKib() / 1024,
-                    hashing.queue(), hashing.queueTimeout().toMillis());
+                    + "wait {3} ms; computed by {4}", hashing.concurrency(),
+                    hashing.concurrency() * hasher.memoryKib() / 1024, hashing.queue(),
+                    hashing.queueTimeout().toMillis(), hasher.argon2id());
             database = Database.open(source, metrics.registry());
             database.migrate();
             CryptoProvider crypto = CryptoProvider.from(source, IdentitySettings.NATIVE_CRYPTO);

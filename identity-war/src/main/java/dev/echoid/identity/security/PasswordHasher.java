@@ -5,11 +5,9 @@ import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
-import org.bouncycastle.crypto.params.Argon2Parameters;
 
 /**
- * Argon2id password hashing with BouncyCastle, in the PHC string format so that the algorithm and its parameters are
+ * Argon2id password hashing ({@link Argon2id}: libargon2 where it loads, else BouncyCastle), in the PHC string format so that the algorithm and its parameters are
  * stored beside each hash: {@code $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>}. The default cost is OWASP's current
  * minimum for Argon2id (m = 19 MiB, t = 2, p = 1). For human passwords (and client secrets stored before they became
  * HMACs): every computation runs within the {@link HashingBudget}, which bounds the memory and CPU hashing may take.
@@ -28,6 +26,7 @@ public final class PasswordHasher {
     private final int iterations;
     private final int parallelism;
     private final HashingBudget budget;
+    private final Argon2id argon2id;
     private final String dummyHash;
 
     /** Without a budget: for tools in their own process and for tests. */
@@ -36,10 +35,15 @@ public final class PasswordHasher {
     }
 
     public PasswordHasher(int memoryKib, int iterations, int parallelism, HashingBudget budget) {
+        this(memoryKib, iterations, parallelism, budget, Argon2id.preferred());
+    }
+
+    public PasswordHasher(int memoryKib, int iterations, int parallelism, HashingBudget budget, Argon2id argon2id) {
         this.memoryKib = memoryKib;
         this.iterations = iterations;
         this.parallelism = parallelism;
         this.budget = budget;
+        this.argon2id = argon2id;
         this.dummyHash = hash("not a real password: equalises timing for unknown users");
     }
 
@@ -49,7 +53,17 @@ public final class PasswordHasher {
 
     /** OWASP's parameters, every computation within {@code budget}. */
     public static PasswordHasher owaspDefault(HashingBudget budget) {
-        return new PasswordHasher(19 * 1024, 2, 1, budget);
+        return owaspDefault(budget, Argon2id.preferred());
+    }
+
+    /** OWASP's parameters, every computation within {@code budget}, by {@code argon2id}. */
+    public static PasswordHasher owaspDefault(HashingBudget budget, Argon2id argon2id) {
+        return new PasswordHasher(19 * 1024, 2, 1, budget, argon2id);
+    }
+
+    /** Which Argon2id implementation computes. */
+    public Argon2id argon2id() {
+        return argon2id;
     }
 
     /** The memory one computation holds while it runs, in KiB. */
@@ -98,22 +112,7 @@ public final class PasswordHasher {
 
     // the one place Argon2id runs: within the budget
     private byte[] derive(String password, byte[] salt, int memoryKib, int iterations, int parallelism, int length) {
-        return budget.run(() -> argon2id(password, salt, memoryKib, iterations, parallelism, length));
-    }
-
-    private static byte[] argon2id(String password, byte[] salt, int memoryKib, int iterations, int parallelism,
-            int length) {
-        Argon2Parameters parameters = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
-                .withVersion(Argon2Parameters.ARGON2_VERSION_13)
-                .withMemoryAsKB(memoryKib)
-                .withIterations(iterations)
-                .withParallelism(parallelism)
-                .withSalt(salt)
-                .build();
-        Argon2BytesGenerator generator = new Argon2BytesGenerator();
-        generator.init(parameters);
-        byte[] out = new byte[length];
-        generator.generateBytes(password.getBytes(StandardCharsets.UTF_8), out);
-        return out;
+        return budget.run(() -> argon2id.derive(password.getBytes(StandardCharsets.UTF_8), salt, memoryKib,
+                iterations, parallelism, length));
     }
 }
