@@ -56,6 +56,10 @@ public record IdentitySettings(
     public static final String SESSION_IDLE_TTL = "IDENTITY_SESSION_IDLE_SECONDS";
     public static final String SESSION_MAX_TTL = "IDENTITY_SESSION_MAX_SECONDS";
     public static final String TRUSTED_PROXIES = "IDENTITY_TRUSTED_PROXIES";
+    /** The port of a connector that serves the health probes only (read by {@code web.HealthPortFilter}). */
+    public static final String HEALTH_PORT = "IDENTITY_HEALTH_PORT";
+    /** Token requests processed at once (read by {@code endpoint.TokenAdmissionFilter}). */
+    public static final String TOKEN_CONCURRENCY = "IDENTITY_TOKEN_CONCURRENCY";
     private static final Duration DEFAULT_ID_TOKEN_TTL = Duration.ofMinutes(15);
     private static final Duration DEFAULT_ACCESS_TOKEN_TTL = Duration.ofMinutes(10);
 
