@@ -37,6 +37,8 @@ public final class DevServer implements AutoCloseable {
     public static final String DEMO_USER = "demo";
     public static final String DEMO_PASSWORD = "demo-password";
     public static final String CLIENT_ID = "echo";
+    /** The port of the provider's connector for health probes only (identity-war's setting of that name). */
+    public static final String HEALTH_PORT = "IDENTITY_HEALTH_PORT";
 
     /**
      * Where and how to run; {@link #fromEnvironment()} gives the documented defaults.
@@ -61,7 +63,7 @@ public final class DevServer implements AutoCloseable {
                     setting("IDENTITY_DB_URL"),
                     setting("IDENTITY_DB_USER"),
                     setting("IDENTITY_DB_PASSWORD"),
-                    Map.of());
+                    Map.of(HEALTH_PORT, setting(HEALTH_PORT).orElse("9001")));
         }
 
         public String issuer() {
@@ -70,6 +72,12 @@ public final class DevServer implements AutoCloseable {
 
         public String gateway() {
             return "http://" + host + ":" + echoPort;
+        }
+
+        /** The provider as its health port shows it ({@value #HEALTH_PORT} in the settings), when it has one. */
+        public Optional<String> healthBase() {
+            return Optional.ofNullable(settings.get(HEALTH_PORT)).map(port -> "http://" + host + ":" + port
+                    + "/identity");
         }
 
         private static Optional<String> setting(String name) {
@@ -85,6 +93,8 @@ public final class DevServer implements AutoCloseable {
     private final Options options;
     /** Request threads of the provider's connector: enough for the hashing budget plus every fast request. */
     static final int IDENTITY_MAX_THREADS = 64;
+    /** Request threads of the provider's health connector. */
+    static final int HEALTH_MAX_THREADS = 4;
     /** Request threads of the gateway's connector. */
     static final int ECHO_MAX_THREADS = 32;
     /** Connections each connector keeps open; more wait in the accept queue, then are refused by the kernel. */
@@ -155,6 +165,10 @@ public final class DevServer implements AutoCloseable {
         tomcat.setHostname(options.host());
         tomcat.setPort(options.identityPort());
         bound(tomcat.getConnector(), IDENTITY_MAX_THREADS);
+        Optional<String> healthPort = Optional.ofNullable(options.settings().get(HEALTH_PORT));
+        if (healthPort.isPresent()) {
+            tomcat.getService().addConnector(healthConnector(Integer.parseInt(healthPort.get())));
+        }
         quietErrorPages(tomcat.getHost());
         Files.createDirectories(base.resolve("webapps"));
 
@@ -241,8 +255,27 @@ public final class DevServer implements AutoCloseable {
         connector.setProperty("minSpareThreads", "4");
         connector.setProperty("acceptCount", Integer.toString(ACCEPT_COUNT));
         connector.setProperty("maxConnections", Integer.toString(MAX_CONNECTIONS));
+        // a client's connection serves 1000 requests before Tomcat closes it, not 100: fewer reconnections
+        connector.setProperty("maxKeepAliveRequests", "1000");
         connector.setMaxPostSize(MAX_POST_SIZE);
         connector.setProperty("maxSwallowSize", Integer.toString(MAX_POST_SIZE));
+    }
+
+    /**
+     * The health probes' own connector: its own few threads and connections, so that a flood of requests occupying
+     * every thread of the main connector cannot make a probe wait (the provider answers only the probes on this
+     * port: {@code IDENTITY_HEALTH_PORT}). Kept small: probes are one request per orchestrator every few seconds.
+     */
+    static Connector healthConnector(int port) {
+        Connector connector = new Connector();
+        connector.setPort(port);
+        connector.setProperty("maxThreads", Integer.toString(HEALTH_MAX_THREADS));
+        connector.setProperty("minSpareThreads", "1");
+        connector.setProperty("acceptCount", "16");
+        connector.setProperty("maxConnections", "32");
+        connector.setMaxPostSize(MAX_POST_SIZE);
+        connector.setProperty("maxSwallowSize", Integer.toString(MAX_POST_SIZE));
+        return connector;
     }
 
     private String war(String name) {
@@ -313,6 +346,7 @@ public final class DevServer implements AutoCloseable {
                  Echo API (JSON):     %s/api/echo
                  Identity provider:   %s
                  Discovery:           %s/.well-known/openid-configuration
+                 Health probes:       %s/health/ready
 
                  Demo user:           %s / %s
                  Gateway client:      %s (secret in %s)
@@ -321,7 +355,7 @@ public final class DevServer implements AutoCloseable {
                  Press Ctrl-C to stop.
                 ==================================================================
                 """.formatted(options.gateway(), options.gateway(), options.issuer(), options.issuer(),
-                DEMO_USER, DEMO_PASSWORD, CLIENT_ID, options.dataDirectory().resolve("echo-client-secret"),
+                options.healthBase().orElse(options.issuer()), DEMO_USER, DEMO_PASSWORD, CLIENT_ID, options.dataDirectory().resolve("echo-client-secret"),
                 options.dataDirectory().resolve(KEY_ENCRYPTION_KEY_FILE),
                 options.dataDirectory().resolve(AUDIT_KEY_FILE),
                 options.databaseUrl().map(url -> "external, " + url)

@@ -19,7 +19,9 @@ final class RunningSystem {
 
     static synchronized DevServer get() {
         if (server == null) {
-            server = DevServer.start(freshOptions(temporaryDirectory()));
+            // the health port as the run command opens it (there on 9001), here on a free port
+            server = DevServer.start(freshOptions(temporaryDirectory(),
+                    Map.of(DevServer.HEALTH_PORT, Integer.toString(freePort()))));
             Runtime.getRuntime().addShutdownHook(new Thread(server::close));
         }
         return server;

@@ -22,7 +22,8 @@ public record AccessLogLine(String method, String path, int status, long duratio
 
     /** The request's path: the request URI without its query string or path parameters. */
     public static String pathOf(HttpServletRequest request) {
-        return PATH_PARAMETERS.matcher(request.getRequestURI()).replaceAll("");
+        String uri = request.getRequestURI();
+        return uri.indexOf(';') < 0 ? uri : PATH_PARAMETERS.matcher(uri).replaceAll("");
     }
 
     public String render(LogFormat format) {
@@ -58,6 +59,9 @@ public record AccessLogLine(String method, String path, int status, long duratio
         if (value == null) {
             return "-";
         }
+        if (isPrintable(value)) {
+            return value; // the usual case: nothing to escape, nothing to copy
+        }
         StringBuilder out = new StringBuilder(value.length());
         for (char c : value.toCharArray()) {
             if (c < 0x21 || c == 0x7f || c == '\\') {
@@ -67,5 +71,15 @@ public record AccessLogLine(String method, String path, int status, long duratio
             }
         }
         return out.toString();
+    }
+
+    private static boolean isPrintable(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x21 || c == 0x7f || c == '\\') {
+                return false;
+            }
+        }
+        return true;
     }
 }

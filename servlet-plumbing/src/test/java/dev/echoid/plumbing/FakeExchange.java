@@ -25,6 +25,7 @@ final class FakeExchange {
     String servletPath; // null: the request URI within the context
     String pathInfo;
     String remoteAddr = "203.0.113.10";
+    int localPort = 9000;
     boolean secure;
     DispatcherType dispatcherType = DispatcherType.REQUEST;
     final Map<String, List<String>> requestHeaders = new LinkedHashMap<>();
@@ -50,6 +51,7 @@ final class FakeExchange {
                     case "getPathInfo" -> pathInfo;
                     case "getQueryString" -> queryString;
                     case "getRemoteAddr" -> remoteAddr;
+                    case "getLocalPort" -> localPort;
                     case "isSecure" -> secure;
                     case "getScheme" -> secure ? "https" : "http";
                     case "getDispatcherType" -> dispatcherType;
@@ -69,7 +71,7 @@ final class FakeExchange {
         return (HttpServletResponse) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {HttpServletResponse.class}, (proxy, m, args) -> {
                     switch (m.getName()) {
-                        case "setStatus" -> status = (Integer) args[0];
+                        case "setStatus", "sendError" -> status = (Integer) args[0];
                         case "setHeader" -> responseHeaders.put((String) args[0], (String) args[1]);
                         case "setContentType" -> contentType = (String) args[0];
                         case "setCharacterEncoding" -> { }

@@ -93,7 +93,7 @@ public final class LoadDriver {
         Path data = temporaryDirectory();
         Instant date = Instant.now();
         progress.println("Starting EchoID in its own JVM (-Xmx" + launch.heap() + ", data in " + data + ")...");
-        ServerProcess server = ServerProcess.start(launch, data, freePort(), freePort());
+        ServerProcess server = ServerProcess.start(launch, data, freePort(), freePort(), freePort());
         try {
             progress.println("Started in " + server.startup().toMillis() + " ms, server JVM " + server.pid()
                     + ", PostgreSQL " + server.postmasterPid() + "; its output: " + server.log());
@@ -111,7 +111,7 @@ public final class LoadDriver {
         long rssReady = server.rssBytes();
         int postgresProcesses = server.postgresProcesses();
         ServerMeter meter = new ServerMeter(server);
-        Scenarios scenarios = new Scenarios(server.issuer(), server.gateway(), server.clientSecret());
+        Scenarios scenarios = new Scenarios(server.issuer(), server.gateway(), server.health(), server.clientSecret());
         int threads = settings.threads();
         Duration measured = Duration.ofSeconds(settings.seconds());
 

@@ -36,13 +36,16 @@ final class Scenarios {
             .build();
     private final String issuer;
     private final String gateway;
+    private final String health;
     private final String clientSecret;
     private final GatewaySignIn gatewaySignIn;
     private final CodeFlowClient codeFlow;
 
-    Scenarios(String issuer, String gateway, String clientSecret) {
+    /** @param health the provider's base URL on its health port, where the orchestrator's probes go */
+    Scenarios(String issuer, String gateway, String health, String clientSecret) {
         this.issuer = issuer;
         this.gateway = gateway;
+        this.health = health;
         this.clientSecret = clientSecret;
         BrowserExchanges browser = new BrowserExchanges(http, TIMEOUT);
         this.gatewaySignIn = new GatewaySignIn(browser, gateway);
@@ -199,10 +202,10 @@ final class Scenarios {
 
     /**
      * The provider's readiness ({@code /health/ready}: the database, the migrations, the signing keys), asked as an
-     * orchestrator does: an answer later than {@link #PROBE_TIMEOUT} counts as not ready.
+     * orchestrator does, on the health port: an answer later than {@link #PROBE_TIMEOUT} counts as not ready.
      */
     Scenario ready() {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(issuer + "/health/ready")).timeout(PROBE_TIMEOUT)
+        HttpRequest request = HttpRequest.newBuilder(URI.create(health + "/health/ready")).timeout(PROBE_TIMEOUT)
                 .GET().build();
         return new Scenario("health_ready", "GET", () -> expectBody(send(request), 200, "\"UP\"", "health/ready"));
     }

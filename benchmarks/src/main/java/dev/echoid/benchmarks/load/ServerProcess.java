@@ -62,21 +62,24 @@ final class ServerProcess implements AutoCloseable {
     private final Path log;
     private final String issuer;
     private final String gateway;
+    private final String health;
     private final String clientSecret;
     private Duration startup;
     private long postmaster;
 
-    private ServerProcess(Process process, Path data, Path log, String issuer, String gateway, String clientSecret) {
+    private ServerProcess(Process process, Path data, Path log, String issuer, String gateway, String health,
+            String clientSecret) {
         this.process = process;
         this.data = data;
         this.log = log;
         this.issuer = issuer;
         this.gateway = gateway;
+        this.health = health;
         this.clientSecret = clientSecret;
     }
 
     /** Starts it with its data in {@code data} (which must be empty) and waits until both WARs answer ready. */
-    static ServerProcess start(Launch launch, Path data, int identityPort, int echoPort) {
+    static ServerProcess start(Launch launch, Path data, int identityPort, int echoPort, int healthPort) {
         long starting = System.nanoTime();
         String secret = newClientSecret();
         String host = "localhost";
@@ -96,6 +99,8 @@ final class ServerProcess implements AutoCloseable {
         command.add("-DECHOID_HOST=" + host);
         command.add("-DIDENTITY_PORT=" + identityPort);
         command.add("-DECHO_PORT=" + echoPort);
+        // the provider's health connector, which the probes of the flood scenario use (README: Operations, Health)
+        command.add("-DIDENTITY_HEALTH_PORT=" + healthPort);
         command.add("-DECHOID_DATA_DIR=" + data);
         PROVIDER_SETTINGS.forEach((name, value) -> command.add("-D" + name + "=" + value));
         command.add("-classpath");
@@ -113,7 +118,8 @@ final class ServerProcess implements AutoCloseable {
             throw new UncheckedIOException("cannot start " + command.get(0), e);
         }
         ServerProcess server = new ServerProcess(process, data, log, "http://" + host + ":" + identityPort
-                + "/identity", "http://" + host + ":" + echoPort, secret);
+                + "/identity", "http://" + host + ":" + echoPort, "http://" + host + ":" + healthPort + "/identity",
+                secret);
         try {
             server.awaitReady();
             server.postmaster = server.readPostmasterPid();
@@ -139,6 +145,11 @@ final class ServerProcess implements AutoCloseable {
 
     String gateway() {
         return gateway;
+    }
+
+    /** The provider as its health port shows it: only the probes answer there. */
+    String health() {
+        return health;
     }
 
     String clientSecret() {

@@ -64,6 +64,10 @@ public record IdentitySettings(
     public static final String LOG_FORMAT = "IDENTITY_LOG_FORMAT";
     /** {@code false} keeps the JDK's providers even where the native one is available. */
     public static final String NATIVE_CRYPTO = "IDENTITY_NATIVE_CRYPTO";
+    /** The port of a connector that serves the health probes only (read by {@code web.HealthPortFilter}). */
+    public static final String HEALTH_PORT = "IDENTITY_HEALTH_PORT";
+    /** Token requests processed at once (read by {@code endpoint.TokenAdmissionFilter}). */
+    public static final String TOKEN_CONCURRENCY = "IDENTITY_TOKEN_CONCURRENCY";
     private static final Duration DEFAULT_ID_TOKEN_TTL = Duration.ofMinutes(15);
     private static final Duration DEFAULT_ACCESS_TOKEN_TTL = Duration.ofMinutes(10);
 

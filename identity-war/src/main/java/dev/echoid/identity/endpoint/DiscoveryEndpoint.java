@@ -9,7 +9,6 @@ import jakarta.servlet.ServletContext;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -28,10 +27,23 @@ public class DiscoveryEndpoint {
     @Context
     private ServletContext servletContext;
 
+    /** Served by {@link PublicDocumentFilter} in the WAR; here for a deployment of the JAX-RS resources alone. */
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response metadata() {
-        IdentityProvider provider = IdentityProvider.from(servletContext);
+        return answer(PublicDocuments.from(servletContext).discovery());
+    }
+
+    /** The document as JAX-RS answers it: the same bytes, entity tag and cache time as the filter's. */
+    static Response answer(JsonDocument document) {
+        return Response.ok(document.body(), MediaType.APPLICATION_JSON_TYPE)
+                .header("Cache-Control", PublicDocumentFilter.CACHE_CONTROL)
+                .header("ETag", document.etag())
+                .build();
+    }
+
+    /** The metadata of {@code provider}: its settings decide it, so it is rendered once ({@link PublicDocuments}). */
+    static Map<String, Object> metadata(IdentityProvider provider) {
         IdentitySettings settings = provider.settings();
         Map<String, Object> metadata = new LinkedHashMap<>();
         // OIDC Discovery §4.3: issuer MUST be identical to the issuer the configuration was retrieved for
@@ -68,8 +80,6 @@ public class DiscoveryEndpoint {
         metadata.put("claims_parameter_supported", false);
         metadata.put("request_parameter_supported", false);
         metadata.put("request_uri_parameter_supported", false);
-        CacheControl cache = new CacheControl();
-        cache.setMaxAge(300);
-        return Response.ok(metadata, MediaType.APPLICATION_JSON_TYPE).cacheControl(cache).build();
+        return metadata;
     }
 }

@@ -1,11 +1,9 @@
 package dev.echoid.identity.endpoint;
 
-import dev.echoid.identity.IdentityProvider;
 import jakarta.servlet.ServletContext;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -21,13 +19,10 @@ public class JwksEndpoint {
     @Context
     private ServletContext servletContext;
 
+    /** Served by {@link PublicDocumentFilter} in the WAR; here for a deployment of the JAX-RS resources alone. */
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response keys() {
-        CacheControl cache = new CacheControl();
-        cache.setMaxAge(300);
-        return Response.ok(IdentityProvider.from(servletContext).signingKeys().jwks(), MediaType.APPLICATION_JSON_TYPE)
-                .cacheControl(cache)
-                .build();
+        return DiscoveryEndpoint.answer(PublicDocuments.from(servletContext).jwks());
     }
 }

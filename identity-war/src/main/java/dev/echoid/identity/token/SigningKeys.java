@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -94,6 +95,10 @@ public final class SigningKeys {
     private record Snapshot(List<Entry> entries) {
     }
 
+    /** The keys last published and the JWK Set rendered from them. */
+    private record PublishedKeys(List<Entry> entries, Map<String, Object> jwks) {
+    }
+
     private final SigningKeyStore store;
     private final KeyEncryption encryption;
     private final Clock clock;
@@ -102,6 +107,7 @@ public final class SigningKeys {
     private final CryptoProvider crypto;
     private volatile Snapshot snapshot = new Snapshot(List.of());
     private volatile Instant lastLoad = Instant.MIN;
+    private volatile PublishedKeys publishedKeys;
 
     /** With the default publish delay and token lifetime and the system clock: for tests and tools. */
     public SigningKeys(SigningKeyStore store, Optional<byte[]> keyEncryptionKey) {
@@ -198,13 +204,30 @@ public final class SigningKeys {
         return found;
     }
 
-    /** The JWK Set document (RFC 7517 §5): every published key, RS256 first, newest first. */
+    /**
+     * The JWK Set document (RFC 7517 §5): every published key, RS256 first, newest first. The same (unmodifiable)
+     * object while the published keys stay the same, so a caller may keep what it rendered from it.
+     */
     public Map<String, Object> jwks() {
         Instant now = clock.instant();
-        return Map.of("keys", fresh().entries().stream()
-                .filter(e -> isPublished(status(e, now)))
-                .map(e -> e.key().publicJwk())
-                .toList());
+        List<Entry> entries = fresh().entries();
+        List<Entry> published = new ArrayList<>(entries.size());
+        for (Entry entry : entries) {
+            if (isPublished(status(entry, now))) {
+                published.add(entry);
+            }
+        }
+        PublishedKeys last = publishedKeys;
+        if (last != null && last.entries().equals(published)) {
+            return last.jwks(); // the JWKS is read on every verification elsewhere: no new maps per request
+        }
+        List<Map<String, Object>> keys = new ArrayList<>(published.size());
+        for (Entry entry : published) {
+            keys.add(Collections.unmodifiableMap(entry.key().publicJwk()));
+        }
+        Map<String, Object> jwks = Map.of("keys", List.copyOf(keys));
+        publishedKeys = new PublishedKeys(List.copyOf(published), jwks);
+        return jwks;
     }
 
     /** Every key, retired ones included, without private parts. */

@@ -66,12 +66,15 @@ public final class AccessLogFilter extends HttpFilter {
             failed = false;
         } finally {
             LOGIN_ID.remove();
-            // an exception leaving the chain becomes the container's 500
-            int status = failed ? HttpServletResponse.SC_INTERNAL_SERVER_ERROR : response.getStatus();
-            AccessLogLine line = new AccessLogLine(request.getMethod(), AccessLogLine.pathOf(request), status,
-                    (System.nanoTime() - start) / 1_000_000, ForwardedClient.address(request, trustedProxies),
-                    loginId[0]);
-            LOG.log(Level.INFO, line.render(format));
+            // access lines switched off (logging.properties): nothing to render
+            if (LOG.isLoggable(Level.INFO)) {
+                // an exception leaving the chain becomes the container's 500
+                int status = failed ? HttpServletResponse.SC_INTERNAL_SERVER_ERROR : response.getStatus();
+                AccessLogLine line = new AccessLogLine(request.getMethod(), AccessLogLine.pathOf(request), status,
+                        (System.nanoTime() - start) / 1_000_000, ForwardedClient.address(request, trustedProxies),
+                        loginId[0]);
+                LOG.log(Level.INFO, line.render(format));
+            }
         }
     }
 }

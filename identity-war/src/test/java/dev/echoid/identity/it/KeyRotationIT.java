@@ -170,6 +170,8 @@ class KeyRotationIT {
         Map<String, String> earlier = redeem(signIn());
         String old = JWT.decode(earlier.get("id_token")).getKeyId();
         String code = signIn();
+        String etagBefore = new Browser().get(URI.create(issuer + "/jwks")).headers().firstValue("ETag")
+                .orElseThrow();
 
         HttpResponse<String> rotated = post("/admin/keys/rotate?alg=RS256", "Bearer " + ADMIN_TOKEN);
         assertThat(rotated.statusCode()).as(rotated.body()).isEqualTo(201);
@@ -182,6 +184,12 @@ class KeyRotationIT {
 
         // published at once, next to the key that still signs
         assertThat(kids(jwks())).contains(upcoming, old);
+        // a relying party revalidating the JWKS it cached before the rotation gets the new one, not 304
+        HttpResponse<String> revalidated = new Browser().get(URI.create(issuer + "/jwks"), "If-None-Match",
+                etagBefore);
+        assertThat(revalidated.statusCode()).isEqualTo(200);
+        assertThat(revalidated.headers().firstValue("ETag")).isPresent().get().isNotEqualTo(etagBefore);
+        assertThat(kids(JSON.readTree(revalidated.body()).get("keys"))).contains(upcoming, old);
         Map<String, String> during = redeem(code);
         assertThat(Instant.now()).as("the code was redeemed within the publish delay").isBefore(notBefore);
         assertThat(JWT.decode(during.get("id_token")).getKeyId()).isEqualTo(old);

@@ -108,6 +108,52 @@ class ProviderIT {
         assertThat(key.has("p")).isFalse();
     }
 
+    @Test
+    void discoveryAndJwksWhenRevalidatedWithTheirEtagThen304WithoutBody() throws Exception {
+        for (String path : List.of("/.well-known/openid-configuration", "/jwks")) {
+            Browser browser = new Browser();
+            HttpResponse<String> first = browser.get(URI.create(issuer + path));
+            assertThat(first.statusCode()).isEqualTo(200);
+            assertThat(first.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    type -> assertThat(type).startsWith("application/json"));
+            assertThat(first.headers().firstValue("Cache-Control")).hasValueSatisfying(
+                    value -> assertThat(value).contains("max-age=300").doesNotContain("no-store"));
+            String etag = first.headers().firstValue("ETag").orElseThrow();
+            assertThat(etag).as("a strong entity tag").startsWith("\"").endsWith("\"");
+            JSON.readTree(first.body());
+
+            HttpResponse<String> again = browser.get(URI.create(issuer + path));
+            assertThat(again.body()).as("the same document, byte for byte").isEqualTo(first.body());
+            assertThat(again.headers().firstValue("ETag")).hasValue(etag);
+
+            HttpResponse<String> revalidated = browser.get(URI.create(issuer + path), "If-None-Match", etag);
+            assertThat(revalidated.statusCode()).isEqualTo(304);
+            assertThat(revalidated.body()).isEmpty();
+            assertThat(revalidated.headers().firstValue("ETag")).hasValue(etag);
+            assertThat(browser.get(URI.create(issuer + path), "If-None-Match", "W/" + etag).statusCode())
+                    .as("If-None-Match compares weakly").isEqualTo(304);
+
+            HttpResponse<String> otherTag = browser.get(URI.create(issuer + path), "If-None-Match", "\"other\"");
+            assertThat(otherTag.statusCode()).isEqualTo(200);
+            assertThat(otherTag.body()).isEqualTo(first.body());
+
+            HttpResponse<String> head = browser.send(HttpRequest.newBuilder(URI.create(issuer + path))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+            assertThat(head.statusCode()).isEqualTo(200);
+            assertThat(head.body()).isEmpty();
+            assertThat(head.headers().firstValue("ETag")).hasValue(etag);
+            assertThat(head.headers().firstValue("Content-Length"))
+                    .hasValue(Integer.toString(first.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
+
+            // other methods are the JAX-RS resource's, as before: 405 with Allow and an OAuth error body
+            HttpResponse<String> post = browser.send(HttpRequest.newBuilder(URI.create(issuer + path))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build());
+            assertOAuthError(post, 405, "invalid_request");
+            assertThat(post.headers().firstValue("Allow")).hasValueSatisfying(
+                    allow -> assertThat(allow).contains("GET"));
+        }
+    }
+
     // --- authorization endpoint: errors before the redirect URI is trusted are pages, never redirects ---
 
     @Test

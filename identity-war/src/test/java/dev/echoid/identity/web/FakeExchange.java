@@ -1,0 +1,89 @@
+package dev.echoid.identity.web;
+
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A request and a response as the container would hand them to a filter, for fast tests of the filter's decisions.
+ * Only what the filters read is answered; anything else fails loudly.
+ */
+final class FakeExchange {
+
+    String method = "GET";
+    String contextPath = "/identity";
+    String requestUri = "/identity/authorize";
+    String queryString;
+    String servletPath; // null: the request URI within the context
+    String pathInfo;
+    String remoteAddr = "203.0.113.10";
+    int localPort = 9000;
+    boolean secure;
+    DispatcherType dispatcherType = DispatcherType.REQUEST;
+    final Map<String, List<String>> requestHeaders = new LinkedHashMap<>();
+
+    int status = 200;
+    final Map<String, String> responseHeaders = new LinkedHashMap<>();
+    final StringWriter body = new StringWriter();
+    String contentType;
+
+    FakeExchange header(String name, String value) {
+        requestHeaders.computeIfAbsent(name.toLowerCase(), n -> new ArrayList<>()).add(value);
+        return this;
+    }
+
+    HttpServletRequest request() {
+        return (HttpServletRequest) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {HttpServletRequest.class}, (proxy, m, args) -> switch (m.getName()) {
+                    case "getMethod" -> method;
+                    case "getContextPath" -> contextPath;
+                    case "getRequestURI" -> requestUri;
+                    case "getServletPath" -> servletPath != null ? servletPath
+                            : requestUri.substring(contextPath.length());
+                    case "getPathInfo" -> pathInfo;
+                    case "getQueryString" -> queryString;
+                    case "getRemoteAddr" -> remoteAddr;
+                    case "getLocalPort" -> localPort;
+                    case "isSecure" -> secure;
+                    case "getScheme" -> secure ? "https" : "http";
+                    case "getDispatcherType" -> dispatcherType;
+                    case "getHeader" -> requestHeaders.getOrDefault(((String) args[0]).toLowerCase(), List.of())
+                            .stream().findFirst().orElse(null);
+                    case "getHeaders" -> Collections.enumeration(
+                            requestHeaders.getOrDefault(((String) args[0]).toLowerCase(), List.of()));
+                    case "toString" -> "FakeRequest " + method + " " + requestUri;
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    default -> throw new UnsupportedOperationException("request." + m.getName());
+                });
+    }
+
+    HttpServletResponse response() {
+        PrintWriter writer = new PrintWriter(body);
+        return (HttpServletResponse) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {HttpServletResponse.class}, (proxy, m, args) -> {
+                    switch (m.getName()) {
+                        case "setStatus", "sendError" -> status = (Integer) args[0];
+                        case "setHeader" -> responseHeaders.put((String) args[0], (String) args[1]);
+                        case "setContentType" -> contentType = (String) args[0];
+                        case "setCharacterEncoding" -> { }
+                        case "getWriter" -> {
+                            return writer;
+                        }
+                        case "toString" -> {
+                            return "FakeResponse";
+                        }
+                        default -> throw new UnsupportedOperationException("response." + m.getName());
+                    }
+                    return null;
+                });
+    }
+}
