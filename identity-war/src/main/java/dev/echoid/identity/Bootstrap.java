@@ -6,6 +6,7 @@ import dev.echoid.identity.config.IdentitySettings;
 import dev.echoid.identity.config.InvalidSettingException;
 import dev.echoid.identity.config.LogFormat;
 import dev.echoid.identity.config.SettingsSource;
+import dev.echoid.identity.endpoint.ProtocolApplication;
 import dev.echoid.identity.metrics.Metrics;
 import dev.echoid.identity.security.ClientSecretHasher;
 import dev.echoid.identity.security.HashingBudget;
@@ -13,6 +14,8 @@ import dev.echoid.identity.security.CryptoProvider;
 import dev.echoid.identity.security.PasswordHasher;
 import dev.echoid.identity.store.Client;
 import dev.echoid.identity.store.User;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -20,8 +23,11 @@ import jakarta.servlet.annotation.WebListener;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.UUID;
+import org.glassfish.jersey.servlet.ServletContainer;
+import org.glassfish.jersey.servlet.ServletProperties;
 
 /**
  * Starts the provider with the web application: reads and validates the settings, opens and migrates the database,
@@ -63,6 +69,7 @@ public class Bootstrap implements ServletContextListener {
                 context.getSessionCookieConfig().setSecure(true);
             }
             provider.attachTo(context);
+            serveProtocol(context, provider);
             LOG.log(Level.INFO, "Identity provider started: issuer {0}, tokens signed by {1}", settings.issuer(),
                     provider.signingKeys().signingKey().signatureProvider() + (crypto.isNative() ? " (native)" : " (JDK)"));
         } catch (RuntimeException e) {
@@ -70,6 +77,17 @@ public class Bootstrap implements ServletContextListener {
             close();
             throw e;
         }
+    }
+
+    /**
+     * Jersey, as a filter on {@code /*} after the ones {@code web.xml} maps (so behind transport security and the
+     * request limits), serving the endpoints the provider built.
+     */
+    private static void serveProtocol(ServletContext context, IdentityProvider provider) {
+        FilterRegistration.Dynamic protocol = context.addFilter("protocol",
+                new ServletContainer(new ProtocolApplication(provider.endpoints())));
+        protocol.setInitParameter(ServletProperties.FILTER_STATIC_CONTENT_REGEX, ProtocolApplication.PROTOCOL_PATHS);
+        protocol.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
     }
 
     @Override

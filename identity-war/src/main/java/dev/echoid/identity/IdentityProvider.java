@@ -1,6 +1,20 @@
 package dev.echoid.identity;
 
 import dev.echoid.identity.config.Database;
+import dev.echoid.identity.endpoint.AdminAccess;
+import dev.echoid.identity.endpoint.AdminEndpoint;
+import dev.echoid.identity.endpoint.AdminUsersEndpoint;
+import dev.echoid.identity.endpoint.AuditEndpoint;
+import dev.echoid.identity.endpoint.AuthorizeEndpoint;
+import dev.echoid.identity.endpoint.DiscoveryEndpoint;
+import dev.echoid.identity.endpoint.EndSessionEndpoint;
+import dev.echoid.identity.endpoint.HealthEndpoint;
+import dev.echoid.identity.endpoint.IntrospectionEndpoint;
+import dev.echoid.identity.endpoint.JwksEndpoint;
+import dev.echoid.identity.endpoint.MetricsEndpoint;
+import dev.echoid.identity.endpoint.RevocationEndpoint;
+import dev.echoid.identity.endpoint.TokenEndpoint;
+import dev.echoid.identity.endpoint.UserInfoEndpoint;
 import dev.echoid.identity.health.Readiness;
 import dev.echoid.identity.config.IdentitySettings;
 import dev.echoid.identity.config.LogFormat;
@@ -51,6 +65,7 @@ import dev.echoid.identity.store.JdbcUsers;
 import dev.echoid.identity.store.RefreshTokens;
 import dev.echoid.identity.store.Users;
 import dev.echoid.identity.token.AccessTokenVerifier;
+import dev.echoid.identity.token.AdminToken;
 import dev.echoid.identity.token.IdTokenHints;
 import dev.echoid.identity.token.SigningKeys;
 import dev.echoid.identity.token.TokenIssuer;
@@ -165,6 +180,27 @@ public final class IdentityProvider {
         this.sessionTermination = new SessionTermination(singleSignOn, grants, backchannelLogout, audit);
         this.readiness = Readiness.of(databaseStatus, database, signingKeys);
         metrics.activeSessions(() -> ssoSessions.countActive(clock.instant(), settings.sessionIdleTtl()), clock);
+    }
+
+    /** The protocol endpoints, each built with what it needs; Jersey serves these instances. */
+    public List<Object> endpoints() {
+        AdminAccess adminAccess = new AdminAccess(new AdminToken(settings.keyRotation().adminToken()));
+        return List.of(
+                new DiscoveryEndpoint(settings, grantHandlers, signingKeys),
+                new JwksEndpoint(signingKeys),
+                new AuthorizeEndpoint(settings, clients, consentPrompt, secondFactor, singleSignOn,
+                        pendingAuthorizations, codeGrant, audit),
+                new TokenEndpoint(clientAuthenticator, grantHandlers, metrics),
+                new MetricsEndpoint(metrics),
+                new UserInfoEndpoint(settings, accessTokenVerifier, users),
+                new RevocationEndpoint(clientAuthenticator, refreshTokens, grants, accessTokenVerifier, accessTokens,
+                        audit),
+                new IntrospectionEndpoint(settings, clientAuthenticator, accessTokenVerifier, refreshTokens, grants),
+                new EndSessionEndpoint(settings, idTokenHints, clients, singleSignOn, sessionTermination),
+                new AdminUsersEndpoint(adminAccess, bruteForce, users, secondFactor, audit),
+                new HealthEndpoint(readiness),
+                new AdminEndpoint(adminAccess, signingKeys),
+                new AuditEndpoint(adminAccess, auditTrail));
     }
 
     /** Always sealed: once the key is set, the provider does not start on secrets stored in plain form. */

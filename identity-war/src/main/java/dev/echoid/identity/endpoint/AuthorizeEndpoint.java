@@ -1,6 +1,11 @@
 package dev.echoid.identity.endpoint;
 
-import dev.echoid.identity.IdentityProvider;
+import dev.echoid.identity.config.IdentitySettings;
+import dev.echoid.identity.grant.AuthorizationCodeGrant;
+import dev.echoid.identity.login.ConsentPrompt;
+import dev.echoid.identity.login.PendingAuthorizations;
+import dev.echoid.identity.login.SecondFactor;
+import dev.echoid.identity.login.SingleSignOn;
 import dev.echoid.identity.protocol.AuthorizationRequest;
 import dev.echoid.identity.protocol.AuthorizationRequest.TrustedRedirect;
 import dev.echoid.identity.protocol.AuthorizationRequest.UntrustedRequestException;
@@ -9,8 +14,9 @@ import dev.echoid.identity.protocol.OAuthError;
 import dev.echoid.identity.protocol.OAuthException;
 import dev.echoid.identity.protocol.Parameters;
 import dev.echoid.identity.store.AuditEvent;
+import dev.echoid.identity.store.AuditLog;
+import dev.echoid.identity.store.Clients;
 import dev.echoid.identity.store.StoreException;
-import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -37,12 +43,31 @@ import java.util.Optional;
 @Path("authorize")
 public class AuthorizeEndpoint {
 
-    @Context
-    private ServletContext servletContext;
+    private final IdentitySettings settings;
+    private final Clients clients;
+    private final ConsentPrompt consentPrompt;
+    private final SecondFactor secondFactor;
+    private final SingleSignOn singleSignOn;
+    private final PendingAuthorizations pendingAuthorizations;
+    private final AuthorizationCodeGrant codeGrant;
+    private final AuditLog audit;
     @Context
     private HttpServletRequest request;
     @Context
     private jakarta.servlet.http.HttpServletResponse response;
+
+    public AuthorizeEndpoint(IdentitySettings settings, Clients clients, ConsentPrompt consentPrompt,
+            SecondFactor secondFactor, SingleSignOn singleSignOn, PendingAuthorizations pendingAuthorizations,
+            AuthorizationCodeGrant codeGrant, AuditLog audit) {
+        this.settings = settings;
+        this.clients = clients;
+        this.consentPrompt = consentPrompt;
+        this.secondFactor = secondFactor;
+        this.singleSignOn = singleSignOn;
+        this.pendingAuthorizations = pendingAuthorizations;
+        this.codeGrant = codeGrant;
+        this.audit = audit;
+    }
 
     @GET
     public Response get(@Context UriInfo uri) {
@@ -57,11 +82,10 @@ public class AuthorizeEndpoint {
     }
 
     private Response authorize(MultivaluedMap<String, String> values) {
-        IdentityProvider provider = IdentityProvider.from(servletContext);
         Parameters params = Parameters.of(values);
         TrustedRedirect trusted;
         try {
-            trusted = AuthorizationRequest.trustedRedirect(params, provider.clients()::find);
+            trusted = AuthorizationRequest.trustedRedirect(params, clients::find);
         } catch (UntrustedRequestException e) {
             return HtmlPage.response(400, "This sign-in request is not valid", e.getMessage()
                     + " Go back to the application and try again; if this persists, its configuration is wrong.");
@@ -73,37 +97,37 @@ public class AuthorizeEndpoint {
             return UnexpectedExceptionMapper.unavailable(e, true);
         }
         String state = stateOf(params);
-        URI issuer = provider.settings().issuer();
+        URI issuer = settings.issuer();
         try {
             AuthorizationRequest asked = AuthorizationRequest.parse(params, trusted);
             // OIDC Core §11: offline_access without prompt=consent is ignored for a third-party client
-            AuthorizationRequest authorization = provider.consentPrompt().screen(asked, trusted.client());
-            provider.audit().record(AuditEvent.success(AuditEvent.Type.AUTHORIZATION_REQUESTED, trusted.client()
+            AuthorizationRequest authorization = consentPrompt.screen(asked, trusted.client());
+            audit.record(AuditEvent.success(AuditEvent.Type.AUTHORIZATION_REQUESTED, trusted.client()
                     .clientId(), null, null, request.getRemoteAddr(), asked == authorization ? null
                     : "offline_access ignored: no prompt=consent (OIDC Core §11)")
                     .withLoginId(authorization.loginId()));
-            boolean secondFactorRequired = provider.secondFactor().isRequired(trusted.client());
-            Optional<Current> signedIn = provider.singleSignOn().current(request)
+            boolean secondFactorRequired = secondFactor.isRequired(trusted.client());
+            Optional<Current> signedIn = singleSignOn.current(request)
                     .filter(current -> !mustAuthenticateAgain(authorization, current))
                     // a client that requires a second factor: a password-only session is not enough
                     .filter(current -> !secondFactorRequired || current.session().usedSecondFactor());
             if (signedIn.isPresent()) {
                 // single sign-on: the browser's session stands for the user, no password asked
                 Current current = signedIn.get();
-                if (provider.consentPrompt().isRequired(authorization, trusted.client())) {
+                if (consentPrompt.isRequired(authorization, trusted.client())) {
                     if (authorization.prompts("none")) {
                         // OIDC Core §3.1.2.6: consent is needed and prompt=none forbids asking for it
                         throw new OAuthException(OAuthError.CONSENT_REQUIRED,
                                 "The user's consent is needed for offline_access; ask with prompt=consent");
                     }
-                    String id = provider.consentPrompt().await(authorization, current.session().id(), request,
+                    String id = consentPrompt.await(authorization, current.session().id(), request,
                             response);
                     return Endpoints.noStore(Response.status(Response.Status.FOUND))
                             .location(URI.create(issuer + "/consent.xhtml?request=" + id))
                             .build();
                 }
-                provider.singleSignOn().touch(current.session());
-                String code = provider.codeGrant().issue(authorization, current.user(), current.session().authTime(),
+                singleSignOn.touch(current.session());
+                String code = codeGrant.issue(authorization, current.user(), current.session().authTime(),
                         current.session().id(), request.getRemoteAddr());
                 return Endpoints.noStore(Response.status(Response.Status.FOUND))
                         .location(AuthorizationResponse.success(trusted.redirectUri(), code, state, issuer))
@@ -113,7 +137,7 @@ public class AuthorizeEndpoint {
                 // OIDC Core §3.1.2.1: with prompt=none the server MUST NOT display a login page
                 throw new OAuthException(OAuthError.LOGIN_REQUIRED, "The user is not signed in");
             }
-            String id = provider.pendingAuthorizations().add(authorization, request, response);
+            String id = pendingAuthorizations.add(authorization, request, response);
             return Endpoints.noStore(Response.status(Response.Status.FOUND))
                     .location(URI.create(issuer + "/login.xhtml?request=" + id))
                     .build();

@@ -1,6 +1,6 @@
 package dev.echoid.identity.endpoint;
 
-import dev.echoid.identity.IdentityProvider;
+import dev.echoid.identity.grant.ClientAuthenticator;
 import dev.echoid.identity.protocol.OAuthError;
 import dev.echoid.identity.protocol.OAuthException;
 import dev.echoid.identity.protocol.Parameters;
@@ -12,9 +12,9 @@ final class ClientRequests {
     private ClientRequests() {
     }
 
-    static Client confidentialClient(IdentityProvider provider, String authorization, Parameters params,
-            String remoteAddress) {
-        Client client = provider.clientAuthenticator().authenticate(authorization, params, remoteAddress);
+    static Client confidentialClient(ClientAuthenticator clientAuthenticator, String authorization,
+            Parameters params, String remoteAddress) {
+        Client client = clientAuthenticator.authenticate(authorization, params, remoteAddress);
         if (client.isPublic()) {
             throw new OAuthException(OAuthError.INVALID_CLIENT, "Client authentication required");
         }

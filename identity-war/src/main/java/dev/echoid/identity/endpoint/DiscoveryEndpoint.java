@@ -1,16 +1,15 @@
 package dev.echoid.identity.endpoint;
 
-import dev.echoid.identity.IdentityProvider;
 import dev.echoid.identity.config.IdentitySettings;
+import dev.echoid.identity.grant.GrantHandlers;
 import dev.echoid.identity.protocol.Pkce;
 import dev.echoid.identity.protocol.Scope;
+import dev.echoid.identity.token.SigningKeys;
 import dev.echoid.identity.token.TokenIssuer;
-import jakarta.servlet.ServletContext;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.CacheControl;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.LinkedHashMap;
@@ -25,14 +24,19 @@ import java.util.Map;
 @Path(".well-known/openid-configuration")
 public class DiscoveryEndpoint {
 
-    @Context
-    private ServletContext servletContext;
+    private final IdentitySettings settings;
+    private final GrantHandlers grantHandlers;
+    private final SigningKeys signingKeys;
+
+    public DiscoveryEndpoint(IdentitySettings settings, GrantHandlers grantHandlers, SigningKeys signingKeys) {
+        this.settings = settings;
+        this.grantHandlers = grantHandlers;
+        this.signingKeys = signingKeys;
+    }
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response metadata() {
-        IdentityProvider provider = IdentityProvider.from(servletContext);
-        IdentitySettings settings = provider.settings();
         Map<String, Object> metadata = new LinkedHashMap<>();
         // OIDC Discovery §4.3: issuer MUST be identical to the issuer the configuration was retrieved for
         metadata.put("issuer", settings.issuer().toString());
@@ -46,9 +50,9 @@ public class DiscoveryEndpoint {
         metadata.put("scopes_supported", List.of(Scope.OPENID, Scope.PROFILE, Scope.EMAIL, Scope.OFFLINE_ACCESS));
         metadata.put("response_types_supported", List.of("code"));
         metadata.put("response_modes_supported", List.of("query"));
-        metadata.put("grant_types_supported", provider.grantHandlers().supported().stream().sorted().toList());
+        metadata.put("grant_types_supported", grantHandlers.supported().stream().sorted().toList());
         metadata.put("subject_types_supported", List.of("public"));
-        metadata.put("id_token_signing_alg_values_supported", provider.signingKeys().supportedAlgorithms());
+        metadata.put("id_token_signing_alg_values_supported", signingKeys.supportedAlgorithms());
         metadata.put("token_endpoint_auth_methods_supported",
                 List.of("client_secret_basic", "client_secret_post", "none"));
         // RFC 7009 §2.1: public clients revoke their own tokens, identified by client_id ("none")

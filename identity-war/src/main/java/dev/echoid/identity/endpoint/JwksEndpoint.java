@@ -1,12 +1,10 @@
 package dev.echoid.identity.endpoint;
 
-import dev.echoid.identity.IdentityProvider;
-import jakarta.servlet.ServletContext;
+import dev.echoid.identity.token.SigningKeys;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.CacheControl;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -18,15 +16,18 @@ import jakarta.ws.rs.core.Response;
 @Path("jwks")
 public class JwksEndpoint {
 
-    @Context
-    private ServletContext servletContext;
+    private final SigningKeys signingKeys;
+
+    public JwksEndpoint(SigningKeys signingKeys) {
+        this.signingKeys = signingKeys;
+    }
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response keys() {
         CacheControl cache = new CacheControl();
         cache.setMaxAge(300);
-        return Response.ok(IdentityProvider.from(servletContext).signingKeys().jwks(), MediaType.APPLICATION_JSON_TYPE)
+        return Response.ok(signingKeys.jwks(), MediaType.APPLICATION_JSON_TYPE)
                 .cacheControl(cache)
                 .build();
     }

@@ -1,8 +1,6 @@
 package dev.echoid.identity.endpoint;
 
-import dev.echoid.identity.IdentityProvider;
 import dev.echoid.identity.metrics.Metrics;
-import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -26,14 +24,16 @@ public class MetricsEndpoint {
 
     private static final String REALM = "Bearer realm=\"identity-metrics\"";
 
-    @Context
-    private ServletContext servletContext;
+    private final Metrics metrics;
     @Context
     private HttpServletRequest request;
 
+    public MetricsEndpoint(Metrics metrics) {
+        this.metrics = metrics;
+    }
+
     @GET
     public Response metrics(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        Metrics metrics = IdentityProvider.from(servletContext).metrics();
         if (!fromThisHost(request) && !metrics.acceptsToken(authorization)) {
             if (!metrics.tokenConfigured()) {
                 return Endpoints.noStore(Response.status(Response.Status.FORBIDDEN))

@@ -1,14 +1,14 @@
 package dev.echoid.identity.endpoint;
 
-import dev.echoid.identity.IdentityProvider;
+import dev.echoid.identity.grant.ClientAuthenticator;
 import dev.echoid.identity.grant.GrantHandler;
+import dev.echoid.identity.grant.GrantHandlers;
 import dev.echoid.identity.grant.TokenRequest;
 import dev.echoid.identity.metrics.Metrics;
 import dev.echoid.identity.protocol.OAuthError;
 import dev.echoid.identity.protocol.OAuthException;
 import dev.echoid.identity.protocol.Parameters;
 import dev.echoid.identity.store.Client;
-import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -30,10 +30,17 @@ import java.util.Map;
 @Path("token")
 public class TokenEndpoint {
 
-    @Context
-    private ServletContext servletContext;
+    private final ClientAuthenticator clientAuthenticator;
+    private final GrantHandlers grantHandlers;
+    private final Metrics metrics;
     @Context
     private HttpServletRequest request;
+
+    public TokenEndpoint(ClientAuthenticator clientAuthenticator, GrantHandlers grantHandlers, Metrics metrics) {
+        this.clientAuthenticator = clientAuthenticator;
+        this.grantHandlers = grantHandlers;
+        this.metrics = metrics;
+    }
 
     /** RFC 6749 §3.2: "The client MUST use the HTTP POST method when making access token requests." */
     @POST
@@ -41,11 +48,10 @@ public class TokenEndpoint {
     @Produces(MediaType.APPLICATION_JSON)
     public Response token(MultivaluedMap<String, String> form,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        IdentityProvider provider = IdentityProvider.from(servletContext);
-        Metrics.TokenRequestTimer timer = provider.metrics().tokenRequest();
+        Metrics.TokenRequestTimer timer = metrics.tokenRequest();
         String outcome = "error";
         try {
-            Response response = answer(provider, form, authorization);
+            Response response = answer(form, authorization);
             outcome = "success";
             return response;
         } finally {
@@ -53,12 +59,12 @@ public class TokenEndpoint {
         }
     }
 
-    private Response answer(IdentityProvider provider, MultivaluedMap<String, String> form, String authorization) {
+    private Response answer(MultivaluedMap<String, String> form, String authorization) {
         Parameters params = Parameters.of(form).withoutControlCharacters();
         String remote = request.getRemoteAddr();
-        Client client = provider.clientAuthenticator().authenticate(authorization, params, remote);
+        Client client = clientAuthenticator.authenticate(authorization, params, remote);
         String grantType = params.required("grant_type");
-        GrantHandler handler = provider.grantHandlers().forType(grantType);
+        GrantHandler handler = grantHandlers.forType(grantType);
         // RFC 6749 §5.2: unauthorized_client when the client may not use this grant type
         if (!client.allows(grantType)) {
             throw new OAuthException(OAuthError.UNAUTHORIZED_CLIENT, "The client may not use this grant type");
