@@ -21,7 +21,7 @@ import java.util.Optional;
 /**
  * Backs the consent page (OIDC Core §11, {@code prompt=consent}): a signed-in person allows or denies what a client
  * asks for. The request waits in PostgreSQL, bound to this browser and its sign-on session; the answer is taken
- * once, and only as a same-site POST with the form's token ({@link FormProtectionFilter}).
+ * once, and only as a same-site POST with the form's token ({@code web.FormProtectionFilter}).
  */
 @Named("consent")
 @RequestScoped

@@ -1,8 +1,8 @@
-package dev.echoid.identity.login;
+package dev.echoid.identity.web;
 
 import dev.echoid.identity.IdentityProvider;
 import dev.echoid.identity.endpoint.HtmlPage;
-import dev.echoid.identity.web.RequestOrigin;
+import dev.echoid.identity.login.FormTokens;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
