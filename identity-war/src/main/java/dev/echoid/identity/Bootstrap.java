@@ -27,7 +27,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.UUID;
 import org.glassfish.jersey.servlet.ServletContainer;
-import org.glassfish.jersey.servlet.ServletProperties;
 
 /**
  * Starts the provider with the web application: reads and validates the settings, opens and migrates the database,
@@ -70,6 +69,7 @@ public class Bootstrap implements ServletContextListener {
             }
             provider.attachTo(context);
             serveProtocol(context, provider);
+            protectForms(context, provider);
             LOG.log(Level.INFO, "Identity provider started: issuer {0}, tokens signed by {1}", settings.issuer(),
                     provider.signingKeys().signingKey().signatureProvider() + (crypto.isNative() ? " (native)" : " (JDK)"));
         } catch (RuntimeException e) {
@@ -86,8 +86,13 @@ public class Bootstrap implements ServletContextListener {
     private static void serveProtocol(ServletContext context, IdentityProvider provider) {
         FilterRegistration.Dynamic protocol = context.addFilter("protocol",
                 new ServletContainer(new ProtocolApplication(provider.endpoints())));
-        protocol.setInitParameter(ServletProperties.FILTER_STATIC_CONTENT_REGEX, ProtocolApplication.PROTOCOL_PATHS);
         protocol.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
+    }
+
+    /** Every Faces page, after the Faces request checks {@code web.xml} maps: see {@code FormProtectionFilter}. */
+    private static void protectForms(ServletContext context, IdentityProvider provider) {
+        context.addFilter("formProtection", provider.formProtection())
+                .addMappingForServletNames(EnumSet.of(DispatcherType.REQUEST), true, "faces");
     }
 
     @Override

@@ -32,6 +32,8 @@ import dev.echoid.identity.login.Authenticator;
 import dev.echoid.identity.login.BruteForceProtection;
 import dev.echoid.identity.login.ConsentPrompt;
 import dev.echoid.identity.login.DeviceCookies;
+import dev.echoid.identity.login.FormTokens;
+import dev.echoid.identity.login.SignInCompletion;
 import dev.echoid.identity.login.PendingAuthorizations;
 import dev.echoid.identity.store.JdbcPendingRequests;
 import dev.echoid.identity.login.SecondFactor;
@@ -69,6 +71,9 @@ import dev.echoid.identity.token.AdminToken;
 import dev.echoid.identity.token.IdTokenHints;
 import dev.echoid.identity.token.SigningKeys;
 import dev.echoid.identity.token.TokenIssuer;
+import dev.echoid.identity.web.AccessLogFilter;
+import dev.echoid.identity.web.FormProtectionFilter;
+import dev.echoid.identity.web.RequestOrigin;
 import jakarta.servlet.ServletContext;
 import java.time.Clock;
 import java.util.List;
@@ -79,7 +84,7 @@ import java.util.List;
  */
 public final class IdentityProvider {
 
-    private static final String ATTRIBUTE = IdentityProvider.class.getName();
+    static final String ATTRIBUTE = IdentityProvider.class.getName();
     private static final java.time.Duration AUDIT_CHAIN_PERIOD = java.time.Duration.ofSeconds(1);
 
     private final IdentitySettings settings;
@@ -108,6 +113,8 @@ public final class IdentityProvider {
     private final SessionTermination sessionTermination;
     private final PendingAuthorizations pendingAuthorizations;
     private final ConsentPrompt consentPrompt;
+    private final SignInCompletion signInCompletion;
+    private final FormTokens formTokens;
     private final Metrics metrics;
     private final Database database;
     private final JdbcDatabaseStatus databaseStatus;
@@ -178,6 +185,10 @@ public final class IdentityProvider {
         this.consentPrompt = new ConsentPrompt(new JdbcPendingConsents(dataSource), new JdbcConsents(dataSource),
                 pendingAuthorizations, audit, clock);
         this.sessionTermination = new SessionTermination(singleSignOn, grants, backchannelLogout, audit);
+        this.signInCompletion = new SignInCompletion(pendingAuthorizations, singleSignOn, sessionTermination,
+                deviceCookies, consentPrompt, clients, codeGrant, settings.issuer(),
+                settings.loginPolicy().singleSession(), AccessLogFilter::noteLoginId);
+        this.formTokens = new FormTokens(pendingAuthorizations, singleSignOn);
         this.readiness = Readiness.of(databaseStatus, database, signingKeys);
         metrics.activeSessions(() -> ssoSessions.countActive(clock.instant(), settings.sessionIdleTtl()), clock);
     }
@@ -201,6 +212,11 @@ public final class IdentityProvider {
                 new HealthEndpoint(readiness),
                 new AdminEndpoint(adminAccess, signingKeys),
                 new AuditEndpoint(adminAccess, auditTrail));
+    }
+
+    /** In front of the Faces pages: forms act only on a same-site POST with their token. */
+    public FormProtectionFilter formProtection() {
+        return new FormProtectionFilter(formTokens, new RequestOrigin(settings.issuer()));
     }
 
     /** Always sealed: once the key is set, the provider does not start on secrets stored in plain form. */
@@ -332,6 +348,14 @@ public final class IdentityProvider {
 
     public ConsentPrompt consentPrompt() {
         return consentPrompt;
+    }
+
+    public SignInCompletion signInCompletion() {
+        return signInCompletion;
+    }
+
+    public FormTokens formTokens() {
+        return formTokens;
     }
 
     public Metrics metrics() {

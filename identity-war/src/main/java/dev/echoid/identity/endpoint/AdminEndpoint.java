@@ -35,8 +35,6 @@ public class AdminEndpoint {
 
     private final AdminAccess adminAccess;
     private final SigningKeys signingKeys;
-    @Context
-    private HttpServletRequest request;
 
     public AdminEndpoint(AdminAccess adminAccess, SigningKeys signingKeys) {
         this.adminAccess = adminAccess;
@@ -45,8 +43,9 @@ public class AdminEndpoint {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public Response list(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        Response refused = refusal(authorization);
+    public Response list(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @Context HttpServletRequest request) {
+        Response refused = refusal(authorization, request);
         if (refused != null) {
             return refused;
         }
@@ -57,8 +56,9 @@ public class AdminEndpoint {
     @POST
     @Path("rotate")
     @Produces(MediaType.APPLICATION_JSON)
-    public Response rotate(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Context UriInfo uri) {
-        Response refused = refusal(authorization);
+    public Response rotate(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Context UriInfo uri,
+            @Context HttpServletRequest request) {
+        Response refused = refusal(authorization, request);
         if (refused != null) {
             return refused;
         }
@@ -79,7 +79,7 @@ public class AdminEndpoint {
         return Endpoints.noStore(Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body)).build();
     }
 
-    private Response refusal(String authorization) {
+    private Response refusal(String authorization, HttpServletRequest request) {
         return adminAccess.refusal(authorization, request);
     }
 

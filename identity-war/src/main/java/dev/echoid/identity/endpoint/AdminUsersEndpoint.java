@@ -35,8 +35,6 @@ public class AdminUsersEndpoint {
     private final Users users;
     private final SecondFactor secondFactor;
     private final AuditLog audit;
-    @Context
-    private HttpServletRequest request;
 
     public AdminUsersEndpoint(AdminAccess adminAccess, BruteForceProtection bruteForce, Users users,
             SecondFactor secondFactor, AuditLog audit) {
@@ -51,7 +49,7 @@ public class AdminUsersEndpoint {
     @Path("unlock")
     @Produces(MediaType.APPLICATION_JSON)
     public Response unlock(@PathParam("username") String username,
-            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Context HttpServletRequest request) {
         Response refused = adminAccess.refusal(authorization, request);
         if (refused != null) {
             return refused;
@@ -67,7 +65,7 @@ public class AdminUsersEndpoint {
     @Path("totp")
     @Produces(MediaType.APPLICATION_JSON)
     public Response resetSecondFactor(@PathParam("username") String username,
-            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Context HttpServletRequest request) {
         Response refused = adminAccess.refusal(authorization, request);
         if (refused != null) {
             return refused;

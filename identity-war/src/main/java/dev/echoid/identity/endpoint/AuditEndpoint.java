@@ -33,8 +33,6 @@ public class AuditEndpoint {
 
     private final AdminAccess adminAccess;
     private final AuditTrail auditTrail;
-    @Context
-    private HttpServletRequest request;
 
     public AuditEndpoint(AdminAccess adminAccess, AuditTrail auditTrail) {
         this.adminAccess = adminAccess;
@@ -43,7 +41,8 @@ public class AuditEndpoint {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public Response events(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Context UriInfo uri) {
+    public Response events(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Context UriInfo uri,
+            @Context HttpServletRequest request) {
         Response refused = adminAccess.refusal(authorization, request);
         if (refused != null) {
             return refused;
@@ -57,7 +56,8 @@ public class AuditEndpoint {
     @GET
     @Path("verify")
     @Produces(MediaType.APPLICATION_JSON)
-    public Response verify(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+    public Response verify(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @Context HttpServletRequest request) {
         Response refused = adminAccess.refusal(authorization, request);
         if (refused != null) {
             return refused;

@@ -18,6 +18,7 @@ import dev.echoid.identity.store.AuditLog;
 import dev.echoid.identity.store.Clients;
 import dev.echoid.identity.store.StoreException;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -51,10 +52,6 @@ public class AuthorizeEndpoint {
     private final PendingAuthorizations pendingAuthorizations;
     private final AuthorizationCodeGrant codeGrant;
     private final AuditLog audit;
-    @Context
-    private HttpServletRequest request;
-    @Context
-    private jakarta.servlet.http.HttpServletResponse response;
 
     public AuthorizeEndpoint(IdentitySettings settings, Clients clients, ConsentPrompt consentPrompt,
             SecondFactor secondFactor, SingleSignOn singleSignOn, PendingAuthorizations pendingAuthorizations,
@@ -70,18 +67,21 @@ public class AuthorizeEndpoint {
     }
 
     @GET
-    public Response get(@Context UriInfo uri) {
-        return authorize(uri.getQueryParameters());
+    public Response get(@Context UriInfo uri, @Context HttpServletRequest request,
+            @Context HttpServletResponse response) {
+        return authorize(uri.getQueryParameters(), request, response);
     }
 
     /** OIDC Core §3.1.2.1: "Authorization Servers MUST support the use of the HTTP GET and POST methods". */
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response post(MultivaluedMap<String, String> form) {
-        return authorize(form);
+    public Response post(MultivaluedMap<String, String> form, @Context HttpServletRequest request,
+            @Context HttpServletResponse response) {
+        return authorize(form, request, response);
     }
 
-    private Response authorize(MultivaluedMap<String, String> values) {
+    private Response authorize(MultivaluedMap<String, String> values, HttpServletRequest request,
+            HttpServletResponse response) {
         Parameters params = Parameters.of(values);
         TrustedRedirect trusted;
         try {

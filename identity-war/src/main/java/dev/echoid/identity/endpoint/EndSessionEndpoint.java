@@ -48,10 +48,6 @@ public class EndSessionEndpoint {
     private final Clients clients;
     private final SingleSignOn singleSignOn;
     private final SessionTermination sessionTermination;
-    @Context
-    private HttpServletRequest request;
-    @Context
-    private HttpServletResponse response;
 
     public EndSessionEndpoint(IdentitySettings settings, IdTokenHints idTokenHints, Clients clients,
             SingleSignOn singleSignOn, SessionTermination sessionTermination) {
@@ -63,18 +59,21 @@ public class EndSessionEndpoint {
     }
 
     @GET
-    public Response get(@Context UriInfo uri) {
-        return endSession(uri.getQueryParameters(), false);
+    public Response get(@Context UriInfo uri, @Context HttpServletRequest request,
+            @Context HttpServletResponse response) {
+        return endSession(uri.getQueryParameters(), false, request, response);
     }
 
     /** RP-Initiated Logout §2: the OP MUST support GET and POST. */
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response post(MultivaluedMap<String, String> form) {
-        return endSession(form, true);
+    public Response post(MultivaluedMap<String, String> form, @Context HttpServletRequest request,
+            @Context HttpServletResponse response) {
+        return endSession(form, true, request, response);
     }
 
-    private Response endSession(MultivaluedMap<String, String> values, boolean post) {
+    private Response endSession(MultivaluedMap<String, String> values, boolean post, HttpServletRequest request,
+            HttpServletResponse response) {
         Parameters params = Parameters.of(values);
         Optional<String> hintValue;
         Optional<String> clientIdValue;
@@ -125,12 +124,12 @@ public class EndSessionEndpoint {
                 return HtmlPage.response(403, "This sign-out was sent from another site",
                         "Only the confirmation on this site's own page signs you out. You are still signed in.");
             }
-            if (!(post && confirmed(params))) {
-                return confirmationPage(client, values);
+            if (!(post && confirmed(params, request))) {
+                return confirmationPage(client, values, request);
             }
         }
 
-        singleSignOn.end(request, response).ifPresent(ended -> signedOut(ended));
+        singleSignOn.end(request, response).ifPresent(ended -> signedOut(ended, request));
         HttpSession session = request.getSession(false);
         if (session != null) {
             session.invalidate();
@@ -145,12 +144,12 @@ public class EndSessionEndpoint {
         return HtmlPage.response(200, "You are signed out", "You have signed out of EchoID.");
     }
 
-    private void signedOut(Current ended) {
+    private void signedOut(Current ended, HttpServletRequest request) {
         sessionTermination.ended(ended.session().id(), ended.user().id(), ended.user().username(),
                 request.getRemoteAddr(), "signed out (RP-initiated logout)");
     }
 
-    private boolean confirmed(Parameters params) {
+    private boolean confirmed(Parameters params, HttpServletRequest request) {
         Optional<String> expected = singleSignOn.formToken(request, "logout");
         String given;
         try {
@@ -162,7 +161,8 @@ public class EndSessionEndpoint {
                 expected.get().getBytes(StandardCharsets.US_ASCII), given.getBytes(StandardCharsets.US_ASCII));
     }
 
-    private Response confirmationPage(Optional<Client> client, MultivaluedMap<String, String> values) {
+    private Response confirmationPage(Optional<Client> client, MultivaluedMap<String, String> values,
+            HttpServletRequest request) {
         String token = singleSignOn.formToken(request, "logout").orElseThrow();
         StringBuilder form = new StringBuilder()
                 .append("<p>Do you want to sign out of EchoID")

@@ -44,8 +44,6 @@ public class IntrospectionEndpoint {
     private final AccessTokenVerifier accessTokenVerifier;
     private final RefreshTokens refreshTokens;
     private final Grants grants;
-    @Context
-    private HttpServletRequest request;
 
     public IntrospectionEndpoint(IdentitySettings settings, ClientAuthenticator clientAuthenticator,
             AccessTokenVerifier accessTokenVerifier, RefreshTokens refreshTokens, Grants grants) {
@@ -60,9 +58,10 @@ public class IntrospectionEndpoint {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.APPLICATION_JSON)
     public Response introspect(MultivaluedMap<String, String> form,
-            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Context HttpServletRequest request) {
         Parameters params = Parameters.of(form).withoutControlCharacters();
-        Client client = ClientRequests.confidentialClient(clientAuthenticator, authorization, params, request.getRemoteAddr());
+        Client client = ClientRequests.confidentialClient(clientAuthenticator, authorization, params,
+                request.getRemoteAddr());
         String token = params.required("token");
         Map<String, Object> answer = accessToken(client, token)
                 .or(() -> refreshToken(client, token))

@@ -25,15 +25,14 @@ public class MetricsEndpoint {
     private static final String REALM = "Bearer realm=\"identity-metrics\"";
 
     private final Metrics metrics;
-    @Context
-    private HttpServletRequest request;
 
     public MetricsEndpoint(Metrics metrics) {
         this.metrics = metrics;
     }
 
     @GET
-    public Response metrics(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+    public Response metrics(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @Context HttpServletRequest request) {
         if (!fromThisHost(request) && !metrics.acceptsToken(authorization)) {
             if (!metrics.tokenConfigured()) {
                 return Endpoints.noStore(Response.status(Response.Status.FORBIDDEN))

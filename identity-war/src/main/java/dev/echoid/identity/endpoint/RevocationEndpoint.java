@@ -40,8 +40,6 @@ public class RevocationEndpoint {
     private final AccessTokenVerifier accessTokenVerifier;
     private final AccessTokens accessTokens;
     private final AuditLog audit;
-    @Context
-    private HttpServletRequest request;
 
     public RevocationEndpoint(ClientAuthenticator clientAuthenticator, RefreshTokens refreshTokens, Grants grants,
             AccessTokenVerifier accessTokenVerifier, AccessTokens accessTokens, AuditLog audit) {
@@ -56,7 +54,7 @@ public class RevocationEndpoint {
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response revoke(MultivaluedMap<String, String> form,
-            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Context HttpServletRequest request) {
         Parameters params = Parameters.of(form).withoutControlCharacters();
         // RFC 7009 §2.1: a confidential client authenticates; a public one identifies itself with its client_id and
         // may revoke only its own tokens

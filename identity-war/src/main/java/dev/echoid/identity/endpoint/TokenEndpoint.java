@@ -33,8 +33,6 @@ public class TokenEndpoint {
     private final ClientAuthenticator clientAuthenticator;
     private final GrantHandlers grantHandlers;
     private final Metrics metrics;
-    @Context
-    private HttpServletRequest request;
 
     public TokenEndpoint(ClientAuthenticator clientAuthenticator, GrantHandlers grantHandlers, Metrics metrics) {
         this.clientAuthenticator = clientAuthenticator;
@@ -47,11 +45,11 @@ public class TokenEndpoint {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.APPLICATION_JSON)
     public Response token(MultivaluedMap<String, String> form,
-            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Context HttpServletRequest request) {
         Metrics.TokenRequestTimer timer = metrics.tokenRequest();
         String outcome = "error";
         try {
-            Response response = answer(form, authorization);
+            Response response = answer(form, authorization, request);
             outcome = "success";
             return response;
         } finally {
@@ -59,7 +57,8 @@ public class TokenEndpoint {
         }
     }
 
-    private Response answer(MultivaluedMap<String, String> form, String authorization) {
+    private Response answer(MultivaluedMap<String, String> form, String authorization,
+            HttpServletRequest request) {
         Parameters params = Parameters.of(form).withoutControlCharacters();
         String remote = request.getRemoteAddr();
         Client client = clientAuthenticator.authenticate(authorization, params, remote);
