@@ -233,19 +233,12 @@ public final class IdentityProvider {
         }
     }
 
-    public static IdentityProvider from(ServletContext context) {
-        Object provider = context.getAttribute(ATTRIBUTE);
-        if (provider == null) {
-            throw new IllegalStateException("The identity provider did not start; see the log");
-        }
-        return (IdentityProvider) provider;
-    }
-
     /** Stops what runs in the background (the audit chainer); rows it did not chain are chained by the next one. */
     public void close() {
         auditChainer.close();
     }
 
+    /** For the Faces beans' producer ({@link FacesServices}), the one reader. */
     void attachTo(ServletContext context) {
         context.setAttribute(ATTRIBUTE, this);
     }

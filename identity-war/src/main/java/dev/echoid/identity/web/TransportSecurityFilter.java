@@ -1,7 +1,7 @@
 package dev.echoid.identity.web;
 
-import dev.echoid.identity.IdentityProvider;
 import dev.echoid.identity.config.IdentitySettings;
+import dev.echoid.identity.config.SettingsSource;
 import dev.echoid.identity.config.TrustedProxies;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
@@ -31,9 +31,11 @@ public class TransportSecurityFilter extends HttpFilter {
     private transient TransportSecurity transport;
     private transient TrustedProxies trustedProxies = TrustedProxies.none();
 
+    /** The settings from the same sources as the provider's (which refuses to start on a bad one). */
     @Override
     public void init() {
-        IdentitySettings settings = IdentityProvider.from(getServletContext()).settings();
+        IdentitySettings settings = IdentitySettings.from(
+                SettingsSource.standard(getServletContext()::getInitParameter));
         transport = settings.devMode() ? null : new TransportSecurity(settings.issuer(), settings.trustedProxies());
         trustedProxies = settings.trustedProxies();
     }
