@@ -18,7 +18,6 @@ import dev.echoid.identity.endpoint.UserInfoEndpoint;
 import dev.echoid.identity.health.Readiness;
 import dev.echoid.identity.config.IdentitySettings;
 import dev.echoid.identity.config.LogFormat;
-import dev.echoid.identity.metrics.AuditMeters;
 import dev.echoid.identity.metrics.Metrics;
 import dev.echoid.identity.store.AuditChainer;
 import dev.echoid.identity.store.JdbcDatabaseStatus;

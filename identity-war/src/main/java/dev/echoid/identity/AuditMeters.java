@@ -1,6 +1,7 @@
-package dev.echoid.identity.metrics;
+package dev.echoid.identity;
 
 import dev.echoid.identity.login.Authenticator;
+import dev.echoid.identity.metrics.Metrics;
 import dev.echoid.identity.metrics.Metrics.LoginOutcome;
 import dev.echoid.identity.store.AuditEvent;
 import dev.echoid.identity.store.AuditLog;
