@@ -1,7 +1,6 @@
 package dev.echoid.identity;
 
-import dev.echoid.identity.config.IdentitySettings;
-import dev.echoid.identity.grant.AuthorizationCodeGrant;
+import dev.echoid.identity.login.AuthorizationCompletion;
 import dev.echoid.identity.login.Authenticator;
 import dev.echoid.identity.login.ConsentPrompt;
 import dev.echoid.identity.login.FormTokens;
@@ -70,8 +69,8 @@ public class FacesServices {
     }
 
     @Produces
-    AuthorizationCodeGrant codeGrant() {
-        return provider.codeGrant();
+    AuthorizationCompletion authorizationCompletion() {
+        return provider.authorizationCompletion();
     }
 
     @Produces
@@ -84,8 +83,4 @@ public class FacesServices {
         return provider.users();
     }
 
-    @Produces
-    IdentitySettings settings() {
-        return provider.settings();
-    }
 }

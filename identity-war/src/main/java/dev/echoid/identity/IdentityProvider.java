@@ -27,6 +27,7 @@ import dev.echoid.identity.grant.ClientCredentialsGrant;
 import dev.echoid.identity.grant.GrantHandlers;
 import dev.echoid.identity.grant.RefreshTokenGrant;
 import dev.echoid.identity.grant.TokenResponseIssuer;
+import dev.echoid.identity.login.AuthorizationCompletion;
 import dev.echoid.identity.login.Authenticator;
 import dev.echoid.identity.login.BruteForceProtection;
 import dev.echoid.identity.login.ConsentPrompt;
@@ -112,6 +113,7 @@ public final class IdentityProvider {
     private final SessionTermination sessionTermination;
     private final PendingAuthorizations pendingAuthorizations;
     private final ConsentPrompt consentPrompt;
+    private final AuthorizationCompletion authorizationCompletion;
     private final SignInCompletion signInCompletion;
     private final FormTokens formTokens;
     private final Metrics metrics;
@@ -184,8 +186,10 @@ public final class IdentityProvider {
         this.consentPrompt = new ConsentPrompt(new JdbcPendingConsents(dataSource), new JdbcConsents(dataSource),
                 pendingAuthorizations, audit, clock);
         this.sessionTermination = new SessionTermination(singleSignOn, grants, backchannelLogout, audit);
+        this.authorizationCompletion = new AuthorizationCompletion(consentPrompt, singleSignOn, codeGrant,
+                settings.issuer());
         this.signInCompletion = new SignInCompletion(pendingAuthorizations, singleSignOn, sessionTermination,
-                deviceCookies, consentPrompt, clients, codeGrant, settings.issuer(),
+                deviceCookies, clients, authorizationCompletion, settings.issuer(),
                 settings.loginPolicy().singleSession(), AccessLogFilter::noteLoginId);
         this.formTokens = new FormTokens(pendingAuthorizations, singleSignOn);
         this.readiness = Readiness.of(databaseStatus, database, signingKeys);
@@ -199,7 +203,7 @@ public final class IdentityProvider {
                 new DiscoveryEndpoint(settings, grantHandlers, signingKeys),
                 new JwksEndpoint(signingKeys),
                 new AuthorizeEndpoint(settings, clients, consentPrompt, secondFactor, singleSignOn,
-                        pendingAuthorizations, codeGrant, audit),
+                        pendingAuthorizations, authorizationCompletion, audit),
                 new TokenEndpoint(clientAuthenticator, grantHandlers, metrics),
                 new MetricsEndpoint(metrics),
                 new UserInfoEndpoint(settings, accessTokenVerifier, users),
@@ -340,6 +344,10 @@ public final class IdentityProvider {
 
     public ConsentPrompt consentPrompt() {
         return consentPrompt;
+    }
+
+    public AuthorizationCompletion authorizationCompletion() {
+        return authorizationCompletion;
     }
 
     public SignInCompletion signInCompletion() {

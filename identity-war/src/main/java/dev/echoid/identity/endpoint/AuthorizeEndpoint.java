@@ -1,7 +1,7 @@
 package dev.echoid.identity.endpoint;
 
 import dev.echoid.identity.config.IdentitySettings;
-import dev.echoid.identity.grant.AuthorizationCodeGrant;
+import dev.echoid.identity.login.AuthorizationCompletion;
 import dev.echoid.identity.login.ConsentPrompt;
 import dev.echoid.identity.login.PendingAuthorizations;
 import dev.echoid.identity.login.SecondFactor;
@@ -9,7 +9,6 @@ import dev.echoid.identity.login.SingleSignOn;
 import dev.echoid.identity.protocol.AuthorizationRequest;
 import dev.echoid.identity.protocol.AuthorizationRequest.TrustedRedirect;
 import dev.echoid.identity.protocol.AuthorizationRequest.UntrustedRequestException;
-import dev.echoid.identity.protocol.AuthorizationResponse;
 import dev.echoid.identity.protocol.OAuthError;
 import dev.echoid.identity.protocol.OAuthException;
 import dev.echoid.identity.protocol.Parameters;
@@ -50,19 +49,19 @@ public class AuthorizeEndpoint {
     private final SecondFactor secondFactor;
     private final SingleSignOn singleSignOn;
     private final PendingAuthorizations pendingAuthorizations;
-    private final AuthorizationCodeGrant codeGrant;
+    private final AuthorizationCompletion completion;
     private final AuditLog audit;
 
     public AuthorizeEndpoint(IdentitySettings settings, Clients clients, ConsentPrompt consentPrompt,
             SecondFactor secondFactor, SingleSignOn singleSignOn, PendingAuthorizations pendingAuthorizations,
-            AuthorizationCodeGrant codeGrant, AuditLog audit) {
+            AuthorizationCompletion completion, AuditLog audit) {
         this.settings = settings;
         this.clients = clients;
         this.consentPrompt = consentPrompt;
         this.secondFactor = secondFactor;
         this.singleSignOn = singleSignOn;
         this.pendingAuthorizations = pendingAuthorizations;
-        this.codeGrant = codeGrant;
+        this.completion = completion;
         this.audit = audit;
     }
 
@@ -113,24 +112,9 @@ public class AuthorizeEndpoint {
                     .filter(current -> !secondFactorRequired || current.session().usedSecondFactor());
             if (signedIn.isPresent()) {
                 // single sign-on: the browser's session stands for the user, no password asked
-                Current current = signedIn.get();
-                if (consentPrompt.isRequired(authorization, trusted.client())) {
-                    if (authorization.prompts("none")) {
-                        // OIDC Core §3.1.2.6: consent is needed and prompt=none forbids asking for it
-                        throw new OAuthException(OAuthError.CONSENT_REQUIRED,
-                                "The user's consent is needed for offline_access; ask with prompt=consent");
-                    }
-                    String id = consentPrompt.await(authorization, current.session().id(), request,
-                            response);
-                    return Endpoints.noStore(Response.status(Response.Status.FOUND))
-                            .location(URI.create(issuer + "/consent.xhtml?request=" + id))
-                            .build();
-                }
-                singleSignOn.touch(current.session());
-                String code = codeGrant.issue(authorization, current.user(), current.session().authTime(),
-                        current.session().id(), request.getRemoteAddr());
                 return Endpoints.noStore(Response.status(Response.Status.FOUND))
-                        .location(AuthorizationResponse.success(trusted.redirectUri(), code, state, issuer))
+                        .location(completion.signedOnBySession(authorization, trusted.client(), signedIn.get(),
+                                request, response))
                         .build();
             }
             if ("none".equals(authorization.prompt())) {
@@ -143,7 +127,7 @@ public class AuthorizeEndpoint {
                     .build();
         } catch (OAuthException e) {
             return Response.status(Response.Status.FOUND)
-                    .location(AuthorizationResponse.error(trusted.redirectUri(), e, state, issuer))
+                    .location(completion.error(trusted.redirectUri(), e, state))
                     .build();
         } catch (StoreException e) {
             if (!e.isUnavailable()) {
@@ -154,7 +138,7 @@ public class AuthorizeEndpoint {
             OAuthException unavailable = new OAuthException(OAuthError.TEMPORARILY_UNAVAILABLE,
                     "The authorization server cannot reach its database; try again later");
             return Response.status(Response.Status.FOUND)
-                    .location(AuthorizationResponse.error(trusted.redirectUri(), unavailable, state, issuer))
+                    .location(completion.error(trusted.redirectUri(), unavailable, state))
                     .header(HttpHeaders.RETRY_AFTER, StoreException.RETRY_AFTER_SECONDS)
                     .build();
         }

@@ -1,12 +1,7 @@
 package dev.echoid.identity.login;
 
 import dev.echoid.identity.login.SingleSignOn.Current;
-import dev.echoid.identity.config.IdentitySettings;
-import dev.echoid.identity.grant.AuthorizationCodeGrant;
 import dev.echoid.identity.protocol.AuthorizationRequest;
-import dev.echoid.identity.protocol.AuthorizationResponse;
-import dev.echoid.identity.protocol.OAuthError;
-import dev.echoid.identity.protocol.OAuthException;
 import dev.echoid.identity.protocol.Scope;
 import dev.echoid.identity.store.Client;
 import dev.echoid.identity.store.Clients;
@@ -17,6 +12,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
+import java.net.URI;
 import java.util.List;
 import java.util.Optional;
 
@@ -38,9 +34,7 @@ public class ConsentBean {
     @Inject
     Clients clients;
     @Inject
-    AuthorizationCodeGrant codeGrant;
-    @Inject
-    IdentitySettings settings;
+    AuthorizationCompletion completion;
 
     private String requestId;
     private Current current;
@@ -81,22 +75,10 @@ public class ConsentBean {
             return;
         }
         AuthorizationRequest authorization = taken.get();
-        String redirect;
-        if (allowed) {
-            consentPrompt.allowed(authorization, current.user(), http.getRemoteAddr());
-            singleSignOn.touch(current.session());
-            String code = codeGrant.issue(authorization, current.user(), current.session().authTime(),
-                    current.session().id(), http.getRemoteAddr());
-            redirect = AuthorizationResponse.success(authorization.redirectUri(), code, authorization.state(),
-                    settings.issuer()).toString();
-        } else {
-            consentPrompt.denied(authorization, current.user(), http.getRemoteAddr());
-            // OIDC Core §3.1.2.6 / RFC 6749 §4.1.2.1: the resource owner denied the request
-            redirect = AuthorizationResponse.error(authorization.redirectUri(), new OAuthException(
-                    OAuthError.ACCESS_DENIED, "The user denied the request"), authorization.state(),
-                    settings.issuer()).toString();
-        }
-        FacesContext.getCurrentInstance().getExternalContext().redirect(redirect);
+        // OIDC Core §3.1.2.6 / RFC 6749 §4.1.2.1: a denial is access_denied to the client
+        URI redirect = allowed ? completion.consented(authorization, current, http.getRemoteAddr())
+                : completion.denied(authorization, current, http.getRemoteAddr());
+        FacesContext.getCurrentInstance().getExternalContext().redirect(redirect.toString());
     }
 
     public boolean isValid() {

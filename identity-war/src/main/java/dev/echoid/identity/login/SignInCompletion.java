@@ -1,9 +1,7 @@
 package dev.echoid.identity.login;
 
-import dev.echoid.identity.grant.AuthorizationCodeGrant;
 import dev.echoid.identity.logout.SessionTermination;
 import dev.echoid.identity.protocol.AuthorizationRequest;
-import dev.echoid.identity.protocol.AuthorizationResponse;
 import dev.echoid.identity.store.Clients;
 import dev.echoid.identity.store.SsoSession;
 import dev.echoid.identity.store.User;
@@ -21,9 +19,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * What every sign-in page (password, second factor, enrolment) shares: the pending request it works on, found by
- * the id in the page's URL or form, and the last move, which takes the request, opens or renews the sign-on session,
- * issues the code and sends the browser back to the client. The response itself is built by
- * {@link AuthorizationResponse}; the pages never build protocol messages.
+ * the id in the page's URL or form, and the last move, which takes the request, opens or renews the sign-on session
+ * and hands over to {@link AuthorizationCompletion}, the one path that asks for consent or issues the code; the
+ * pages never build protocol messages.
  *
  * <p>The pages are stateless Faces views and their beans request-scoped: nothing of a sign-in lives in one node's
  * memory, so any node can serve any step. The beans receive this (and the other services they use) from the
@@ -35,9 +33,8 @@ public final class SignInCompletion {
     private final SingleSignOn singleSignOn;
     private final SessionTermination sessionTermination;
     private final DeviceCookies deviceCookies;
-    private final ConsentPrompt consentPrompt;
     private final Clients clients;
-    private final AuthorizationCodeGrant codeGrant;
+    private final AuthorizationCompletion completion;
     private final URI issuer;
     private final boolean singleSession;
     private final Consumer<String> loginIdNotes;
@@ -47,16 +44,15 @@ public final class SignInCompletion {
      * @param loginIdNotes told the login id of the request a page works on (the request's access line)
      */
     public SignInCompletion(PendingAuthorizations pendingAuthorizations, SingleSignOn singleSignOn,
-            SessionTermination sessionTermination, DeviceCookies deviceCookies, ConsentPrompt consentPrompt,
-            Clients clients, AuthorizationCodeGrant codeGrant, URI issuer, boolean singleSession,
+            SessionTermination sessionTermination, DeviceCookies deviceCookies, Clients clients,
+            AuthorizationCompletion completion, URI issuer, boolean singleSession,
             Consumer<String> loginIdNotes) {
         this.pendingAuthorizations = pendingAuthorizations;
         this.singleSignOn = singleSignOn;
         this.sessionTermination = sessionTermination;
         this.deviceCookies = deviceCookies;
-        this.consentPrompt = consentPrompt;
         this.clients = clients;
-        this.codeGrant = codeGrant;
+        this.completion = completion;
         this.issuer = issuer;
         this.singleSession = singleSession;
         this.loginIdNotes = loginIdNotes;
@@ -124,17 +120,8 @@ public final class SignInCompletion {
         replaced.ifPresent(previous -> sessionTermination.ended(previous.session().id(),
                 previous.user().id(), previous.user().username(), http.getRemoteAddr(),
                 "another user signed in on the same browser"));
-        if (consentPrompt.isRequired(authorization,
-                clients.find(authorization.clientId()).orElse(null))) {
-            // OIDC Core §11 / prompt=consent: the person answers the consent page before any code is issued
-            continueAt("consent.xhtml", consentPrompt.await(authorization, sso.id(), http,
-                    (HttpServletResponse) external.getResponse()));
-            return true;
-        }
-        String code = codeGrant.issue(authorization, user, sso.authTime(), sso.id(),
-                http.getRemoteAddr());
-        external.redirect(AuthorizationResponse.success(authorization.redirectUri(), code, authorization.state(),
-                issuer).toString());
+        external.redirect(completion.signedIn(authorization, clients.find(authorization.clientId()).orElse(null),
+                user, sso, http, (HttpServletResponse) external.getResponse()).toString());
         return true;
     }
 
