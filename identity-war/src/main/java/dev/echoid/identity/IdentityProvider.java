@@ -26,6 +26,7 @@ import dev.echoid.identity.grant.ClientAuthenticator;
 import dev.echoid.identity.grant.ClientCredentialsGrant;
 import dev.echoid.identity.grant.GrantHandlers;
 import dev.echoid.identity.grant.RefreshTokenGrant;
+import dev.echoid.identity.grant.RefreshTokenLookup;
 import dev.echoid.identity.grant.TokenResponseIssuer;
 import dev.echoid.identity.login.AuthorizationCompletion;
 import dev.echoid.identity.login.Authenticator;
@@ -120,6 +121,7 @@ public final class IdentityProvider {
     private final Database database;
     private final JdbcDatabaseStatus databaseStatus;
     private final Readiness readiness;
+    private final Clock clock;
 
     /** @param hasher Argon2id for passwords, within its budget; {@code clientSecrets} the HMAC of client secrets */
     public IdentityProvider(IdentitySettings settings, Database database, PasswordHasher hasher,
@@ -135,6 +137,7 @@ public final class IdentityProvider {
             ClientSecretHasher clientSecrets, Clock clock, Metrics metrics, LogFormat logFormat,
             CryptoProvider crypto) {
         this.settings = settings;
+        this.clock = clock;
         this.hasher = hasher;
         this.clientSecrets = clientSecrets;
         this.metrics = metrics;
@@ -198,6 +201,7 @@ public final class IdentityProvider {
 
     /** The protocol endpoints, each built with what it needs; Jersey serves these instances. */
     public List<Object> endpoints() {
+        RefreshTokenLookup refreshTokenLookup = new RefreshTokenLookup(refreshTokens, grants);
         AdminAccess adminAccess = new AdminAccess(new AdminToken(settings.keyRotation().adminToken()));
         return List.of(
                 new DiscoveryEndpoint(settings, grantHandlers, signingKeys),
@@ -207,9 +211,10 @@ public final class IdentityProvider {
                 new TokenEndpoint(clientAuthenticator, grantHandlers, metrics),
                 new MetricsEndpoint(metrics),
                 new UserInfoEndpoint(settings, accessTokenVerifier, users),
-                new RevocationEndpoint(clientAuthenticator, refreshTokens, grants, accessTokenVerifier, accessTokens,
-                        audit),
-                new IntrospectionEndpoint(settings, clientAuthenticator, accessTokenVerifier, refreshTokens, grants),
+                new RevocationEndpoint(clientAuthenticator, refreshTokenLookup, grants, accessTokenVerifier,
+                        accessTokens, audit),
+                new IntrospectionEndpoint(settings, clientAuthenticator, accessTokenVerifier, refreshTokenLookup,
+                        clock),
                 new EndSessionEndpoint(settings, idTokenHints, clients, singleSignOn, sessionTermination),
                 new AdminUsersEndpoint(adminAccess, bruteForce, users, secondFactor, audit),
                 new HealthEndpoint(readiness),

@@ -2,12 +2,11 @@ package dev.echoid.identity.endpoint;
 
 import dev.echoid.identity.config.IdentitySettings;
 import dev.echoid.identity.grant.ClientAuthenticator;
+import dev.echoid.identity.grant.RefreshTokenLookup;
 import dev.echoid.identity.protocol.OAuthException;
 import dev.echoid.identity.protocol.Parameters;
-import dev.echoid.identity.security.Hashes;
 import dev.echoid.identity.store.Client;
 import dev.echoid.identity.store.Grant;
-import dev.echoid.identity.store.Grants;
 import dev.echoid.identity.store.RefreshTokens;
 import dev.echoid.identity.store.RefreshTokens.StoredRefreshToken;
 import dev.echoid.identity.token.AccessTokenVerifier;
@@ -23,6 +22,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -42,16 +42,16 @@ public class IntrospectionEndpoint {
     private final IdentitySettings settings;
     private final ClientAuthenticator clientAuthenticator;
     private final AccessTokenVerifier accessTokenVerifier;
-    private final RefreshTokens refreshTokens;
-    private final Grants grants;
+    private final RefreshTokenLookup refreshTokenLookup;
+    private final Clock clock;
 
     public IntrospectionEndpoint(IdentitySettings settings, ClientAuthenticator clientAuthenticator,
-            AccessTokenVerifier accessTokenVerifier, RefreshTokens refreshTokens, Grants grants) {
+            AccessTokenVerifier accessTokenVerifier, RefreshTokenLookup refreshTokenLookup, Clock clock) {
         this.settings = settings;
         this.clientAuthenticator = clientAuthenticator;
         this.accessTokenVerifier = accessTokenVerifier;
-        this.refreshTokens = refreshTokens;
-        this.grants = grants;
+        this.refreshTokenLookup = refreshTokenLookup;
+        this.clock = clock;
     }
 
     @POST
@@ -96,14 +96,14 @@ public class IntrospectionEndpoint {
     }
 
     private Optional<Map<String, Object>> refreshToken(Client client, String token) {
-        Instant now = Instant.now();
-        Optional<StoredRefreshToken> stored = refreshTokens.find(Hashes.sha256Base64Url(token))
-                .filter(t -> t.rotatedAt() == null && t.expiresAt().isAfter(now));
-        Optional<Grant> grant = stored.flatMap(t -> grants.find(t.grantId()))
-                .filter(g -> g.isActive(now) && g.clientId().equals(client.clientId()));
-        if (grant.isEmpty()) {
+        Instant now = clock.instant();
+        Optional<RefreshTokens.WithGrant> found = refreshTokenLookup.findOf(client, token)
+                .filter(f -> RefreshTokenLookup.usable(f, now));
+        if (found.isEmpty()) {
             return Optional.empty();
         }
+        Optional<StoredRefreshToken> stored = found.map(RefreshTokens.WithGrant::token);
+        Optional<Grant> grant = found.map(RefreshTokens.WithGrant::grant);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("active", true);
         answer.put("token_type", "refresh_token");

@@ -1,9 +1,9 @@
 package dev.echoid.identity.endpoint;
 
 import dev.echoid.identity.grant.ClientAuthenticator;
+import dev.echoid.identity.grant.RefreshTokenLookup;
 import dev.echoid.identity.protocol.OAuthException;
 import dev.echoid.identity.protocol.Parameters;
-import dev.echoid.identity.security.Hashes;
 import dev.echoid.identity.store.AccessTokens;
 import dev.echoid.identity.store.AuditEvent;
 import dev.echoid.identity.store.AuditLog;
@@ -35,16 +35,16 @@ import java.util.Optional;
 public class RevocationEndpoint {
 
     private final ClientAuthenticator clientAuthenticator;
-    private final RefreshTokens refreshTokens;
+    private final RefreshTokenLookup refreshTokenLookup;
     private final Grants grants;
     private final AccessTokenVerifier accessTokenVerifier;
     private final AccessTokens accessTokens;
     private final AuditLog audit;
 
-    public RevocationEndpoint(ClientAuthenticator clientAuthenticator, RefreshTokens refreshTokens, Grants grants,
-            AccessTokenVerifier accessTokenVerifier, AccessTokens accessTokens, AuditLog audit) {
+    public RevocationEndpoint(ClientAuthenticator clientAuthenticator, RefreshTokenLookup refreshTokenLookup,
+            Grants grants, AccessTokenVerifier accessTokenVerifier, AccessTokens accessTokens, AuditLog audit) {
         this.clientAuthenticator = clientAuthenticator;
-        this.refreshTokens = refreshTokens;
+        this.refreshTokenLookup = refreshTokenLookup;
         this.grants = grants;
         this.accessTokenVerifier = accessTokenVerifier;
         this.accessTokens = accessTokens;
@@ -74,9 +74,7 @@ public class RevocationEndpoint {
 
     /** The grant the refresh token belonged to, revoked; empty when it is not one of this client's. */
     private Optional<Grant> revokeRefreshToken(Client client, String token) {
-        return refreshTokens.find(Hashes.sha256Base64Url(token))
-                .flatMap(stored -> grants.find(stored.grantId()))
-                .filter(grant -> grant.clientId().equals(client.clientId()))
+        return refreshTokenLookup.findOf(client, token).map(RefreshTokens.WithGrant::grant)
                 .map(grant -> {
                     grants.revoke(grant.id(), "refresh token revoked by the client");
                     return grant;

@@ -3,7 +3,6 @@ package dev.echoid.identity.grant;
 import dev.echoid.identity.protocol.OAuthError;
 import dev.echoid.identity.protocol.OAuthException;
 import dev.echoid.identity.protocol.Scope;
-import dev.echoid.identity.security.Hashes;
 import dev.echoid.identity.store.AuditEvent;
 import dev.echoid.identity.store.AuditLog;
 import dev.echoid.identity.store.Client;
@@ -35,6 +34,7 @@ public final class RefreshTokenGrant implements GrantHandler {
     private final TokenResponseIssuer responses;
     private final AuditLog audit;
     private final Clock clock;
+    private final RefreshTokenLookup lookup;
 
     public RefreshTokenGrant(Transactions transactions, RefreshTokens refreshTokens, Grants grants, Users users,
             TokenResponseIssuer responses, AuditLog audit, Clock clock) {
@@ -45,6 +45,7 @@ public final class RefreshTokenGrant implements GrantHandler {
         this.responses = responses;
         this.audit = audit;
         this.clock = clock;
+        this.lookup = new RefreshTokenLookup(refreshTokens, grants);
     }
 
     @Override
@@ -61,19 +62,19 @@ public final class RefreshTokenGrant implements GrantHandler {
     public Map<String, Object> handle(TokenRequest request) {
         String token = request.parameters().required("refresh_token");
         Client client = request.client();
-        String hash = Hashes.sha256Base64Url(token);
+        String hash = RefreshTokenLookup.hash(token);
         Instant now = clock.instant();
 
-        RefreshTokens.WithGrant found = refreshTokens.findWithGrant(hash, grants)
+        RefreshTokens.WithGrant found = lookup.findByHash(hash)
                 .orElseThrow(RefreshTokenGrant::invalid);
         StoredRefreshToken stored = found.token();
         Grant grant = found.grant();
         // RFC 6749 §6: "validate the refresh token and ensure that it was issued to the authenticated client"
-        if (!grant.clientId().equals(client.clientId())) {
+        if (!RefreshTokenLookup.issuedTo(found, client)) {
             audit(request, grant, "refresh token of another client");
             throw invalid();
         }
-        if (!grant.isActive(now) || stored.expiresAt().isBefore(now)) {
+        if (!RefreshTokenLookup.lives(found, now)) {
             audit(request, grant, grant.revokedAt() != null ? "grant revoked" : "refresh token expired");
             throw invalid();
         }
