@@ -4,6 +4,7 @@ import dev.echoid.identity.config.InvalidSettingException;
 import dev.echoid.identity.config.SettingsSource;
 import dev.echoid.identity.security.HashingBudget;
 import dev.echoid.identity.store.AuditChainer;
+import dev.echoid.identity.store.Client;
 import dev.echoid.identity.token.AdminToken;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -42,8 +43,8 @@ public final class Metrics implements AutoCloseable {
 
     public enum LoginOutcome { SUCCESS, FAILURE, LOCKED }
 
-    private static final Set<String> GRANT_TYPES = Set.of("authorization_code", "refresh_token",
-            "client_credentials");
+    private static final Set<String> GRANT_TYPES = Set.of(Client.AUTHORIZATION_CODE, Client.REFRESH_TOKEN,
+            Client.CLIENT_CREDENTIALS);
     // token endpoint latency buckets: Argon2id client authentication alone takes tens of milliseconds
     private static final Duration[] TOKEN_BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10),
             Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
