@@ -174,7 +174,7 @@ public final class IdentityProvider {
                 new RefreshTokenGrant(transactions, refreshTokens, grants, users, responses, audit, clock),
                 new ClientCredentialsGrant(transactions, grants, responses, audit, settings.accessTokenTtl(), clock)));
         this.clientAuthenticator = new ClientAuthenticator(clients, clientSecrets, audit);
-        this.accessTokenVerifier = new AccessTokenVerifier(settings, signingKeys, accessTokens);
+        this.accessTokenVerifier = new AccessTokenVerifier(settings, signingKeys, accessTokens, clock);
         this.bruteForce = new BruteForceProtection(new JdbcLoginThrottles(dataSource), settings.loginPolicy(), clock,
                 metrics::lockout);
         this.deviceCookies = DeviceCookies.of(settings.keyEncryptionKey(), !settings.devMode());
@@ -207,7 +207,7 @@ public final class IdentityProvider {
                 new DiscoveryEndpoint(settings, grantHandlers, signingKeys),
                 new JwksEndpoint(signingKeys),
                 new AuthorizeEndpoint(settings, clients, consentPrompt, secondFactor, singleSignOn,
-                        pendingAuthorizations, authorizationCompletion, audit),
+                        pendingAuthorizations, authorizationCompletion, audit, clock),
                 new TokenEndpoint(clientAuthenticator, grantHandlers, metrics),
                 new MetricsEndpoint(metrics),
                 new UserInfoEndpoint(settings, accessTokenVerifier, users),

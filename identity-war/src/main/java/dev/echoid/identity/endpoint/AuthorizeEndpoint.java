@@ -30,6 +30,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import dev.echoid.identity.login.SingleSignOn.Current;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -51,10 +52,11 @@ public class AuthorizeEndpoint {
     private final PendingAuthorizations pendingAuthorizations;
     private final AuthorizationCompletion completion;
     private final AuditLog audit;
+    private final Clock clock;
 
     public AuthorizeEndpoint(IdentitySettings settings, Clients clients, ConsentPrompt consentPrompt,
             SecondFactor secondFactor, SingleSignOn singleSignOn, PendingAuthorizations pendingAuthorizations,
-            AuthorizationCompletion completion, AuditLog audit) {
+            AuthorizationCompletion completion, AuditLog audit, Clock clock) {
         this.settings = settings;
         this.clients = clients;
         this.consentPrompt = consentPrompt;
@@ -63,6 +65,7 @@ public class AuthorizeEndpoint {
         this.pendingAuthorizations = pendingAuthorizations;
         this.completion = completion;
         this.audit = audit;
+        this.clock = clock;
     }
 
     @GET
@@ -107,7 +110,7 @@ public class AuthorizeEndpoint {
                     .withLoginId(authorization.loginId()));
             boolean secondFactorRequired = secondFactor.isRequired(trusted.client());
             Optional<Current> signedIn = singleSignOn.current(request)
-                    .filter(current -> !mustAuthenticateAgain(authorization, current))
+                    .filter(current -> !mustAuthenticateAgain(authorization, current, clock.instant()))
                     // a client that requires a second factor: a password-only session is not enough
                     .filter(current -> !secondFactorRequired || current.session().usedSecondFactor());
             if (signedIn.isPresent()) {
@@ -148,12 +151,13 @@ public class AuthorizeEndpoint {
      * OIDC Core §3.1.2.1: {@code prompt=login} asks to authenticate again; {@code max_age} when the last
      * authentication is older than that many seconds.
      */
-    private static boolean mustAuthenticateAgain(AuthorizationRequest authorization, Current current) {
+    private static boolean mustAuthenticateAgain(AuthorizationRequest authorization, Current current,
+            Instant now) {
         if (authorization.prompt() != null && authorization.prompt().contains("login")) {
             return true;
         }
         return authorization.maxAge() != null && current.session().authTime()
-                .plusSeconds(authorization.maxAge()).isBefore(Instant.now());
+                .plusSeconds(authorization.maxAge()).isBefore(now);
     }
 
     /** The state to return with an error: none when it was refused itself (repeated, control character, too long). */

@@ -136,7 +136,7 @@ class SigningKeysRotationTest {
                 return false;
             }
         };
-        AccessTokenVerifier verifier = new AccessTokenVerifier(settings, keys, allActive);
+        AccessTokenVerifier verifier = new AccessTokenVerifier(settings, keys, allActive, java.time.Clock.systemUTC());
         // issued now (java-jwt checks exp against the real clock)
         String token = issuer().accessToken(user.id().toString(), "echo", Scope.of("openid"), clock.instant())
                 .value();

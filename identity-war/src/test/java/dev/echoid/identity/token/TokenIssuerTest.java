@@ -99,7 +99,7 @@ class TokenIssuerTest {
         TokenIssuer.SignedAccessToken token = live.accessToken(user.id().toString(), "echo", Scope.of("openid"),
                 Instant.now());
         store.record(token.jti(), UUID.randomUUID(), "echo", token.issuedAt(), token.expiresAt());
-        AccessTokenVerifier verifier = new AccessTokenVerifier(settings, keys, store);
+        AccessTokenVerifier verifier = new AccessTokenVerifier(settings, keys, store, Clock.systemUTC());
         assertThat(verifier.verify(token.value()).subject()).isEqualTo(user.id().toString());
 
         store.revoke(token.jti(), "echo");
