@@ -91,7 +91,7 @@ public final class RefreshTokenGrant implements GrantHandler {
             });
             List<String> amr = responses.amr(grant);
             // one connection: the rotation, the new tokens and the audit row commit together, or none does
-            Map<String, Object> response = transactions.inTransaction(tx -> refreshTokens.rotate(tx, hash)
+            Map<String, Object> response = transactions.inTransaction(tx -> refreshTokens.markUsed(tx, hash)
                     .map(used -> {
                         Map<String, Object> issued = responses.issue(tx, grant, client, user, scope, null, amr);
                         audit.record(tx, AuditEvent.success(AuditEvent.Type.TOKEN_REFRESHED, client.clientId(),

@@ -39,7 +39,7 @@ public final class JdbcRefreshTokens implements RefreshTokens {
     }
 
     @Override
-    public Optional<StoredRefreshToken> rotate(Transaction tx, String tokenHash) {
+    public Optional<StoredRefreshToken> markUsed(Transaction tx, String tokenHash) {
         return sql.queryOne(tx, ROTATE, s -> s.setString(1, tokenHash), JdbcRefreshTokens::map);
     }
 

@@ -21,7 +21,7 @@ public interface RefreshTokens {
      * Marks the token used, atomically, within {@code tx}; empty when unknown or already used. The row stays locked
      * until {@code tx} ends: a concurrent use waits, then finds it used (or, if {@code tx} rolled back, unused).
      */
-    Optional<StoredRefreshToken> rotate(Transaction tx, String tokenHash);
+    Optional<StoredRefreshToken> markUsed(Transaction tx, String tokenHash);
 
     Optional<StoredRefreshToken> find(String tokenHash);
 

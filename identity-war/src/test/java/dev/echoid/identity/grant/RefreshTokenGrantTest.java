@@ -87,7 +87,7 @@ class RefreshTokenGrantTest {
         }
 
         @Override
-        public Optional<StoredRefreshToken> rotate(Transaction tx, String tokenHash) {
+        public Optional<StoredRefreshToken> markUsed(Transaction tx, String tokenHash) {
             StoredRefreshToken row = refreshRows.get(tokenHash);
             if (row == null || row.rotatedAt() != null) {
                 return Optional.empty();
