@@ -71,7 +71,7 @@ import dev.echoid.identity.token.AccessTokenVerifier;
 import dev.echoid.identity.token.AdminToken;
 import dev.echoid.identity.token.IdTokenHints;
 import dev.echoid.identity.token.SigningKeys;
-import dev.echoid.identity.token.TokenIssuer;
+import dev.echoid.identity.token.JwtIssuer;
 import dev.echoid.identity.web.AccessLogFilter;
 import dev.echoid.identity.web.FormProtectionFilter;
 import dev.echoid.identity.web.RequestOrigin;
@@ -160,7 +160,7 @@ public final class IdentityProvider {
         refuseUnsealedSecrets(settings, new JdbcSealedSecrets(dataSource));
         this.signingKeys = new SigningKeys(new JdbcSigningKeyStore(dataSource), settings.keyEncryptionKey(), clock,
                 settings.keyRotation().publishDelay(), settings.maxTokenLifetime(), crypto).initialize();
-        TokenIssuer issuer = new TokenIssuer(settings, signingKeys, clock);
+        JwtIssuer issuer = new JwtIssuer(settings, signingKeys, clock);
         JdbcSsoSessions ssoSessions = new JdbcSsoSessions(dataSource);
         this.singleSignOn = new SingleSignOn(ssoSessions, users, settings.sessionIdleTtl(), settings.sessionMaxTtl(),
                 !settings.devMode(), clock);

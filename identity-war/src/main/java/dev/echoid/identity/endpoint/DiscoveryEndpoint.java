@@ -5,7 +5,7 @@ import dev.echoid.identity.grant.GrantHandlers;
 import dev.echoid.identity.protocol.Pkce;
 import dev.echoid.identity.protocol.Scope;
 import dev.echoid.identity.token.SigningKeys;
-import dev.echoid.identity.token.TokenIssuer;
+import dev.echoid.identity.token.JwtIssuer;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -62,11 +62,11 @@ public class DiscoveryEndpoint {
                 List.of("client_secret_basic", "client_secret_post"));
         metadata.put("code_challenge_methods_supported", List.of(Pkce.S256));
         metadata.put("claims_supported", List.of("sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "azp", "sid",
-                "amr", "acr", TokenIssuer.LOGIN_ID_CLAIM,
+                "amr", "acr", JwtIssuer.LOGIN_ID_CLAIM,
                 "name", "preferred_username", "email", "email_verified"));
         metadata.put("prompt_values_supported", List.of("none", "login", "consent", "select_account"));
         metadata.put("authorization_response_iss_parameter_supported", true);
-        metadata.put("acr_values_supported", List.of(TokenIssuer.ACR_PASSWORD, TokenIssuer.ACR_SECOND_FACTOR));
+        metadata.put("acr_values_supported", List.of(JwtIssuer.ACR_PASSWORD, JwtIssuer.ACR_SECOND_FACTOR));
         metadata.put("backchannel_logout_supported", true);
         metadata.put("backchannel_logout_session_supported", true);
         metadata.put("claims_parameter_supported", false);

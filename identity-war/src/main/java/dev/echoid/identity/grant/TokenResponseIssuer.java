@@ -9,8 +9,8 @@ import dev.echoid.identity.store.Grant;
 import dev.echoid.identity.store.RefreshTokens;
 import dev.echoid.identity.store.Transaction;
 import dev.echoid.identity.store.User;
-import dev.echoid.identity.token.TokenIssuer;
-import dev.echoid.identity.token.TokenIssuer.SignedAccessToken;
+import dev.echoid.identity.token.JwtIssuer;
+import dev.echoid.identity.token.JwtIssuer.SignedAccessToken;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +28,7 @@ import java.util.function.Function;
  */
 public final class TokenResponseIssuer {
 
-    private final TokenIssuer tokens;
+    private final JwtIssuer tokens;
     private final Function<UUID, Optional<String>> sessionAmr;
     private final AccessTokens accessTokens;
     private final RefreshTokens refreshTokens;
@@ -36,7 +36,7 @@ public final class TokenResponseIssuer {
     private final Clock clock;
 
     /** @param sessionAmr how the user authenticated in a sign-on session (RFC 8176 values, space-separated) */
-    public TokenResponseIssuer(TokenIssuer tokens, AccessTokens accessTokens, RefreshTokens refreshTokens,
+    public TokenResponseIssuer(JwtIssuer tokens, AccessTokens accessTokens, RefreshTokens refreshTokens,
             Function<UUID, Optional<String>> sessionAmr, Duration refreshIdleTtl, Clock clock) {
         this.tokens = tokens;
         this.sessionAmr = sessionAmr;

@@ -237,8 +237,8 @@ class SigningKeysRotationTest {
 
     // --- helpers ---
 
-    private TokenIssuer issuer() {
-        return new TokenIssuer(settings, keys, clock);
+    private JwtIssuer issuer() {
+        return new JwtIssuer(settings, keys, clock);
     }
 
     private String idTokenKid(String algorithm) {
