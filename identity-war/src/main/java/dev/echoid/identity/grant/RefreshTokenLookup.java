@@ -1,6 +1,6 @@
 package dev.echoid.identity.grant;
 
-import dev.echoid.identity.security.Hashes;
+import dev.echoid.identity.security.Sha256;
 import dev.echoid.identity.store.Client;
 import dev.echoid.identity.store.Grants;
 import dev.echoid.identity.store.RefreshTokens;
@@ -25,7 +25,7 @@ public final class RefreshTokenLookup {
 
     /** Tokens are stored under their hash, never their value. */
     public static String hash(String token) {
-        return Hashes.sha256Base64Url(token);
+        return Sha256.base64Url(token);
     }
 
     /** The token stored under {@code tokenHash} and its grant; empty when either is unknown. */

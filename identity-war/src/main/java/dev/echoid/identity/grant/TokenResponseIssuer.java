@@ -1,7 +1,7 @@
 package dev.echoid.identity.grant;
 
 import dev.echoid.identity.protocol.Scope;
-import dev.echoid.identity.security.Hashes;
+import dev.echoid.identity.security.Sha256;
 import dev.echoid.identity.security.RandomTokens;
 import dev.echoid.identity.store.AccessTokens;
 import dev.echoid.identity.store.Client;
@@ -79,7 +79,7 @@ public final class TokenResponseIssuer {
             String refresh = RandomTokens.base64Url(32);
             Instant now = clock.instant();
             Instant idleEnd = now.plus(refreshIdleTtl);
-            refreshTokens.save(tx, Hashes.sha256Base64Url(refresh), grant.id(), now,
+            refreshTokens.save(tx, Sha256.base64Url(refresh), grant.id(), now,
                     idleEnd.isBefore(grant.expiresAt()) ? idleEnd : grant.expiresAt());
             response.put("refresh_token", refresh);
         }

@@ -8,7 +8,7 @@ import dev.echoid.identity.config.SettingsSource;
 import dev.echoid.identity.protocol.OAuthError;
 import dev.echoid.identity.protocol.OAuthException;
 import dev.echoid.identity.protocol.Parameters;
-import dev.echoid.identity.security.Hashes;
+import dev.echoid.identity.security.Sha256;
 import dev.echoid.identity.store.AccessTokens;
 import dev.echoid.identity.store.AuditEvent;
 import dev.echoid.identity.store.AuditLog;
@@ -223,8 +223,8 @@ class RefreshTokenGrantTest {
                 accessTokens, refreshTokens, session -> Optional.empty(), Duration.ofDays(1), Clock.systemUTC());
         handler = new RefreshTokenGrant(transactions, refreshTokens, grants, users, responses, auditLog,
                 Clock.systemUTC());
-        refreshRows.put(Hashes.sha256Base64Url(TOKEN), new RefreshTokens.StoredRefreshToken(
-                Hashes.sha256Base64Url(TOKEN), grant.id(), now, now.plus(Duration.ofHours(1)), null));
+        refreshRows.put(Sha256.base64Url(TOKEN), new RefreshTokens.StoredRefreshToken(
+                Sha256.base64Url(TOKEN), grant.id(), now, now.plus(Duration.ofHours(1)), null));
     }
 
     @Test
@@ -232,7 +232,7 @@ class RefreshTokenGrantTest {
         assertThatThrownBy(() -> handler.handle(request(Map.of("scope", "openid profile email"))))
                 .isInstanceOfSatisfying(OAuthException.class,
                         e -> assertThat(e.error()).isEqualTo(OAuthError.INVALID_SCOPE));
-        assertThat(refreshRows.get(Hashes.sha256Base64Url(TOKEN)).rotatedAt()).isNull();
+        assertThat(refreshRows.get(Sha256.base64Url(TOKEN)).rotatedAt()).isNull();
 
         Map<String, Object> retry = handler.handle(request(Map.of()));
         assertThat(retry).containsKeys("access_token", "refresh_token");
@@ -246,12 +246,12 @@ class RefreshTokenGrantTest {
         assertThatThrownBy(() -> handler.handle(request(Map.of()))).isInstanceOf(StoreException.class);
         // the rotation went with the failed transaction; nothing new exists
         assertThat(refreshRows).hasSize(1);
-        assertThat(refreshRows.get(Hashes.sha256Base64Url(TOKEN)).rotatedAt()).isNull();
+        assertThat(refreshRows.get(Sha256.base64Url(TOKEN)).rotatedAt()).isNull();
         assertThat(accessRows).isEmpty();
 
         Map<String, Object> retry = handler.handle(request(Map.of()));
         assertThat(accessRows).hasSize(1);
-        assertThat(refreshRows).hasSize(2).containsKey(Hashes.sha256Base64Url((String) retry.get("refresh_token")));
+        assertThat(refreshRows).hasSize(2).containsKey(Sha256.base64Url((String) retry.get("refresh_token")));
         assertThat(revokedGrants).isEmpty();
     }
 
