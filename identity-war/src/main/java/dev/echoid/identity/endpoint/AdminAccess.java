@@ -32,12 +32,12 @@ public final class AdminAccess {
         }
         if (authorization == null || authorization.isBlank()) {
             // RFC 6750 §3.1: a request without credentials gets the challenge and no error code
-            return Endpoints.noStore(Response.status(Response.Status.UNAUTHORIZED))
+            return NoStore.on(Response.status(Response.Status.UNAUTHORIZED))
                     .header(HttpHeaders.WWW_AUTHENTICATE, REALM).build();
         }
         if (!token.acceptsHeader(authorization)) {
             LOG.log(Level.WARNING, "Admin request with a wrong token from {0}", request.getRemoteAddr());
-            return Endpoints.noStore(Response.status(Response.Status.UNAUTHORIZED))
+            return NoStore.on(Response.status(Response.Status.UNAUTHORIZED))
                     .header(HttpHeaders.WWW_AUTHENTICATE, REALM + ", error=\"invalid_token\"").build();
         }
         return null;

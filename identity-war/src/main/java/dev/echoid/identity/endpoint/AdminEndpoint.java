@@ -49,7 +49,7 @@ public class AdminEndpoint {
         if (refused != null) {
             return refused;
         }
-        return Endpoints.noStore(Response.ok(Map.of("keys", signingKeys.keys().stream()
+        return NoStore.on(Response.ok(Map.of("keys", signingKeys.keys().stream()
                 .map(AdminEndpoint::describe).toList()), MediaType.APPLICATION_JSON_TYPE)).build();
     }
 
@@ -76,7 +76,7 @@ public class AdminEndpoint {
         body.put("status", status(rotation.key()));
         // 200, not 201, when the upcoming key already existed: nothing was created
         Response.Status status = rotation.added() ? Response.Status.CREATED : Response.Status.OK;
-        return Endpoints.noStore(Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body)).build();
+        return NoStore.on(Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body)).build();
     }
 
     private Response refusal(String authorization, HttpServletRequest request) {

@@ -73,7 +73,7 @@ public class AdminUsersEndpoint {
         refuseControlCharacters(username);
         Optional<User> user = users.findByUsername(username);
         if (user.isEmpty()) {
-            return Endpoints.noStore(Response.status(Response.Status.NOT_FOUND).type(MediaType.APPLICATION_JSON_TYPE)
+            return NoStore.on(Response.status(Response.Status.NOT_FOUND).type(MediaType.APPLICATION_JSON_TYPE)
                     .entity(Map.of("error", "not_found", "error_description", "No such user"))).build();
         }
         boolean removed = secondFactor.reset(user.get().id());
@@ -93,6 +93,6 @@ public class AdminUsersEndpoint {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("username", username);
         body.put(what, value);
-        return Endpoints.noStore(Response.ok(body, MediaType.APPLICATION_JSON_TYPE)).build();
+        return NoStore.on(Response.ok(body, MediaType.APPLICATION_JSON_TYPE)).build();
     }
 }

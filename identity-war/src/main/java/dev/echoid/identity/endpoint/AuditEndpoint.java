@@ -87,6 +87,6 @@ public class AuditEndpoint {
     }
 
     private static Response json(Object body) {
-        return Endpoints.noStore(Response.ok(body, MediaType.APPLICATION_JSON_TYPE)).build();
+        return NoStore.on(Response.ok(body, MediaType.APPLICATION_JSON_TYPE)).build();
     }
 }

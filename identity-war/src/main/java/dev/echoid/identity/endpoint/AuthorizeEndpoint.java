@@ -115,7 +115,7 @@ public class AuthorizeEndpoint {
                     .filter(current -> !secondFactorRequired || current.session().usedSecondFactor());
             if (signedIn.isPresent()) {
                 // single sign-on: the browser's session stands for the user, no password asked
-                return Endpoints.noStore(Response.status(Response.Status.FOUND))
+                return NoStore.on(Response.status(Response.Status.FOUND))
                         .location(completion.signedOnBySession(authorization, trusted.client(), signedIn.get(),
                                 request, response))
                         .build();
@@ -125,7 +125,7 @@ public class AuthorizeEndpoint {
                 throw new OAuthException(OAuthError.LOGIN_REQUIRED, "The user is not signed in");
             }
             String id = pendingAuthorizations.add(authorization, request, response);
-            return Endpoints.noStore(Response.status(Response.Status.FOUND))
+            return NoStore.on(Response.status(Response.Status.FOUND))
                     .location(URI.create(issuer + "/login.xhtml?request=" + id))
                     .build();
         } catch (OAuthException e) {

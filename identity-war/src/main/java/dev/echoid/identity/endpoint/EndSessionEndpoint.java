@@ -137,7 +137,7 @@ public class EndSessionEndpoint {
         if (redirect.isPresent()) {
             Map<String, String> query = new LinkedHashMap<>();
             state.ifPresent(value -> query.put("state", value));
-            return Endpoints.noStore(Response.status(Response.Status.FOUND))
+            return NoStore.on(Response.status(Response.Status.FOUND))
                     .location(AuthorizationResponse.withQuery(redirect.get(), query))
                     .build();
         }

@@ -46,7 +46,7 @@ public class HealthEndpoint {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", up ? UP : DOWN);
         body.put("checks", checks);
-        return Endpoints.noStore(Response.status(up ? Response.Status.OK : Response.Status.SERVICE_UNAVAILABLE))
+        return NoStore.on(Response.status(up ? Response.Status.OK : Response.Status.SERVICE_UNAVAILABLE))
                 .entity(body).type(MediaType.APPLICATION_JSON_TYPE).build();
     }
 }

@@ -60,13 +60,13 @@ public class IntrospectionEndpoint {
     public Response introspect(MultivaluedMap<String, String> form,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Context HttpServletRequest request) {
         Parameters params = Parameters.of(form).withoutControlCharacters();
-        Client client = ClientRequests.confidentialClient(clientAuthenticator, authorization, params,
+        Client client = ConfidentialClients.authenticate(clientAuthenticator, authorization, params,
                 request.getRemoteAddr());
         String token = params.required("token");
         Map<String, Object> answer = accessToken(client, token)
                 .or(() -> refreshToken(client, token))
                 .orElseGet(() -> Map.of("active", false));
-        return Endpoints.noStore(Response.ok(answer, MediaType.APPLICATION_JSON_TYPE)).build();
+        return NoStore.on(Response.ok(answer, MediaType.APPLICATION_JSON_TYPE)).build();
     }
 
     private Optional<Map<String, Object>> accessToken(Client client, String token) {

@@ -35,18 +35,18 @@ public class MetricsEndpoint {
             @Context HttpServletRequest request) {
         if (!fromThisHost(request) && !metrics.acceptsToken(authorization)) {
             if (!metrics.tokenConfigured()) {
-                return Endpoints.noStore(Response.status(Response.Status.FORBIDDEN))
+                return NoStore.on(Response.status(Response.Status.FORBIDDEN))
                         .entity(Map.of("error", "forbidden", "error_description",
                                 "Metrics are served to this host only; set IDENTITY_METRICS_TOKEN to scrape from "
                                         + "elsewhere"))
                         .type("application/json").build();
             }
-            return Endpoints.noStore(Response.status(Response.Status.UNAUTHORIZED))
+            return NoStore.on(Response.status(Response.Status.UNAUTHORIZED))
                     .header(HttpHeaders.WWW_AUTHENTICATE, authorization == null || authorization.isBlank()
                             ? REALM : REALM + ", error=\"invalid_token\"")
                     .build();
         }
-        return Endpoints.noStore(Response.ok(metrics.scrape(), Metrics.CONTENT_TYPE)).build();
+        return NoStore.on(Response.ok(metrics.scrape(), Metrics.CONTENT_TYPE)).build();
     }
 
     /**

@@ -69,7 +69,7 @@ public class RevocationEndpoint {
                 client.clientId(), grant.userId(), null, request.getRemoteAddr(), "grant " + grant.id())
                 .withLoginId(grant.loginId())));
         // RFC 7009 §2.2: 200 whether or not the token was valid, so the answer tells an attacker nothing
-        return Endpoints.noStore(Response.ok()).build();
+        return NoStore.on(Response.ok()).build();
     }
 
     /** The grant the refresh token belonged to, revoked; empty when it is not one of this client's. */

@@ -69,6 +69,6 @@ public class TokenEndpoint {
             throw new OAuthException(OAuthError.UNAUTHORIZED_CLIENT, "The client may not use this grant type");
         }
         Map<String, Object> body = handler.handle(new TokenRequest(grantType, params, client, remote));
-        return Endpoints.noStore(Response.ok(body, MediaType.APPLICATION_JSON_TYPE)).build();
+        return NoStore.on(Response.ok(body, MediaType.APPLICATION_JSON_TYPE)).build();
     }
 }

@@ -54,7 +54,7 @@ public class UserInfoEndpoint {
     private Response userInfo(String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             // RFC 6750 §3.1: without credentials, no error code, just the challenge
-            return Endpoints.noStore(Response.status(Response.Status.UNAUTHORIZED))
+            return NoStore.on(Response.status(Response.Status.UNAUTHORIZED))
                     .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"" + settings.issuer() + "\"")
                     .build();
         }
@@ -67,7 +67,7 @@ public class UserInfoEndpoint {
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("sub", user.id().toString());
         claims.putAll(UserClaims.of(user, token.scope()));
-        return Endpoints.noStore(Response.ok(claims, MediaType.APPLICATION_JSON_TYPE)).build();
+        return NoStore.on(Response.ok(claims, MediaType.APPLICATION_JSON_TYPE)).build();
     }
 
     /** A client_credentials token's subject is a client, not a user. */

@@ -7,12 +7,12 @@ import dev.echoid.identity.protocol.Parameters;
 import dev.echoid.identity.store.Client;
 
 /** Client authentication for the endpoints beside /token that only confidential clients may call. */
-final class ClientRequests {
+final class ConfidentialClients {
 
-    private ClientRequests() {
+    private ConfidentialClients() {
     }
 
-    static Client confidentialClient(ClientAuthenticator clientAuthenticator, String authorization,
+    static Client authenticate(ClientAuthenticator clientAuthenticator, String authorization,
             Parameters params, String remoteAddress) {
         Client client = clientAuthenticator.authenticate(authorization, params, remoteAddress);
         if (client.isPublic()) {
