@@ -19,10 +19,10 @@ public final class JdbcAccessTokens implements AccessTokens {
     private static final String REVOKE = "UPDATE access_token SET revoked_at = now() "
             + "WHERE jti = ? AND client_id = ? AND revoked_at IS NULL";
 
-    private final Sql sql;
+    private final Jdbc sql;
 
     public JdbcAccessTokens(DataSource dataSource) {
-        this.sql = new Sql(dataSource);
+        this.sql = new Jdbc(dataSource);
     }
 
     @Override
@@ -37,8 +37,8 @@ public final class JdbcAccessTokens implements AccessTokens {
             s.setString(1, jti);
             s.setObject(2, grantId);
             s.setString(3, clientId);
-            s.setTimestamp(4, Sql.timestamp(issuedAt));
-            s.setTimestamp(5, Sql.timestamp(expiresAt));
+            s.setTimestamp(4, Jdbc.timestamp(issuedAt));
+            s.setTimestamp(5, Jdbc.timestamp(expiresAt));
         });
     }
 

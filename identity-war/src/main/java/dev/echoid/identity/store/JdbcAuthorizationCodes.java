@@ -1,7 +1,7 @@
 package dev.echoid.identity.store;
 
-import static dev.echoid.identity.store.Sql.instant;
-import static dev.echoid.identity.store.Sql.timestamp;
+import static dev.echoid.identity.store.Jdbc.instant;
+import static dev.echoid.identity.store.Jdbc.timestamp;
 
 import java.net.URI;
 import java.sql.ResultSet;
@@ -24,10 +24,10 @@ public final class JdbcAuthorizationCodes implements AuthorizationCodes {
     private static final String FIND = "SELECT " + COLUMNS + " FROM authorization_code WHERE code_hash = ?";
     private static final String DELETE_EXPIRED = "DELETE FROM authorization_code WHERE expires_at < ?";
 
-    private final Sql sql;
+    private final Jdbc sql;
 
     public JdbcAuthorizationCodes(DataSource dataSource) {
-        this.sql = new Sql(dataSource);
+        this.sql = new Jdbc(dataSource);
     }
 
     @Override

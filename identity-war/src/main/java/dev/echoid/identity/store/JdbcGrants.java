@@ -22,10 +22,10 @@ public final class JdbcGrants implements Grants {
             + "revoked_reason = ? WHERE sso_session_id = ? AND revoked_at IS NULL "
             + "AND NOT (? = ANY (string_to_array(scope, ' ')))";
 
-    private final Sql sql;
+    private final Jdbc sql;
 
     public JdbcGrants(DataSource dataSource) {
-        this.sql = new Sql(dataSource);
+        this.sql = new Jdbc(dataSource);
     }
 
     @Override
@@ -41,9 +41,9 @@ public final class JdbcGrants implements Grants {
             s.setObject(3, grant.userId());
             s.setObject(4, grant.ssoSessionId());
             s.setString(5, grant.scope());
-            s.setTimestamp(6, Sql.timestamp(grant.authTime()));
-            s.setTimestamp(7, Sql.timestamp(grant.createdAt()));
-            s.setTimestamp(8, Sql.timestamp(grant.expiresAt()));
+            s.setTimestamp(6, Jdbc.timestamp(grant.authTime()));
+            s.setTimestamp(7, Jdbc.timestamp(grant.createdAt()));
+            s.setTimestamp(8, Jdbc.timestamp(grant.expiresAt()));
             s.setString(9, grant.loginId());
         });
     }
@@ -78,8 +78,8 @@ public final class JdbcGrants implements Grants {
     static Grant map(ResultSet row) throws SQLException {
         return new Grant(row.getObject("id", UUID.class), row.getString("client_id"),
                 row.getObject("user_id", UUID.class), row.getObject("sso_session_id", UUID.class),
-                row.getString("scope"), Sql.instant(row, "auth_time"), Sql.instant(row, "created_at"),
-                Sql.instant(row, "expires_at"), Sql.instant(row, "revoked_at"),
+                row.getString("scope"), Jdbc.instant(row, "auth_time"), Jdbc.instant(row, "created_at"),
+                Jdbc.instant(row, "expires_at"), Jdbc.instant(row, "revoked_at"),
                 row.getString("login_id"));
     }
 }

@@ -18,10 +18,10 @@ public final class JdbcPendingRequests implements PendingRequests {
             + "WHERE id_hash = ? AND browser_hash = ?";
     private static final String DELETE_EXPIRED = "DELETE FROM pending_authorization WHERE expires_at < ?";
 
-    private final Sql sql;
+    private final Jdbc sql;
 
     public JdbcPendingRequests(DataSource dataSource) {
-        this.sql = new Sql(dataSource);
+        this.sql = new Jdbc(dataSource);
     }
 
     @Override
@@ -30,7 +30,7 @@ public final class JdbcPendingRequests implements PendingRequests {
             s.setString(1, idHash);
             s.setString(2, browserHash);
             s.setString(3, requestJson);
-            s.setTimestamp(4, Sql.timestamp(expiresAt));
+            s.setTimestamp(4, Jdbc.timestamp(expiresAt));
         });
     }
 
@@ -55,14 +55,14 @@ public final class JdbcPendingRequests implements PendingRequests {
 
     @Override
     public int deleteExpired(Instant now) {
-        return sql.update(DELETE_EXPIRED, s -> s.setTimestamp(1, Sql.timestamp(now)));
+        return sql.update(DELETE_EXPIRED, s -> s.setTimestamp(1, Jdbc.timestamp(now)));
     }
 
     private static void bind(java.sql.PreparedStatement s, String idHash, String browserHash, Instant now)
             throws java.sql.SQLException {
         s.setString(1, idHash);
         s.setString(2, browserHash);
-        s.setTimestamp(3, Sql.timestamp(now));
+        s.setTimestamp(3, Jdbc.timestamp(now));
     }
 
     private static PendingRequest map(java.sql.ResultSet row) throws java.sql.SQLException {

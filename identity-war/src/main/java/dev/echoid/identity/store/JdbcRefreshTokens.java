@@ -22,10 +22,10 @@ public final class JdbcRefreshTokens implements RefreshTokens {
             + "g.scope, g.auth_time, g.created_at, g.expires_at, g.revoked_at, g.login_id "
             + "FROM refresh_token r JOIN authorization_grant g ON g.id = r.grant_id WHERE r.token_hash = ?";
 
-    private final Sql sql;
+    private final Jdbc sql;
 
     public JdbcRefreshTokens(DataSource dataSource) {
-        this.sql = new Sql(dataSource);
+        this.sql = new Jdbc(dataSource);
     }
 
     @Override
@@ -33,8 +33,8 @@ public final class JdbcRefreshTokens implements RefreshTokens {
         sql.update(tx, INSERT, s -> {
             s.setString(1, tokenHash);
             s.setObject(2, grantId);
-            s.setTimestamp(3, Sql.timestamp(issuedAt));
-            s.setTimestamp(4, Sql.timestamp(expiresAt));
+            s.setTimestamp(3, Jdbc.timestamp(issuedAt));
+            s.setTimestamp(4, Jdbc.timestamp(expiresAt));
         });
     }
 
@@ -52,13 +52,13 @@ public final class JdbcRefreshTokens implements RefreshTokens {
     public Optional<WithGrant> findWithGrant(String tokenHash, Grants grants) {
         return sql.queryOne(FIND_WITH_GRANT, s -> s.setString(1, tokenHash), row -> new WithGrant(
                 new StoredRefreshToken(row.getString("token_hash"), row.getObject("grant_id", UUID.class),
-                        Sql.instant(row, "token_issued_at"), Sql.instant(row, "token_expires_at"),
-                        Sql.instant(row, "rotated_at")),
+                        Jdbc.instant(row, "token_issued_at"), Jdbc.instant(row, "token_expires_at"),
+                        Jdbc.instant(row, "rotated_at")),
                 JdbcGrants.map(row)));
     }
 
     private static StoredRefreshToken map(ResultSet row) throws SQLException {
         return new StoredRefreshToken(row.getString("token_hash"), row.getObject("grant_id", UUID.class),
-                Sql.instant(row, "issued_at"), Sql.instant(row, "expires_at"), Sql.instant(row, "rotated_at"));
+                Jdbc.instant(row, "issued_at"), Jdbc.instant(row, "expires_at"), Jdbc.instant(row, "rotated_at"));
     }
 }

@@ -35,10 +35,10 @@ public final class JdbcSsoSessions implements SsoSessions {
             + "ac.login_id FROM authorization_code ac JOIN client c ON c.client_id = ac.client_id "
             + "WHERE ac.sso_session_id = ? ORDER BY c.client_id, ac.issued_at DESC";
 
-    private final Sql sql;
+    private final Jdbc sql;
 
     public JdbcSsoSessions(DataSource dataSource) {
-        this.sql = new Sql(dataSource);
+        this.sql = new Jdbc(dataSource);
     }
 
     @Override
@@ -47,10 +47,10 @@ public final class JdbcSsoSessions implements SsoSessions {
             s.setObject(1, session.id());
             s.setString(2, secretHash);
             s.setObject(3, session.userId());
-            s.setTimestamp(4, Sql.timestamp(session.authTime()));
-            s.setTimestamp(5, Sql.timestamp(session.createdAt()));
-            s.setTimestamp(6, Sql.timestamp(session.lastSeenAt()));
-            s.setTimestamp(7, Sql.timestamp(session.expiresAt()));
+            s.setTimestamp(4, Jdbc.timestamp(session.authTime()));
+            s.setTimestamp(5, Jdbc.timestamp(session.createdAt()));
+            s.setTimestamp(6, Jdbc.timestamp(session.lastSeenAt()));
+            s.setTimestamp(7, Jdbc.timestamp(session.expiresAt()));
             s.setString(8, session.amr());
             s.setString(9, session.loginId());
         });
@@ -64,8 +64,8 @@ public final class JdbcSsoSessions implements SsoSessions {
     @Override
     public void touch(UUID id, Instant lastSeenAt, Instant authTime) {
         sql.update(TOUCH, s -> {
-            s.setTimestamp(1, Sql.timestamp(lastSeenAt));
-            s.setTimestamp(2, Sql.timestamp(authTime));
+            s.setTimestamp(1, Jdbc.timestamp(lastSeenAt));
+            s.setTimestamp(2, Jdbc.timestamp(authTime));
             s.setObject(3, id);
         });
     }
@@ -91,8 +91,8 @@ public final class JdbcSsoSessions implements SsoSessions {
     @Override
     public void reauthenticated(UUID id, Instant authTime, String loginId) {
         sql.update(REAUTHENTICATED, s -> {
-            s.setTimestamp(1, Sql.timestamp(authTime));
-            s.setTimestamp(2, Sql.timestamp(authTime));
+            s.setTimestamp(1, Jdbc.timestamp(authTime));
+            s.setTimestamp(2, Jdbc.timestamp(authTime));
             s.setString(3, loginId);
             s.setObject(4, id);
         });
@@ -114,8 +114,8 @@ public final class JdbcSsoSessions implements SsoSessions {
     @Override
     public long countActive(Instant now, java.time.Duration idleTtl) {
         return sql.queryOne(COUNT_ACTIVE, s -> {
-            s.setTimestamp(1, Sql.timestamp(now));
-            s.setTimestamp(2, Sql.timestamp(now.minus(idleTtl)));
+            s.setTimestamp(1, Jdbc.timestamp(now));
+            s.setTimestamp(2, Jdbc.timestamp(now.minus(idleTtl)));
         }, row -> row.getLong(1)).orElse(0L);
     }
 
@@ -135,8 +135,8 @@ public final class JdbcSsoSessions implements SsoSessions {
 
     private static SsoSession map(ResultSet row) throws SQLException {
         return new SsoSession(row.getObject("id", UUID.class), row.getObject("user_id", UUID.class),
-                Sql.instant(row, "auth_time"), Sql.instant(row, "created_at"), Sql.instant(row, "last_seen_at"),
-                Sql.instant(row, "expires_at"), Sql.instant(row, "ended_at"), row.getString("amr"),
+                Jdbc.instant(row, "auth_time"), Jdbc.instant(row, "created_at"), Jdbc.instant(row, "last_seen_at"),
+                Jdbc.instant(row, "expires_at"), Jdbc.instant(row, "ended_at"), row.getString("amr"),
                 row.getString("login_id"));
     }
 }
