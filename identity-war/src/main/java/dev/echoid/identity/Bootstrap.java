@@ -6,6 +6,8 @@ import dev.echoid.identity.config.IdentitySettings;
 import dev.echoid.plumbing.InvalidSettingException;
 import dev.echoid.plumbing.LogFormat;
 import dev.echoid.plumbing.SettingsSource;
+import dev.echoid.identity.endpoint.ProtocolApplication;
+import dev.echoid.identity.endpoint.PublicDocumentFilter;
 import dev.echoid.identity.metrics.Metrics;
 import dev.echoid.identity.security.ClientSecretHasher;
 import dev.echoid.identity.security.HashingBudget;
@@ -14,6 +16,8 @@ import dev.echoid.identity.security.Argon2id;
 import dev.echoid.identity.security.PasswordHasher;
 import dev.echoid.identity.store.Client;
 import dev.echoid.identity.store.User;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -21,8 +25,10 @@ import jakarta.servlet.annotation.WebListener;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.UUID;
+import org.glassfish.jersey.servlet.ServletContainer;
 
 /**
  * Starts the provider with the web application: reads and validates the settings, opens and migrates the database,
@@ -65,6 +71,8 @@ public class Bootstrap implements ServletContextListener {
                 context.getSessionCookieConfig().setSecure(true);
             }
             provider.attachTo(context);
+            serveProtocol(context, provider);
+            protectForms(context, provider);
             LOG.log(Level.INFO, "Identity provider started: issuer {0}, tokens signed by {1}", settings.issuer(),
                     provider.signingKeys().signingKey().signatureProvider() + (crypto.isNative() ? " (native)" : " (JDK)"));
         } catch (RuntimeException e) {
@@ -72,6 +80,27 @@ public class Bootstrap implements ServletContextListener {
             close();
             throw e;
         }
+    }
+
+    /**
+     * Jersey, as a filter on {@code /*} after the ones {@code web.xml} maps (so behind transport security and the
+     * request limits), serving the endpoints the provider built.
+     */
+    private static void serveProtocol(ServletContext context, IdentityProvider provider) {
+        // GET and HEAD of the two public documents from the bytes rendered once, ahead of Jersey
+        context.addFilter("discoveryDocument", PublicDocumentFilter.discovery(provider.publicDocuments()))
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/.well-known/openid-configuration");
+        context.addFilter("jwksDocument", PublicDocumentFilter.jwks(provider.publicDocuments()))
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/jwks");
+        FilterRegistration.Dynamic protocol = context.addFilter("protocol",
+                new ServletContainer(new ProtocolApplication(provider.endpoints())));
+        protocol.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
+    }
+
+    /** Every Faces page, after the Faces request checks {@code web.xml} maps: see {@code FormProtectionFilter}. */
+    private static void protectForms(ServletContext context, IdentityProvider provider) {
+        context.addFilter("formProtection", provider.formProtection())
+                .addMappingForServletNames(EnumSet.of(DispatcherType.REQUEST), true, "faces");
     }
 
     @Override

@@ -1,11 +1,25 @@
 package dev.echoid.identity;
 
 import dev.echoid.identity.config.Database;
+import dev.echoid.identity.endpoint.AdminAccess;
+import dev.echoid.identity.endpoint.AdminEndpoint;
+import dev.echoid.identity.endpoint.AdminUsersEndpoint;
+import dev.echoid.identity.endpoint.AuditEndpoint;
+import dev.echoid.identity.endpoint.AuthorizeEndpoint;
+import dev.echoid.identity.endpoint.DiscoveryEndpoint;
+import dev.echoid.identity.endpoint.EndSessionEndpoint;
+import dev.echoid.identity.endpoint.HealthEndpoint;
+import dev.echoid.identity.endpoint.IntrospectionEndpoint;
+import dev.echoid.identity.endpoint.JwksEndpoint;
+import dev.echoid.identity.endpoint.PublicDocuments;
+import dev.echoid.identity.endpoint.MetricsEndpoint;
+import dev.echoid.identity.endpoint.RevocationEndpoint;
+import dev.echoid.identity.endpoint.TokenEndpoint;
+import dev.echoid.identity.endpoint.UserInfoEndpoint;
 import dev.echoid.identity.health.Readiness;
 import dev.echoid.identity.housekeeping.Housekeeping;
 import dev.echoid.identity.config.IdentitySettings;
 import dev.echoid.plumbing.LogFormat;
-import dev.echoid.identity.metrics.AuditMeters;
 import dev.echoid.identity.metrics.Metrics;
 import dev.echoid.identity.store.AuditChainer;
 import dev.echoid.identity.store.JdbcDatabaseStatus;
@@ -14,11 +28,15 @@ import dev.echoid.identity.grant.ClientAuthenticator;
 import dev.echoid.identity.grant.ClientCredentialsGrant;
 import dev.echoid.identity.grant.GrantHandlers;
 import dev.echoid.identity.grant.RefreshTokenGrant;
+import dev.echoid.identity.grant.RefreshTokenLookup;
 import dev.echoid.identity.grant.TokenResponseIssuer;
+import dev.echoid.identity.login.AuthorizationCompletion;
 import dev.echoid.identity.login.Authenticator;
 import dev.echoid.identity.login.BruteForceProtection;
 import dev.echoid.identity.login.ConsentPrompt;
 import dev.echoid.identity.login.DeviceCookies;
+import dev.echoid.identity.login.FormTokens;
+import dev.echoid.identity.login.SignInCompletion;
 import dev.echoid.identity.login.PendingAuthorizations;
 import dev.echoid.identity.store.JdbcPendingRequests;
 import dev.echoid.identity.login.SecondFactor;
@@ -52,9 +70,13 @@ import dev.echoid.identity.store.JdbcUsers;
 import dev.echoid.identity.store.RefreshTokens;
 import dev.echoid.identity.store.Users;
 import dev.echoid.identity.token.AccessTokenVerifier;
+import dev.echoid.identity.token.AdminToken;
 import dev.echoid.identity.token.IdTokenHints;
 import dev.echoid.identity.token.SigningKeys;
-import dev.echoid.identity.token.TokenIssuer;
+import dev.echoid.identity.token.JwtIssuer;
+import dev.echoid.identity.web.AccessLogFilter;
+import dev.echoid.identity.web.FormProtectionFilter;
+import dev.echoid.plumbing.RequestOrigin;
 import jakarta.servlet.ServletContext;
 import java.time.Clock;
 import java.util.List;
@@ -65,7 +87,7 @@ import java.util.List;
  */
 public final class IdentityProvider {
 
-    private static final String ATTRIBUTE = IdentityProvider.class.getName();
+    static final String ATTRIBUTE = IdentityProvider.class.getName();
     private static final java.time.Duration AUDIT_CHAIN_PERIOD = java.time.Duration.ofSeconds(1);
 
     private final IdentitySettings settings;
@@ -94,11 +116,16 @@ public final class IdentityProvider {
     private final SessionTermination sessionTermination;
     private final PendingAuthorizations pendingAuthorizations;
     private final ConsentPrompt consentPrompt;
+    private final AuthorizationCompletion authorizationCompletion;
+    private final SignInCompletion signInCompletion;
+    private final FormTokens formTokens;
     private final Metrics metrics;
     private final Database database;
     private final JdbcDatabaseStatus databaseStatus;
     private final Readiness readiness;
     private final Housekeeping housekeeping;
+    private final PublicDocuments publicDocuments;
+    private final Clock clock;
 
     /** @param hasher Argon2id for passwords, within its budget; {@code clientSecrets} the HMAC of client secrets */
     public IdentityProvider(IdentitySettings settings, Database database, PasswordHasher hasher,
@@ -114,6 +141,7 @@ public final class IdentityProvider {
             ClientSecretHasher clientSecrets, Clock clock, Metrics metrics, LogFormat logFormat,
             CryptoProvider crypto) {
         this.settings = settings;
+        this.clock = clock;
         this.hasher = hasher;
         this.clientSecrets = clientSecrets;
         this.metrics = metrics;
@@ -136,7 +164,7 @@ public final class IdentityProvider {
         refuseUnsealedSecrets(settings, new JdbcSealedSecrets(dataSource));
         this.signingKeys = new SigningKeys(new JdbcSigningKeyStore(dataSource), settings.keyEncryptionKey(), clock,
                 settings.keyRotation().publishDelay(), settings.maxTokenLifetime(), crypto).initialize();
-        TokenIssuer issuer = new TokenIssuer(settings, signingKeys, clock);
+        JwtIssuer issuer = new JwtIssuer(settings, signingKeys, clock);
         JdbcSsoSessions ssoSessions = new JdbcSsoSessions(dataSource);
         this.singleSignOn = new SingleSignOn(ssoSessions, users, settings.sessionIdleTtl(), settings.sessionMaxTtl(),
                 !settings.devMode(), clock);
@@ -149,7 +177,7 @@ public final class IdentityProvider {
                 new RefreshTokenGrant(transactions, refreshTokens, grants, responses, audit, clock),
                 new ClientCredentialsGrant(transactions, responses, audit, settings.accessTokenTtl(), clock)));
         this.clientAuthenticator = new ClientAuthenticator(clients, clientSecrets, audit);
-        this.accessTokenVerifier = new AccessTokenVerifier(settings, signingKeys, accessTokens);
+        this.accessTokenVerifier = new AccessTokenVerifier(settings, signingKeys, accessTokens, clock);
         this.bruteForce = new BruteForceProtection(new JdbcLoginThrottles(dataSource), settings.loginPolicy(), clock,
                 metrics::lockout);
         this.deviceCookies = DeviceCookies.of(settings.keyEncryptionKey(), !settings.devMode());
@@ -164,12 +192,52 @@ public final class IdentityProvider {
         this.consentPrompt = new ConsentPrompt(new JdbcPendingConsents(dataSource), new JdbcConsents(dataSource),
                 pendingAuthorizations, audit, clock);
         this.sessionTermination = new SessionTermination(singleSignOn, grants, backchannelLogout, audit);
+        this.authorizationCompletion = new AuthorizationCompletion(consentPrompt, singleSignOn, codeGrant,
+                settings.issuer());
+        this.signInCompletion = new SignInCompletion(pendingAuthorizations, singleSignOn, sessionTermination,
+                deviceCookies, clients, authorizationCompletion, settings.issuer(),
+                settings.loginPolicy().singleSession(), AccessLogFilter::noteLoginId);
+        this.formTokens = new FormTokens(pendingAuthorizations, singleSignOn);
         this.readiness = Readiness.of(databaseStatus, database, signingKeys);
         metrics.activeSessions(() -> ssoSessions.countActive(clock.instant(), settings.sessionIdleTtl()), clock);
         // the purge of expired rows, one node at a time; stopped by close()
         this.housekeeping = Housekeeping.of(dataSource, settings, clock);
         metrics.housekeeping(housekeeping);
         housekeeping.start();
+        this.publicDocuments = new PublicDocuments(settings, grantHandlers, signingKeys);
+    }
+
+    /** The protocol endpoints, each built with what it needs; Jersey serves these instances. */
+    public List<Object> endpoints() {
+        RefreshTokenLookup refreshTokenLookup = new RefreshTokenLookup(refreshTokens, grants);
+        AdminAccess adminAccess = new AdminAccess(new AdminToken(settings.keyRotation().adminToken()));
+        return List.of(
+                new DiscoveryEndpoint(publicDocuments),
+                new JwksEndpoint(publicDocuments),
+                new AuthorizeEndpoint(settings, clients, consentPrompt, secondFactor, singleSignOn,
+                        pendingAuthorizations, authorizationCompletion, audit, clock),
+                new TokenEndpoint(clientAuthenticator, grantHandlers, metrics),
+                new MetricsEndpoint(metrics),
+                new UserInfoEndpoint(settings, accessTokenVerifier, users),
+                new RevocationEndpoint(clientAuthenticator, refreshTokenLookup, grants, accessTokenVerifier,
+                        accessTokens, audit),
+                new IntrospectionEndpoint(settings, clientAuthenticator, accessTokenVerifier, refreshTokenLookup,
+                        clock),
+                new EndSessionEndpoint(settings, idTokenHints, clients, singleSignOn, sessionTermination),
+                new AdminUsersEndpoint(adminAccess, bruteForce, users, secondFactor, audit),
+                new HealthEndpoint(readiness),
+                new AdminEndpoint(adminAccess, signingKeys),
+                new AuditEndpoint(adminAccess, auditTrail));
+    }
+
+    /** The provider metadata and the JWK Set, rendered once (the JWK Set again when the published keys change). */
+    public PublicDocuments publicDocuments() {
+        return publicDocuments;
+    }
+
+    /** In front of the Faces pages: forms act only on a same-site POST with their token. */
+    public FormProtectionFilter formProtection() {
+        return new FormProtectionFilter(formTokens, new RequestOrigin(settings.issuer()));
     }
 
     /** Always sealed: once the key is set, the provider does not start on secrets stored in plain form. */
@@ -186,14 +254,6 @@ public final class IdentityProvider {
         }
     }
 
-    public static IdentityProvider from(ServletContext context) {
-        Object provider = context.getAttribute(ATTRIBUTE);
-        if (provider == null) {
-            throw new IllegalStateException("The identity provider did not start; see the log");
-        }
-        return (IdentityProvider) provider;
-    }
-
     /**
      * Stops what runs in the background: the audit chainer (rows it did not chain are chained by the next one) and
      * the housekeeping (what it did not purge, the next run on any node does).
@@ -203,6 +263,7 @@ public final class IdentityProvider {
         auditChainer.close();
     }
 
+    /** For the Faces beans' producer ({@link FacesServices}), the one reader. */
     void attachTo(ServletContext context) {
         context.setAttribute(ATTRIBUTE, this);
     }
@@ -305,6 +366,18 @@ public final class IdentityProvider {
 
     public ConsentPrompt consentPrompt() {
         return consentPrompt;
+    }
+
+    public AuthorizationCompletion authorizationCompletion() {
+        return authorizationCompletion;
+    }
+
+    public SignInCompletion signInCompletion() {
+        return signInCompletion;
+    }
+
+    public FormTokens formTokens() {
+        return formTokens;
     }
 
     public Metrics metrics() {

@@ -14,7 +14,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One ID token built and signed by the provider's {@code TokenIssuer}, as the token endpoint does for every code
+ * One ID token built and signed by the provider's {@code JwtIssuer}, as the token endpoint does for every code
  * redeemed and every refresh: RS256 with an RSA 2048 key (the default) or ES256 on P-256 (for clients that ask).
  */
 @State(Scope.Benchmark)

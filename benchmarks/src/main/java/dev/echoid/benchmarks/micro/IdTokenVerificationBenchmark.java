@@ -29,7 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The gateway's {@link IdTokenVerifier} re-checking a session's ID token (signature, {@code iss}, {@code aud},
- * {@code exp}), which it does on every protected request. The token is one the provider's {@code TokenIssuer}
+ * {@code exp}), which it does on every protected request. The token is one the provider's {@code JwtIssuer}
  * signed; discovery and the JWK Set are the provider's, served from memory as the gateway caches them.
  */
 @State(Scope.Benchmark)

@@ -8,7 +8,7 @@ import dev.echoid.identity.protocol.Scope;
 import dev.echoid.identity.store.SigningKeyStore;
 import dev.echoid.identity.store.User;
 import dev.echoid.identity.token.SigningKeys;
-import dev.echoid.identity.token.TokenIssuer;
+import dev.echoid.identity.token.JwtIssuer;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
@@ -22,7 +22,7 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * The provider's real token code ({@link SigningKeys}, {@link TokenIssuer}) with its keys held in memory instead of
+ * The provider's real token code ({@link SigningKeys}, {@link JwtIssuer}) with its keys held in memory instead of
  * PostgreSQL: the keys are the same RSA 2048 and P-256 pairs the provider generates, and the database is read only
  * at start-up and every 30 s, so it plays no part in the cost of one token.
  */
@@ -35,7 +35,7 @@ final class ProviderKeys {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final SigningKeys keys = new SigningKeys(new InMemoryKeyStore(), Optional.empty()).initialize();
-    private final TokenIssuer issuer = new TokenIssuer(
+    private final JwtIssuer issuer = new JwtIssuer(
             IdentitySettings.from(SettingsSource.of(Map.of(IdentitySettings.ISSUER, ISSUER))), keys,
             Clock.systemUTC());
     private final User user = new User(UUID.randomUUID(), "ada", "unused", "Ada Lovelace", "ada@example.com", true, true);

@@ -3,7 +3,6 @@ package dev.echoid.identity.config;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
-import dev.echoid.identity.metrics.MeteredDataSource;
 import dev.echoid.plumbing.InvalidSettingException;
 import dev.echoid.plumbing.SettingsSource;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,11 +1,9 @@
 package dev.echoid.identity.endpoint;
 
-import dev.echoid.identity.IdentityProvider;
 import dev.echoid.identity.protocol.OAuthException;
 import dev.echoid.identity.protocol.Parameters;
 import dev.echoid.identity.token.SigningKeys;
 import dev.echoid.identity.token.SigningKeys.KeyInfo;
-import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -35,34 +33,36 @@ public class AdminEndpoint {
 
     private static final Logger LOG = System.getLogger(AdminEndpoint.class.getName());
 
-    @Context
-    private ServletContext servletContext;
+    private final AdminAccess adminAccess;
+    private final SigningKeys signingKeys;
 
-    @Context
-    private HttpServletRequest request;
+    public AdminEndpoint(AdminAccess adminAccess, SigningKeys signingKeys) {
+        this.adminAccess = adminAccess;
+        this.signingKeys = signingKeys;
+    }
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public Response list(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        IdentityProvider provider = IdentityProvider.from(servletContext);
-        Response refused = refusal(provider, authorization);
+    public Response list(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @Context HttpServletRequest request) {
+        Response refused = refusal(authorization, request);
         if (refused != null) {
             return refused;
         }
-        return Endpoints.noStore(Response.ok(Map.of("keys", provider.signingKeys().keys().stream()
+        return NoStore.on(Response.ok(Map.of("keys", signingKeys.keys().stream()
                 .map(AdminEndpoint::describe).toList()), MediaType.APPLICATION_JSON_TYPE)).build();
     }
 
     @POST
     @Path("rotate")
     @Produces(MediaType.APPLICATION_JSON)
-    public Response rotate(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Context UriInfo uri) {
-        IdentityProvider provider = IdentityProvider.from(servletContext);
-        Response refused = refusal(provider, authorization);
+    public Response rotate(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Context UriInfo uri,
+            @Context HttpServletRequest request) {
+        Response refused = refusal(authorization, request);
         if (refused != null) {
             return refused;
         }
-        SigningKeys keys = provider.signingKeys();
+        SigningKeys keys = this.signingKeys;
         String algorithm = Parameters.of(uri.getQueryParameters()).required("alg");
         if (!keys.supportedAlgorithms().contains(algorithm)) {
             throw OAuthException.invalidRequest("alg must be one of " + String.join(", ", keys.supportedAlgorithms()));
@@ -76,11 +76,11 @@ public class AdminEndpoint {
         body.put("status", status(rotation.key()));
         // 200, not 201, when the upcoming key already existed: nothing was created
         Response.Status status = rotation.added() ? Response.Status.CREATED : Response.Status.OK;
-        return Endpoints.noStore(Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body)).build();
+        return NoStore.on(Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body)).build();
     }
 
-    private Response refusal(IdentityProvider provider, String authorization) {
-        return AdminAccess.refusal(provider, authorization, request);
+    private Response refusal(String authorization, HttpServletRequest request) {
+        return adminAccess.refusal(authorization, request);
     }
 
     private static Map<String, Object> describe(KeyInfo key) {

@@ -1,11 +1,13 @@
 package dev.echoid.identity.endpoint;
 
-import dev.echoid.identity.IdentityProvider;
+import dev.echoid.identity.login.BruteForceProtection;
+import dev.echoid.identity.login.SecondFactor;
 import dev.echoid.identity.protocol.OAuthException;
 import dev.echoid.identity.protocol.Parameters;
 import dev.echoid.identity.store.AuditEvent;
+import dev.echoid.identity.store.AuditLog;
 import dev.echoid.identity.store.User;
-import jakarta.servlet.ServletContext;
+import dev.echoid.identity.store.Users;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.HeaderParam;
@@ -28,24 +30,33 @@ import java.util.Optional;
 @Path("admin/users/{username}")
 public class AdminUsersEndpoint {
 
-    @Context
-    private ServletContext servletContext;
-    @Context
-    private HttpServletRequest request;
+    private final AdminAccess adminAccess;
+    private final BruteForceProtection bruteForce;
+    private final Users users;
+    private final SecondFactor secondFactor;
+    private final AuditLog audit;
+
+    public AdminUsersEndpoint(AdminAccess adminAccess, BruteForceProtection bruteForce, Users users,
+            SecondFactor secondFactor, AuditLog audit) {
+        this.adminAccess = adminAccess;
+        this.bruteForce = bruteForce;
+        this.users = users;
+        this.secondFactor = secondFactor;
+        this.audit = audit;
+    }
 
     @POST
     @Path("unlock")
     @Produces(MediaType.APPLICATION_JSON)
     public Response unlock(@PathParam("username") String username,
-            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        IdentityProvider provider = IdentityProvider.from(servletContext);
-        Response refused = AdminAccess.refusal(provider, authorization, request);
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Context HttpServletRequest request) {
+        Response refused = adminAccess.refusal(authorization, request);
         if (refused != null) {
             return refused;
         }
         refuseControlCharacters(username);
-        boolean hadFailures = provider.bruteForce().unlock(username);
-        provider.audit().record(AuditEvent.success(AuditEvent.Type.ACCOUNT_UNLOCKED, null, null, username,
+        boolean hadFailures = bruteForce.unlock(username);
+        audit.record(AuditEvent.success(AuditEvent.Type.ACCOUNT_UNLOCKED, null, null, username,
                 request.getRemoteAddr(), hadFailures ? "failures cleared by an operator" : "nothing to clear"));
         return answer(username, "unlocked", hadFailures);
     }
@@ -54,20 +65,19 @@ public class AdminUsersEndpoint {
     @Path("totp")
     @Produces(MediaType.APPLICATION_JSON)
     public Response resetSecondFactor(@PathParam("username") String username,
-            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        IdentityProvider provider = IdentityProvider.from(servletContext);
-        Response refused = AdminAccess.refusal(provider, authorization, request);
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Context HttpServletRequest request) {
+        Response refused = adminAccess.refusal(authorization, request);
         if (refused != null) {
             return refused;
         }
         refuseControlCharacters(username);
-        Optional<User> user = provider.users().findByUsername(username);
+        Optional<User> user = users.findByUsername(username);
         if (user.isEmpty()) {
-            return Endpoints.noStore(Response.status(Response.Status.NOT_FOUND).type(MediaType.APPLICATION_JSON_TYPE)
+            return NoStore.on(Response.status(Response.Status.NOT_FOUND).type(MediaType.APPLICATION_JSON_TYPE)
                     .entity(Map.of("error", "not_found", "error_description", "No such user"))).build();
         }
-        boolean removed = provider.secondFactor().reset(user.get().id());
-        provider.audit().record(AuditEvent.success(AuditEvent.Type.MFA_ENROLMENT, null, user.get().id(), username,
+        boolean removed = secondFactor.reset(user.get().id());
+        audit.record(AuditEvent.success(AuditEvent.Type.MFA_ENROLMENT, null, user.get().id(), username,
                 request.getRemoteAddr(), removed ? "second factor removed by an operator" : "had no second factor"));
         return answer(username, "totp_removed", removed);
     }
@@ -83,6 +93,6 @@ public class AdminUsersEndpoint {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("username", username);
         body.put(what, value);
-        return Endpoints.noStore(Response.ok(body, MediaType.APPLICATION_JSON_TYPE)).build();
+        return NoStore.on(Response.ok(body, MediaType.APPLICATION_JSON_TYPE)).build();
     }
 }

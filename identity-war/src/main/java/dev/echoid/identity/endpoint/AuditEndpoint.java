@@ -1,11 +1,10 @@
 package dev.echoid.identity.endpoint;
 
-import dev.echoid.identity.IdentityProvider;
 import dev.echoid.identity.audit.AuditJson;
 import dev.echoid.identity.audit.AuditQuery;
 import dev.echoid.identity.protocol.OAuthException;
 import dev.echoid.identity.protocol.Parameters;
-import jakarta.servlet.ServletContext;
+import dev.echoid.identity.store.AuditTrail;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -32,36 +31,38 @@ public class AuditEndpoint {
 
     private static final Logger LOG = System.getLogger(AuditEndpoint.class.getName());
 
-    @Context
-    private ServletContext servletContext;
+    private final AdminAccess adminAccess;
+    private final AuditTrail auditTrail;
 
-    @Context
-    private HttpServletRequest request;
+    public AuditEndpoint(AdminAccess adminAccess, AuditTrail auditTrail) {
+        this.adminAccess = adminAccess;
+        this.auditTrail = auditTrail;
+    }
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public Response events(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Context UriInfo uri) {
-        IdentityProvider provider = IdentityProvider.from(servletContext);
-        Response refused = AdminAccess.refusal(provider, authorization, request);
+    public Response events(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Context UriInfo uri,
+            @Context HttpServletRequest request) {
+        Response refused = adminAccess.refusal(authorization, request);
         if (refused != null) {
             return refused;
         }
         AuditQuery query = query(Parameters.of(uri.getQueryParameters()));
         LOG.log(Level.INFO, "Audit trail of {0} {1} read by {2}", query.kind(), query.value(),
                 request.getRemoteAddr());
-        return json(AuditJson.events(query, query.run(provider.auditTrail())));
+        return json(AuditJson.events(query, query.run(auditTrail)));
     }
 
     @GET
     @Path("verify")
     @Produces(MediaType.APPLICATION_JSON)
-    public Response verify(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        IdentityProvider provider = IdentityProvider.from(servletContext);
-        Response refused = AdminAccess.refusal(provider, authorization, request);
+    public Response verify(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @Context HttpServletRequest request) {
+        Response refused = adminAccess.refusal(authorization, request);
         if (refused != null) {
             return refused;
         }
-        return json(AuditJson.verification(provider.auditTrail().verify()));
+        return json(AuditJson.verification(auditTrail.verify()));
     }
 
     private static AuditQuery query(Parameters params) {
@@ -86,6 +87,6 @@ public class AuditEndpoint {
     }
 
     private static Response json(Object body) {
-        return Endpoints.noStore(Response.ok(body, MediaType.APPLICATION_JSON_TYPE)).build();
+        return NoStore.on(Response.ok(body, MediaType.APPLICATION_JSON_TYPE)).build();
     }
 }

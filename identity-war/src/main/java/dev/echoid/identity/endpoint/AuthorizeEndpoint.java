@@ -1,17 +1,23 @@
 package dev.echoid.identity.endpoint;
 
-import dev.echoid.identity.IdentityProvider;
+import dev.echoid.identity.config.IdentitySettings;
+import dev.echoid.identity.login.AuthorizationCompletion;
+import dev.echoid.identity.login.ConsentPrompt;
+import dev.echoid.identity.login.PendingAuthorizations;
+import dev.echoid.identity.login.SecondFactor;
+import dev.echoid.identity.login.SingleSignOn;
 import dev.echoid.identity.protocol.AuthorizationRequest;
 import dev.echoid.identity.protocol.AuthorizationRequest.TrustedRedirect;
 import dev.echoid.identity.protocol.AuthorizationRequest.UntrustedRequestException;
-import dev.echoid.identity.protocol.AuthorizationResponse;
 import dev.echoid.identity.protocol.OAuthError;
 import dev.echoid.identity.protocol.OAuthException;
 import dev.echoid.identity.protocol.Parameters;
 import dev.echoid.identity.store.AuditEvent;
+import dev.echoid.identity.store.AuditLog;
+import dev.echoid.identity.store.Clients;
 import dev.echoid.identity.store.StoreException;
-import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -24,6 +30,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import dev.echoid.identity.login.SingleSignOn.Current;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -37,31 +44,50 @@ import java.util.Optional;
 @Path("authorize")
 public class AuthorizeEndpoint {
 
-    @Context
-    private ServletContext servletContext;
-    @Context
-    private HttpServletRequest request;
-    @Context
-    private jakarta.servlet.http.HttpServletResponse response;
+    private final IdentitySettings settings;
+    private final Clients clients;
+    private final ConsentPrompt consentPrompt;
+    private final SecondFactor secondFactor;
+    private final SingleSignOn singleSignOn;
+    private final PendingAuthorizations pendingAuthorizations;
+    private final AuthorizationCompletion completion;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    public AuthorizeEndpoint(IdentitySettings settings, Clients clients, ConsentPrompt consentPrompt,
+            SecondFactor secondFactor, SingleSignOn singleSignOn, PendingAuthorizations pendingAuthorizations,
+            AuthorizationCompletion completion, AuditLog audit, Clock clock) {
+        this.settings = settings;
+        this.clients = clients;
+        this.consentPrompt = consentPrompt;
+        this.secondFactor = secondFactor;
+        this.singleSignOn = singleSignOn;
+        this.pendingAuthorizations = pendingAuthorizations;
+        this.completion = completion;
+        this.audit = audit;
+        this.clock = clock;
+    }
 
     @GET
-    public Response get(@Context UriInfo uri) {
-        return authorize(uri.getQueryParameters());
+    public Response get(@Context UriInfo uri, @Context HttpServletRequest request,
+            @Context HttpServletResponse response) {
+        return authorize(uri.getQueryParameters(), request, response);
     }
 
     /** OIDC Core §3.1.2.1: "Authorization Servers MUST support the use of the HTTP GET and POST methods". */
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response post(MultivaluedMap<String, String> form) {
-        return authorize(form);
+    public Response post(MultivaluedMap<String, String> form, @Context HttpServletRequest request,
+            @Context HttpServletResponse response) {
+        return authorize(form, request, response);
     }
 
-    private Response authorize(MultivaluedMap<String, String> values) {
-        IdentityProvider provider = IdentityProvider.from(servletContext);
+    private Response authorize(MultivaluedMap<String, String> values, HttpServletRequest request,
+            HttpServletResponse response) {
         Parameters params = Parameters.of(values);
         TrustedRedirect trusted;
         try {
-            trusted = AuthorizationRequest.trustedRedirect(params, provider.clients()::find);
+            trusted = AuthorizationRequest.trustedRedirect(params, clients::find);
         } catch (UntrustedRequestException e) {
             return HtmlPage.response(400, "This sign-in request is not valid", e.getMessage()
                     + " Go back to the application and try again; if this persists, its configuration is wrong.");
@@ -73,53 +99,38 @@ public class AuthorizeEndpoint {
             return UnexpectedExceptionMapper.unavailable(e, true);
         }
         String state = stateOf(params);
-        URI issuer = provider.settings().issuer();
+        URI issuer = settings.issuer();
         try {
             AuthorizationRequest asked = AuthorizationRequest.parse(params, trusted);
             // OIDC Core §11: offline_access without prompt=consent is ignored for a third-party client
-            AuthorizationRequest authorization = provider.consentPrompt().screen(asked, trusted.client());
-            provider.audit().record(AuditEvent.success(AuditEvent.Type.AUTHORIZATION_REQUESTED, trusted.client()
+            AuthorizationRequest authorization = consentPrompt.screen(asked, trusted.client());
+            audit.record(AuditEvent.success(AuditEvent.Type.AUTHORIZATION_REQUESTED, trusted.client()
                     .clientId(), null, null, request.getRemoteAddr(), asked == authorization ? null
                     : "offline_access ignored: no prompt=consent (OIDC Core §11)")
                     .withLoginId(authorization.loginId()));
-            boolean secondFactorRequired = provider.secondFactor().isRequired(trusted.client());
-            Optional<Current> signedIn = provider.singleSignOn().current(request)
-                    .filter(current -> !mustAuthenticateAgain(authorization, current))
+            boolean secondFactorRequired = secondFactor.isRequired(trusted.client());
+            Optional<Current> signedIn = singleSignOn.current(request)
+                    .filter(current -> !mustAuthenticateAgain(authorization, current, clock.instant()))
                     // a client that requires a second factor: a password-only session is not enough
                     .filter(current -> !secondFactorRequired || current.session().usedSecondFactor());
             if (signedIn.isPresent()) {
                 // single sign-on: the browser's session stands for the user, no password asked
-                Current current = signedIn.get();
-                if (provider.consentPrompt().isRequired(authorization, trusted.client())) {
-                    if (authorization.prompts("none")) {
-                        // OIDC Core §3.1.2.6: consent is needed and prompt=none forbids asking for it
-                        throw new OAuthException(OAuthError.CONSENT_REQUIRED,
-                                "The user's consent is needed for offline_access; ask with prompt=consent");
-                    }
-                    String id = provider.consentPrompt().await(authorization, current.session().id(), request,
-                            response);
-                    return Endpoints.noStore(Response.status(Response.Status.FOUND))
-                            .location(URI.create(issuer + "/consent.xhtml?request=" + id))
-                            .build();
-                }
-                provider.singleSignOn().touch(current.session());
-                String code = provider.codeGrant().issue(authorization, current.user(), current.session().authTime(),
-                        current.session().id(), request.getRemoteAddr());
-                return Endpoints.noStore(Response.status(Response.Status.FOUND))
-                        .location(AuthorizationResponse.success(trusted.redirectUri(), code, state, issuer))
+                return NoStore.on(Response.status(Response.Status.FOUND))
+                        .location(completion.signedOnBySession(authorization, trusted.client(), signedIn.get(),
+                                request, response))
                         .build();
             }
             if ("none".equals(authorization.prompt())) {
                 // OIDC Core §3.1.2.1: with prompt=none the server MUST NOT display a login page
                 throw new OAuthException(OAuthError.LOGIN_REQUIRED, "The user is not signed in");
             }
-            String id = provider.pendingAuthorizations().add(authorization, request, response);
-            return Endpoints.noStore(Response.status(Response.Status.FOUND))
+            String id = pendingAuthorizations.add(authorization, request, response);
+            return NoStore.on(Response.status(Response.Status.FOUND))
                     .location(URI.create(issuer + "/login.xhtml?request=" + id))
                     .build();
         } catch (OAuthException e) {
             return Response.status(Response.Status.FOUND)
-                    .location(AuthorizationResponse.error(trusted.redirectUri(), e, state, issuer))
+                    .location(completion.error(trusted.redirectUri(), e, state))
                     .build();
         } catch (StoreException e) {
             if (!e.isUnavailable()) {
@@ -130,7 +141,7 @@ public class AuthorizeEndpoint {
             OAuthException unavailable = new OAuthException(OAuthError.TEMPORARILY_UNAVAILABLE,
                     "The authorization server cannot reach its database; try again later");
             return Response.status(Response.Status.FOUND)
-                    .location(AuthorizationResponse.error(trusted.redirectUri(), unavailable, state, issuer))
+                    .location(completion.error(trusted.redirectUri(), unavailable, state))
                     .header(HttpHeaders.RETRY_AFTER, StoreException.RETRY_AFTER_SECONDS)
                     .build();
         }
@@ -140,12 +151,13 @@ public class AuthorizeEndpoint {
      * OIDC Core §3.1.2.1: {@code prompt=login} asks to authenticate again; {@code max_age} when the last
      * authentication is older than that many seconds.
      */
-    private static boolean mustAuthenticateAgain(AuthorizationRequest authorization, Current current) {
+    private static boolean mustAuthenticateAgain(AuthorizationRequest authorization, Current current,
+            Instant now) {
         if (authorization.prompt() != null && authorization.prompt().contains("login")) {
             return true;
         }
         return authorization.maxAge() != null && current.session().authTime()
-                .plusSeconds(authorization.maxAge()).isBefore(Instant.now());
+                .plusSeconds(authorization.maxAge()).isBefore(now);
     }
 
     /** The state to return with an error: none when it was refused itself (repeated, control character, too long). */

@@ -1,11 +1,15 @@
 package dev.echoid.identity.endpoint;
 
-import dev.echoid.identity.IdentityProvider;
+import dev.echoid.identity.config.IdentitySettings;
+import dev.echoid.identity.login.SingleSignOn;
 import dev.echoid.identity.login.SingleSignOn.Current;
+import dev.echoid.identity.logout.SessionTermination;
 import dev.echoid.identity.protocol.AuthorizationResponse;
 import dev.echoid.identity.protocol.OAuthException;
 import dev.echoid.identity.protocol.Parameters;
 import dev.echoid.identity.store.Client;
+import dev.echoid.identity.store.Clients;
+import dev.echoid.identity.token.IdTokenHints;
 import dev.echoid.identity.token.IdTokenHints.Hint;
 import dev.echoid.plumbing.RequestOrigin;
 import jakarta.servlet.ServletContext;
@@ -40,27 +44,37 @@ import java.util.Optional;
 @Path("logout")
 public class EndSessionEndpoint {
 
-    @Context
-    private ServletContext servletContext;
-    @Context
-    private HttpServletRequest request;
-    @Context
-    private HttpServletResponse response;
+    private final IdentitySettings settings;
+    private final IdTokenHints idTokenHints;
+    private final Clients clients;
+    private final SingleSignOn singleSignOn;
+    private final SessionTermination sessionTermination;
+
+    public EndSessionEndpoint(IdentitySettings settings, IdTokenHints idTokenHints, Clients clients,
+            SingleSignOn singleSignOn, SessionTermination sessionTermination) {
+        this.settings = settings;
+        this.idTokenHints = idTokenHints;
+        this.clients = clients;
+        this.singleSignOn = singleSignOn;
+        this.sessionTermination = sessionTermination;
+    }
 
     @GET
-    public Response get(@Context UriInfo uri) {
-        return endSession(uri.getQueryParameters(), false);
+    public Response get(@Context UriInfo uri, @Context HttpServletRequest request,
+            @Context HttpServletResponse response) {
+        return endSession(uri.getQueryParameters(), false, request, response);
     }
 
     /** RP-Initiated Logout §2: the OP MUST support GET and POST. */
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response post(MultivaluedMap<String, String> form) {
-        return endSession(form, true);
+    public Response post(MultivaluedMap<String, String> form, @Context HttpServletRequest request,
+            @Context HttpServletResponse response) {
+        return endSession(form, true, request, response);
     }
 
-    private Response endSession(MultivaluedMap<String, String> values, boolean post) {
-        IdentityProvider provider = IdentityProvider.from(servletContext);
+    private Response endSession(MultivaluedMap<String, String> values, boolean post, HttpServletRequest request,
+            HttpServletResponse response) {
         Parameters params = Parameters.of(values);
         Optional<String> hintValue;
         Optional<String> clientIdValue;
@@ -74,7 +88,7 @@ public class EndSessionEndpoint {
         } catch (OAuthException duplicated) {
             return invalid(duplicated.description() + ".");
         }
-        Optional<Hint> hint = hintValue.flatMap(provider.idTokenHints()::read);
+        Optional<Hint> hint = hintValue.flatMap(idTokenHints::read);
         if (hintValue.isPresent() && hint.isEmpty()) {
             return invalid("The id_token_hint was not issued by this provider.");
         }
@@ -82,7 +96,7 @@ public class EndSessionEndpoint {
             return invalid("The client_id does not match the id_token_hint.");
         }
         Optional<String> clientId = clientIdValue.or(() -> hint.map(h -> h.audience().get(0)));
-        Optional<Client> client = clientId.flatMap(provider.clients()::find).filter(Client::enabled);
+        Optional<Client> client = clientId.flatMap(clients::find).filter(Client::enabled);
         if (clientId.isPresent() && client.isEmpty()) {
             return invalid("The application (client_id) is not known here.");
         }
@@ -100,23 +114,23 @@ public class EndSessionEndpoint {
             }
         }
 
-        Optional<Current> current = provider.singleSignOn().current(request);
+        Optional<Current> current = singleSignOn.current(request);
         boolean hintIsThisUser = hint.isPresent() && current.isPresent()
                 && current.get().user().id().toString().equals(hint.get().subject());
         if (current.isPresent() && !hintIsThisUser) {
             if (post && values.containsKey("confirmation")
-                    && new RequestOrigin(provider.settings().issuer()).isCrossSite(request)) {
+                    && new RequestOrigin(settings.issuer()).isCrossSite(request)) {
                 // the confirmation is this site's own form: a browser that says another site sent it is refused (a
                 // relying party's cross-site POST without it still gets the confirmation page)
                 return HtmlPage.response(403, "This sign-out was sent from another site",
                         "Only the confirmation on this site's own page signs you out. You are still signed in.");
             }
-            if (!(post && confirmed(provider, params))) {
-                return confirmationPage(provider, client, values);
+            if (!(post && confirmed(params, request))) {
+                return confirmationPage(client, values, request);
             }
         }
 
-        provider.singleSignOn().end(request, response).ifPresent(ended -> signedOut(provider, ended));
+        singleSignOn.end(request, response).ifPresent(ended -> signedOut(ended, request));
         HttpSession session = request.getSession(false);
         if (session != null) {
             session.invalidate();
@@ -124,20 +138,20 @@ public class EndSessionEndpoint {
         if (redirect.isPresent()) {
             Map<String, String> query = new LinkedHashMap<>();
             state.ifPresent(value -> query.put("state", value));
-            return Endpoints.noStore(Response.status(Response.Status.FOUND))
+            return NoStore.on(Response.status(Response.Status.FOUND))
                     .location(AuthorizationResponse.withQuery(redirect.get(), query))
                     .build();
         }
         return HtmlPage.response(200, "You are signed out", "You have signed out of EchoID.");
     }
 
-    private void signedOut(IdentityProvider provider, Current ended) {
-        provider.sessionTermination().ended(ended.session().id(), ended.user().id(), ended.user().username(),
+    private void signedOut(Current ended, HttpServletRequest request) {
+        sessionTermination.ended(ended.session().id(), ended.user().id(), ended.user().username(),
                 request.getRemoteAddr(), "signed out (RP-initiated logout)");
     }
 
-    private boolean confirmed(IdentityProvider provider, Parameters params) {
-        Optional<String> expected = provider.singleSignOn().formToken(request, "logout");
+    private boolean confirmed(Parameters params, HttpServletRequest request) {
+        Optional<String> expected = singleSignOn.formToken(request, "logout");
         String given;
         try {
             given = params.optional("confirmation").orElse("");
@@ -148,14 +162,14 @@ public class EndSessionEndpoint {
                 expected.get().getBytes(StandardCharsets.US_ASCII), given.getBytes(StandardCharsets.US_ASCII));
     }
 
-    private Response confirmationPage(IdentityProvider provider, Optional<Client> client,
-            MultivaluedMap<String, String> values) {
-        String token = provider.singleSignOn().formToken(request, "logout").orElseThrow();
+    private Response confirmationPage(Optional<Client> client, MultivaluedMap<String, String> values,
+            HttpServletRequest request) {
+        String token = singleSignOn.formToken(request, "logout").orElseThrow();
         StringBuilder form = new StringBuilder()
                 .append("<p>Do you want to sign out of EchoID")
                 .append(client.map(c -> " and " + HtmlPage.escape(c.name())).orElse(""))
                 .append("?</p><form id=\"logout\" method=\"post\" action=\"")
-                .append(HtmlPage.escape(provider.settings().endpoint("logout").toString())).append("\">")
+                .append(HtmlPage.escape(settings.endpoint("logout").toString())).append("\">")
                 .append(hidden("confirmation", token));
         for (String name : new String[] {"id_token_hint", "client_id", "post_logout_redirect_uri", "state"}) {
             String value = values.getFirst(name);

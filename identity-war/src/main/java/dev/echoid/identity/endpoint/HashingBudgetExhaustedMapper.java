@@ -24,7 +24,7 @@ public class HashingBudgetExhaustedMapper implements ExceptionMapper<HashingBudg
         body.put("error", "temporarily_unavailable");
         body.put("error_description", "Too many credential checks at once; retry after "
                 + exhausted.retryAfterSeconds() + " s");
-        return Endpoints.noStore(Response.status(Response.Status.SERVICE_UNAVAILABLE))
+        return NoStore.on(Response.status(Response.Status.SERVICE_UNAVAILABLE))
                 .type(MediaType.APPLICATION_JSON_TYPE)
                 .header(HttpHeaders.RETRY_AFTER, String.valueOf(exhausted.retryAfterSeconds()))
                 .entity(body)

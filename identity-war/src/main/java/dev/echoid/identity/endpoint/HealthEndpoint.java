@@ -1,12 +1,9 @@
 package dev.echoid.identity.endpoint;
 
-import dev.echoid.identity.IdentityProvider;
 import dev.echoid.identity.health.Readiness;
-import jakarta.servlet.ServletContext;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.LinkedHashMap;
@@ -24,8 +21,11 @@ public class HealthEndpoint {
     private static final String UP = Readiness.UP;
     private static final String DOWN = Readiness.DOWN;
 
-    @Context
-    private ServletContext servletContext;
+    private final Readiness readiness;
+
+    public HealthEndpoint(Readiness readiness) {
+        this.readiness = readiness;
+    }
 
     @GET
     @Path("live")
@@ -38,13 +38,7 @@ public class HealthEndpoint {
     @Path("ready")
     @Produces(MediaType.APPLICATION_JSON)
     public Response ready() {
-        IdentityProvider provider;
-        try {
-            provider = IdentityProvider.from(servletContext);
-        } catch (IllegalStateException notStarted) {
-            return answer(Map.of("provider", Map.of("status", DOWN)));
-        }
-        return answer(provider.readiness().check());
+        return answer(readiness.check());
     }
 
     private static Response answer(Map<String, ?> checks) {
@@ -52,7 +46,7 @@ public class HealthEndpoint {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", up ? UP : DOWN);
         body.put("checks", checks);
-        return Endpoints.noStore(Response.status(up ? Response.Status.OK : Response.Status.SERVICE_UNAVAILABLE))
+        return NoStore.on(Response.status(up ? Response.Status.OK : Response.Status.SERVICE_UNAVAILABLE))
                 .entity(body).type(MediaType.APPLICATION_JSON_TYPE).build();
     }
 }

@@ -16,7 +16,7 @@ public final class HtmlPage {
 
     /** A page whose body is already HTML: every value in it must have gone through {@link #escape}. */
     static Response withBody(int status, String title, String bodyHtml) {
-        return Endpoints.noStore(Response.status(status))
+        return NoStore.on(Response.status(status))
                 .type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
                 .entity(html(title, bodyHtml))
                 .build();

@@ -1,14 +1,16 @@
 package dev.echoid.identity.endpoint;
 
-import dev.echoid.identity.IdentityProvider;
+import dev.echoid.identity.config.IdentitySettings;
+import dev.echoid.identity.grant.ClientAuthenticator;
+import dev.echoid.identity.grant.RefreshTokenLookup;
 import dev.echoid.identity.protocol.OAuthException;
 import dev.echoid.identity.protocol.Parameters;
-import dev.echoid.identity.security.Hashes;
 import dev.echoid.identity.store.Client;
 import dev.echoid.identity.store.Grant;
+import dev.echoid.identity.store.RefreshTokens;
 import dev.echoid.identity.store.RefreshTokens.StoredRefreshToken;
+import dev.echoid.identity.token.AccessTokenVerifier;
 import dev.echoid.identity.token.AccessTokenVerifier.VerifiedAccessToken;
-import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -20,6 +22,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,31 +39,40 @@ import java.util.Optional;
 @Path("introspect")
 public class IntrospectionEndpoint {
 
-    @Context
-    private ServletContext servletContext;
-    @Context
-    private HttpServletRequest request;
+    private final IdentitySettings settings;
+    private final ClientAuthenticator clientAuthenticator;
+    private final AccessTokenVerifier accessTokenVerifier;
+    private final RefreshTokenLookup refreshTokenLookup;
+    private final Clock clock;
+
+    public IntrospectionEndpoint(IdentitySettings settings, ClientAuthenticator clientAuthenticator,
+            AccessTokenVerifier accessTokenVerifier, RefreshTokenLookup refreshTokenLookup, Clock clock) {
+        this.settings = settings;
+        this.clientAuthenticator = clientAuthenticator;
+        this.accessTokenVerifier = accessTokenVerifier;
+        this.refreshTokenLookup = refreshTokenLookup;
+        this.clock = clock;
+    }
 
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.APPLICATION_JSON)
     public Response introspect(MultivaluedMap<String, String> form,
-            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        IdentityProvider provider = IdentityProvider.from(servletContext);
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Context HttpServletRequest request) {
         Parameters params = Parameters.of(form).withoutControlCharacters();
-        Client client = ClientRequests.confidentialClient(provider, authorization, params, request.getRemoteAddr());
+        Client client = ConfidentialClients.authenticate(clientAuthenticator, authorization, params,
+                request.getRemoteAddr());
         String token = params.required("token");
-        Map<String, Object> answer = accessToken(provider, client, token)
-                .or(() -> refreshToken(provider, client, token))
+        Map<String, Object> answer = accessToken(client, token)
+                .or(() -> refreshToken(client, token))
                 .orElseGet(() -> Map.of("active", false));
-        return Endpoints.noStore(Response.ok(answer, MediaType.APPLICATION_JSON_TYPE)).build();
+        return NoStore.on(Response.ok(answer, MediaType.APPLICATION_JSON_TYPE)).build();
     }
 
-    private static Optional<Map<String, Object>> accessToken(IdentityProvider provider, Client client,
-            String token) {
+    private Optional<Map<String, Object>> accessToken(Client client, String token) {
         VerifiedAccessToken verified;
         try {
-            verified = provider.accessTokenVerifier().verify(token);
+            verified = accessTokenVerifier.verify(token);
         } catch (OAuthException inactive) {
             return Optional.empty();
         }
@@ -76,30 +88,29 @@ public class IntrospectionEndpoint {
         answer.put("client_id", verified.clientId());
         answer.put("sub", verified.subject());
         answer.put("aud", verified.audience());
-        answer.put("iss", provider.settings().issuer().toString());
+        answer.put("iss", settings.issuer().toString());
         answer.put("iat", verified.issuedAt().getEpochSecond());
         answer.put("exp", verified.expiresAt().getEpochSecond());
         answer.put("jti", verified.jti());
         return Optional.of(answer);
     }
 
-    private static Optional<Map<String, Object>> refreshToken(IdentityProvider provider, Client client,
-            String token) {
-        Instant now = Instant.now();
-        Optional<StoredRefreshToken> stored = provider.refreshTokens().find(Hashes.sha256Base64Url(token))
-                .filter(t -> t.rotatedAt() == null && t.expiresAt().isAfter(now));
-        Optional<Grant> grant = stored.flatMap(t -> provider.grants().find(t.grantId()))
-                .filter(g -> g.isActive(now) && g.clientId().equals(client.clientId()));
-        if (grant.isEmpty()) {
+    private Optional<Map<String, Object>> refreshToken(Client client, String token) {
+        Instant now = clock.instant();
+        Optional<RefreshTokens.WithGrant> found = refreshTokenLookup.findOf(client, token)
+                .filter(f -> RefreshTokenLookup.usable(f, now));
+        if (found.isEmpty()) {
             return Optional.empty();
         }
+        Optional<StoredRefreshToken> stored = found.map(RefreshTokens.WithGrant::token);
+        Optional<Grant> grant = found.map(RefreshTokens.WithGrant::grant);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("active", true);
         answer.put("token_type", "refresh_token");
         answer.put("scope", grant.get().scope());
         answer.put("client_id", grant.get().clientId());
         answer.put("sub", String.valueOf(grant.get().userId()));
-        answer.put("iss", provider.settings().issuer().toString());
+        answer.put("iss", settings.issuer().toString());
         answer.put("iat", stored.get().issuedAt().getEpochSecond());
         Instant expiry = stored.get().expiresAt().isBefore(grant.get().expiresAt())
                 ? stored.get().expiresAt() : grant.get().expiresAt();

@@ -1,10 +1,8 @@
 package dev.echoid.identity.endpoint;
 
-import jakarta.servlet.ServletContext;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -16,13 +14,16 @@ import jakarta.ws.rs.core.Response;
 @Path("jwks")
 public class JwksEndpoint {
 
-    @Context
-    private ServletContext servletContext;
+    private final PublicDocuments documents;
+
+    public JwksEndpoint(PublicDocuments documents) {
+        this.documents = documents;
+    }
 
     /** Served by {@link PublicDocumentFilter} in the WAR; here for a deployment of the JAX-RS resources alone. */
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response keys() {
-        return DiscoveryEndpoint.answer(PublicDocuments.from(servletContext).jwks());
+        return DiscoveryEndpoint.answer(documents.jwks());
     }
 }

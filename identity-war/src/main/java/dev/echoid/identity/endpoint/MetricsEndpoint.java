@@ -1,8 +1,6 @@
 package dev.echoid.identity.endpoint;
 
-import dev.echoid.identity.IdentityProvider;
 import dev.echoid.identity.metrics.Metrics;
-import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -26,28 +24,29 @@ public class MetricsEndpoint {
 
     private static final String REALM = "Bearer realm=\"identity-metrics\"";
 
-    @Context
-    private ServletContext servletContext;
-    @Context
-    private HttpServletRequest request;
+    private final Metrics metrics;
+
+    public MetricsEndpoint(Metrics metrics) {
+        this.metrics = metrics;
+    }
 
     @GET
-    public Response metrics(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        Metrics metrics = IdentityProvider.from(servletContext).metrics();
+    public Response metrics(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @Context HttpServletRequest request) {
         if (!fromThisHost(request) && !metrics.acceptsToken(authorization)) {
             if (!metrics.tokenConfigured()) {
-                return Endpoints.noStore(Response.status(Response.Status.FORBIDDEN))
+                return NoStore.on(Response.status(Response.Status.FORBIDDEN))
                         .entity(Map.of("error", "forbidden", "error_description",
                                 "Metrics are served to this host only; set IDENTITY_METRICS_TOKEN to scrape from "
                                         + "elsewhere"))
                         .type("application/json").build();
             }
-            return Endpoints.noStore(Response.status(Response.Status.UNAUTHORIZED))
+            return NoStore.on(Response.status(Response.Status.UNAUTHORIZED))
                     .header(HttpHeaders.WWW_AUTHENTICATE, authorization == null || authorization.isBlank()
                             ? REALM : REALM + ", error=\"invalid_token\"")
                     .build();
         }
-        return Endpoints.noStore(Response.ok(metrics.scrape(), Metrics.CONTENT_TYPE)).build();
+        return NoStore.on(Response.ok(metrics.scrape(), Metrics.CONTENT_TYPE)).build();
     }
 
     /**

@@ -24,7 +24,7 @@ public class OAuthExceptionMapper implements ExceptionMapper<OAuthException> {
         if (exception.description() != null) {
             body.put("error_description", exception.description());
         }
-        Response.ResponseBuilder response = Endpoints.noStore(Response.status(error.status()))
+        Response.ResponseBuilder response = NoStore.on(Response.status(error.status()))
                 .type(MediaType.APPLICATION_JSON_TYPE)
                 .entity(body);
         if (error == OAuthError.INVALID_CLIENT) {

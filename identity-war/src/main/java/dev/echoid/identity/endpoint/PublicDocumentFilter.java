@@ -6,15 +6,14 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * GET and HEAD of the provider metadata ({@link DiscoveryEndpoint}) or the JWK Set ({@link JwksEndpoint}) answered
  * from the rendered document ({@link PublicDocuments}), without the JAX-RS runtime: these are the requests every
  * relying party repeats, and matching, injection and JSON writing per request cost several times the answer. A
  * matching {@code If-None-Match} gets {@code 304}. Other methods go on to the JAX-RS resource, which answers them
- * (405 with {@code Allow}) as before. Mapped in {@code web.xml} to the document's exact path, init parameter
- * {@code document}: {@code discovery} or {@code jwks}.
+ * (405 with {@code Allow}) as before. Registered by {@code Bootstrap} on the document's exact path, ahead of Jersey.
  */
 public class PublicDocumentFilter extends HttpFilter {
 
@@ -22,18 +21,20 @@ public class PublicDocumentFilter extends HttpFilter {
     /** As long as the JWK Set may be cached: a new key is published for longer than this before it signs. */
     static final String CACHE_CONTROL = "public, max-age=300";
 
-    private transient Function<PublicDocuments, JsonDocument> document;
-    private transient PublicDocuments documents;
+    private final transient Supplier<JsonDocument> document;
 
-    @Override
-    public void init() throws ServletException {
-        String name = getInitParameter("document");
-        document = switch (name == null ? "" : name) {
-            case "discovery" -> PublicDocuments::discovery;
-            case "jwks" -> PublicDocuments::jwks;
-            default -> throw new ServletException("init parameter document: discovery or jwks, not " + name);
-        };
-        documents = PublicDocuments.from(getServletContext());
+    private PublicDocumentFilter(Supplier<JsonDocument> document) {
+        this.document = document;
+    }
+
+    /** For the provider metadata's path. */
+    public static PublicDocumentFilter discovery(PublicDocuments documents) {
+        return new PublicDocumentFilter(documents::discovery);
+    }
+
+    /** For the JWK Set's path. */
+    public static PublicDocumentFilter jwks(PublicDocuments documents) {
+        return new PublicDocumentFilter(documents::jwks);
     }
 
     @Override
@@ -45,7 +46,7 @@ public class PublicDocumentFilter extends HttpFilter {
             chain.doFilter(request, response);
             return;
         }
-        JsonDocument answer = document.apply(documents);
+        JsonDocument answer = document.get();
         response.setHeader("Cache-Control", CACHE_CONTROL);
         response.setHeader("ETag", answer.etag());
         if (answer.matches(request.getHeader("If-None-Match"))) {

@@ -1,8 +1,8 @@
 package dev.echoid.identity.endpoint;
 
-import dev.echoid.identity.IdentityProvider;
+import dev.echoid.identity.config.IdentitySettings;
+import dev.echoid.identity.grant.GrantHandlers;
 import dev.echoid.identity.token.SigningKeys;
-import jakarta.servlet.ServletContext;
 import java.util.Map;
 
 /**
@@ -10,28 +10,15 @@ import java.util.Map;
  * the metadata depends on the settings alone, the JWK Set on the published keys, and it is rendered again when they
  * change (a rotation, a key retired, a reload that found another node's key).
  */
-final class PublicDocuments {
-
-    private static final String ATTRIBUTE = PublicDocuments.class.getName();
+public final class PublicDocuments {
 
     private final JsonDocument discovery;
     private final SigningKeys signingKeys;
     private volatile JsonDocument jwks;
 
-    private PublicDocuments(IdentityProvider provider) {
-        this.discovery = JsonDocument.of(DiscoveryEndpoint.metadata(provider));
-        this.signingKeys = provider.signingKeys();
-    }
-
-    /** The documents of the provider running in {@code context}. */
-    static PublicDocuments from(ServletContext context) {
-        Object documents = context.getAttribute(ATTRIBUTE);
-        if (documents == null) {
-            // two threads may both render here: the same documents, and either one is kept
-            documents = new PublicDocuments(IdentityProvider.from(context));
-            context.setAttribute(ATTRIBUTE, documents);
-        }
-        return (PublicDocuments) documents;
+    public PublicDocuments(IdentitySettings settings, GrantHandlers grantHandlers, SigningKeys signingKeys) {
+        this.discovery = JsonDocument.of(DiscoveryEndpoint.metadata(settings, grantHandlers, signingKeys));
+        this.signingKeys = signingKeys;
     }
 
     JsonDocument discovery() {

@@ -1,14 +1,18 @@
 package dev.echoid.identity.endpoint;
 
-import dev.echoid.identity.IdentityProvider;
+import dev.echoid.identity.grant.ClientAuthenticator;
+import dev.echoid.identity.grant.RefreshTokenLookup;
 import dev.echoid.identity.protocol.OAuthException;
 import dev.echoid.identity.protocol.Parameters;
-import dev.echoid.identity.security.Hashes;
+import dev.echoid.identity.store.AccessTokens;
 import dev.echoid.identity.store.AuditEvent;
+import dev.echoid.identity.store.AuditLog;
 import dev.echoid.identity.store.Client;
 import dev.echoid.identity.store.Grant;
+import dev.echoid.identity.store.Grants;
+import dev.echoid.identity.store.RefreshTokens;
+import dev.echoid.identity.token.AccessTokenVerifier;
 import dev.echoid.identity.token.AccessTokenVerifier.VerifiedAccessToken;
-import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -30,55 +34,64 @@ import java.util.Optional;
 @Path("revoke")
 public class RevocationEndpoint {
 
-    @Context
-    private ServletContext servletContext;
-    @Context
-    private HttpServletRequest request;
+    private final ClientAuthenticator clientAuthenticator;
+    private final RefreshTokenLookup refreshTokenLookup;
+    private final Grants grants;
+    private final AccessTokenVerifier accessTokenVerifier;
+    private final AccessTokens accessTokens;
+    private final AuditLog audit;
+
+    public RevocationEndpoint(ClientAuthenticator clientAuthenticator, RefreshTokenLookup refreshTokenLookup,
+            Grants grants, AccessTokenVerifier accessTokenVerifier, AccessTokens accessTokens, AuditLog audit) {
+        this.clientAuthenticator = clientAuthenticator;
+        this.refreshTokenLookup = refreshTokenLookup;
+        this.grants = grants;
+        this.accessTokenVerifier = accessTokenVerifier;
+        this.accessTokens = accessTokens;
+        this.audit = audit;
+    }
 
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response revoke(MultivaluedMap<String, String> form,
-            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        IdentityProvider provider = IdentityProvider.from(servletContext);
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Context HttpServletRequest request) {
         Parameters params = Parameters.of(form).withoutControlCharacters();
         // RFC 7009 §2.1: a confidential client authenticates; a public one identifies itself with its client_id and
         // may revoke only its own tokens
-        Client client = provider.clientAuthenticator().authenticate(authorization, params, request.getRemoteAddr());
+        Client client = clientAuthenticator.authenticate(authorization, params, request.getRemoteAddr());
         String token = params.required("token");
         String hint = params.optional("token_type_hint").orElse("refresh_token");
         // RFC 7009 §2.1: the hint only speeds up the lookup; a token of either type is found whatever the hint says
         Optional<Grant> revoked = "access_token".equals(hint)
-                ? revokeAccessToken(provider, client, token).or(() -> revokeRefreshToken(provider, client, token))
-                : revokeRefreshToken(provider, client, token).or(() -> revokeAccessToken(provider, client, token));
-        revoked.ifPresent(grant -> provider.audit().record(AuditEvent.success(AuditEvent.Type.TOKEN_REVOKED,
+                ? revokeAccessToken(client, token).or(() -> revokeRefreshToken(client, token))
+                : revokeRefreshToken(client, token).or(() -> revokeAccessToken(client, token));
+        revoked.ifPresent(grant -> audit.record(AuditEvent.success(AuditEvent.Type.TOKEN_REVOKED,
                 client.clientId(), grant.userId(), null, request.getRemoteAddr(), "grant " + grant.id())
                 .withLoginId(grant.loginId())));
         // RFC 7009 §2.2: 200 whether or not the token was valid, so the answer tells an attacker nothing
-        return Endpoints.noStore(Response.ok()).build();
+        return NoStore.on(Response.ok()).build();
     }
 
     /** The grant the refresh token belonged to, revoked; empty when it is not one of this client's. */
-    private static Optional<Grant> revokeRefreshToken(IdentityProvider provider, Client client, String token) {
-        return provider.refreshTokens().find(Hashes.sha256Base64Url(token))
-                .flatMap(stored -> provider.grants().find(stored.grantId()))
-                .filter(grant -> grant.clientId().equals(client.clientId()))
+    private Optional<Grant> revokeRefreshToken(Client client, String token) {
+        return refreshTokenLookup.findOf(client, token).map(RefreshTokens.WithGrant::grant)
                 .map(grant -> {
-                    provider.grants().revoke(grant.id(), "refresh token revoked by the client");
+                    grants.revoke(grant.id(), "refresh token revoked by the client");
                     return grant;
                 });
     }
 
     /** The grant of the access token just revoked; empty when it is not one of this client's. */
-    private static Optional<Grant> revokeAccessToken(IdentityProvider provider, Client client, String token) {
+    private Optional<Grant> revokeAccessToken(Client client, String token) {
         VerifiedAccessToken verified;
         try {
-            verified = provider.accessTokenVerifier().verifySignature(token);
+            verified = accessTokenVerifier.verifySignature(token);
         } catch (OAuthException notOurs) {
             return Optional.empty();
         }
-        if (!provider.accessTokens().revoke(verified.jti(), client.clientId())) {
+        if (!accessTokens.revoke(verified.jti(), client.clientId())) {
             return Optional.empty();
         }
-        return provider.grants().findByAccessToken(verified.jti());
+        return grants.findByAccessToken(verified.jti());
     }
 }

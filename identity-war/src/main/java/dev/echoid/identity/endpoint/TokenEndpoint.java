@@ -1,14 +1,14 @@
 package dev.echoid.identity.endpoint;
 
-import dev.echoid.identity.IdentityProvider;
+import dev.echoid.identity.grant.ClientAuthenticator;
 import dev.echoid.identity.grant.GrantHandler;
+import dev.echoid.identity.grant.GrantHandlers;
 import dev.echoid.identity.grant.TokenRequest;
 import dev.echoid.identity.metrics.Metrics;
 import dev.echoid.identity.protocol.OAuthError;
 import dev.echoid.identity.protocol.OAuthException;
 import dev.echoid.identity.protocol.Parameters;
 import dev.echoid.identity.store.Client;
-import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -30,22 +30,26 @@ import java.util.Map;
 @Path("token")
 public class TokenEndpoint {
 
-    @Context
-    private ServletContext servletContext;
-    @Context
-    private HttpServletRequest request;
+    private final ClientAuthenticator clientAuthenticator;
+    private final GrantHandlers grantHandlers;
+    private final Metrics metrics;
+
+    public TokenEndpoint(ClientAuthenticator clientAuthenticator, GrantHandlers grantHandlers, Metrics metrics) {
+        this.clientAuthenticator = clientAuthenticator;
+        this.grantHandlers = grantHandlers;
+        this.metrics = metrics;
+    }
 
     /** RFC 6749 §3.2: "The client MUST use the HTTP POST method when making access token requests." */
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.APPLICATION_JSON)
     public Response token(MultivaluedMap<String, String> form,
-            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        IdentityProvider provider = IdentityProvider.from(servletContext);
-        Metrics.TokenRequestTimer timer = provider.metrics().tokenRequest();
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Context HttpServletRequest request) {
+        Metrics.TokenRequestTimer timer = metrics.tokenRequest();
         String outcome = "error";
         try {
-            Response response = answer(provider, form, authorization);
+            Response response = answer(form, authorization, request);
             outcome = "success";
             return response;
         } finally {
@@ -53,17 +57,18 @@ public class TokenEndpoint {
         }
     }
 
-    private Response answer(IdentityProvider provider, MultivaluedMap<String, String> form, String authorization) {
+    private Response answer(MultivaluedMap<String, String> form, String authorization,
+            HttpServletRequest request) {
         Parameters params = Parameters.of(form).withoutControlCharacters();
         String remote = request.getRemoteAddr();
-        Client client = provider.clientAuthenticator().authenticate(authorization, params, remote);
+        Client client = clientAuthenticator.authenticate(authorization, params, remote);
         String grantType = params.required("grant_type");
-        GrantHandler handler = provider.grantHandlers().forType(grantType);
+        GrantHandler handler = grantHandlers.forType(grantType);
         // RFC 6749 §5.2: unauthorized_client when the client may not use this grant type
         if (!client.allows(grantType)) {
             throw new OAuthException(OAuthError.UNAUTHORIZED_CLIENT, "The client may not use this grant type");
         }
         Map<String, Object> body = handler.handle(new TokenRequest(grantType, params, client, remote));
-        return Endpoints.noStore(Response.ok(body, MediaType.APPLICATION_JSON_TYPE)).build();
+        return NoStore.on(Response.ok(body, MediaType.APPLICATION_JSON_TYPE)).build();
     }
 }

@@ -41,7 +41,7 @@ public class UnexpectedExceptionMapper implements ExceptionMapper<Throwable> {
             return HtmlPage.response(500, "Something went wrong",
                     "The sign-in service could not complete the request (incident " + incident + ").");
         }
-        return Endpoints.noStore(Response.status(500))
+        return NoStore.on(Response.status(500))
                 .type(MediaType.APPLICATION_JSON_TYPE)
                 .entity(Map.of("error", "server_error", "error_description", "Unexpected error, incident " + incident))
                 .build();
@@ -58,7 +58,7 @@ public class UnexpectedExceptionMapper implements ExceptionMapper<Throwable> {
             response = Response.fromResponse(HtmlPage.response(503, "The sign-in service is unavailable",
                     "The sign-in service cannot reach its database at the moment. Please try again in a minute."));
         } else {
-            response = Endpoints.noStore(Response.status(503))
+            response = NoStore.on(Response.status(503))
                     .type(MediaType.APPLICATION_JSON_TYPE)
                     .entity(Map.of("error", OAuthError.TEMPORARILY_UNAVAILABLE.code(),
                             "error_description", "The service is temporarily unavailable; try again later"));

@@ -1,19 +1,19 @@
 package dev.echoid.identity.endpoint;
 
-import dev.echoid.identity.IdentityProvider;
+import dev.echoid.identity.config.IdentitySettings;
 import dev.echoid.identity.protocol.OAuthError;
 import dev.echoid.identity.protocol.OAuthException;
 import dev.echoid.identity.protocol.Scope;
 import dev.echoid.identity.store.User;
+import dev.echoid.identity.store.Users;
+import dev.echoid.identity.token.AccessTokenVerifier;
 import dev.echoid.identity.token.AccessTokenVerifier.VerifiedAccessToken;
 import dev.echoid.identity.token.UserClaims;
-import jakarta.servlet.ServletContext;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -28,8 +28,15 @@ import java.util.Map;
 @Path("userinfo")
 public class UserInfoEndpoint {
 
-    @Context
-    private ServletContext servletContext;
+    private final IdentitySettings settings;
+    private final AccessTokenVerifier accessTokenVerifier;
+    private final Users users;
+
+    public UserInfoEndpoint(IdentitySettings settings, AccessTokenVerifier accessTokenVerifier, Users users) {
+        this.settings = settings;
+        this.accessTokenVerifier = accessTokenVerifier;
+        this.users = users;
+    }
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
@@ -45,23 +52,22 @@ public class UserInfoEndpoint {
     }
 
     private Response userInfo(String authorization) {
-        IdentityProvider provider = IdentityProvider.from(servletContext);
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             // RFC 6750 §3.1: without credentials, no error code, just the challenge
-            return Endpoints.noStore(Response.status(Response.Status.UNAUTHORIZED))
-                    .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"" + provider.settings().issuer() + "\"")
+            return NoStore.on(Response.status(Response.Status.UNAUTHORIZED))
+                    .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"" + settings.issuer() + "\"")
                     .build();
         }
-        VerifiedAccessToken token = provider.accessTokenVerifier().verify(authorization.substring(7).trim());
+        VerifiedAccessToken token = accessTokenVerifier.verify(authorization.substring(7).trim());
         if (!token.scope().contains(Scope.OPENID)) {
             throw new OAuthException(OAuthError.INVALID_TOKEN, "The access token was not issued for OpenID Connect");
         }
-        User user = userId(token).flatMap(provider.users()::find).filter(User::enabled)
+        User user = userId(token).flatMap(users::find).filter(User::enabled)
                 .orElseThrow(() -> new OAuthException(OAuthError.INVALID_TOKEN, "The user no longer exists"));
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("sub", user.id().toString());
         claims.putAll(UserClaims.of(user, token.scope()));
-        return Endpoints.noStore(Response.ok(claims, MediaType.APPLICATION_JSON_TYPE)).build();
+        return NoStore.on(Response.ok(claims, MediaType.APPLICATION_JSON_TYPE)).build();
     }
 
     /** A client_credentials token's subject is a client, not a user. */

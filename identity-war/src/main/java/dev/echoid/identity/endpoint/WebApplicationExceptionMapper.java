@@ -30,7 +30,7 @@ public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplica
         if (UnexpectedExceptionMapper.wantsHtml(headers)) {
             return HtmlPage.response(status, reason, "The request could not be processed.");
         }
-        Response.ResponseBuilder response = Endpoints.noStore(Response.status(status))
+        Response.ResponseBuilder response = NoStore.on(Response.status(status))
                 .type(MediaType.APPLICATION_JSON_TYPE)
                 .entity(Map.of("error", "invalid_request", "error_description", reason));
         exception.getResponse().getHeaders().forEach((name, values) -> {

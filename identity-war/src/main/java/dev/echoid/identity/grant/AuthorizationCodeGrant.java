@@ -5,7 +5,7 @@ import dev.echoid.identity.protocol.OAuthException;
 import dev.echoid.identity.protocol.Parameters;
 import dev.echoid.identity.protocol.Pkce;
 import dev.echoid.identity.protocol.Scope;
-import dev.echoid.identity.security.Hashes;
+import dev.echoid.identity.security.Sha256;
 import dev.echoid.identity.security.RandomTokens;
 import dev.echoid.identity.store.AuditEvent;
 import dev.echoid.identity.store.AuditLog;
@@ -71,7 +71,7 @@ public final class AuthorizationCodeGrant implements GrantHandler {
             String remoteAddress) {
         String code = RandomTokens.base64Url(32);
         Instant now = clock.instant();
-        codes.save(new IssuedCode(Hashes.sha256Base64Url(code), request.clientId(), user.id(),
+        codes.save(new IssuedCode(Sha256.base64Url(code), request.clientId(), user.id(),
                 request.redirectUri(), request.scope().toString(), request.nonce(), request.codeChallenge(),
                 request.codeChallenge() == null ? null : Pkce.S256, authTime, now, now.plus(codeTtl), null, null,
                 ssoSessionId, request.loginId()));
@@ -99,7 +99,7 @@ public final class AuthorizationCodeGrant implements GrantHandler {
         String redirectUri = params.required("redirect_uri");
         String verifier = params.optional("code_verifier").orElse(null);
         Client client = request.client();
-        String codeHash = Hashes.sha256Base64Url(code);
+        String codeHash = Sha256.base64Url(code);
         UUID grantId = UUID.randomUUID();
 
         // the code, its user and the session's amr: one read before the transaction

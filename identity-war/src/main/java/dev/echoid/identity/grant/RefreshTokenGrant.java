@@ -3,7 +3,6 @@ package dev.echoid.identity.grant;
 import dev.echoid.identity.protocol.OAuthError;
 import dev.echoid.identity.protocol.OAuthException;
 import dev.echoid.identity.protocol.Scope;
-import dev.echoid.identity.security.Hashes;
 import dev.echoid.identity.store.AuditEvent;
 import dev.echoid.identity.store.AuditLog;
 import dev.echoid.identity.store.Client;
@@ -33,6 +32,7 @@ public final class RefreshTokenGrant implements GrantHandler {
     private final TokenResponseIssuer responses;
     private final AuditLog audit;
     private final Clock clock;
+    private final RefreshTokenLookup lookup;
 
     public RefreshTokenGrant(Transactions transactions, RefreshTokens refreshTokens, Grants grants,
             TokenResponseIssuer responses, AuditLog audit, Clock clock) {
@@ -42,6 +42,7 @@ public final class RefreshTokenGrant implements GrantHandler {
         this.responses = responses;
         this.audit = audit;
         this.clock = clock;
+        this.lookup = new RefreshTokenLookup(refreshTokens, grants);
     }
 
     @Override
@@ -58,19 +59,19 @@ public final class RefreshTokenGrant implements GrantHandler {
     public Map<String, Object> handle(TokenRequest request) {
         String token = request.parameters().required("refresh_token");
         Client client = request.client();
-        String hash = Hashes.sha256Base64Url(token);
+        String hash = RefreshTokenLookup.hash(token);
         Instant now = clock.instant();
 
         // the token, its grant, its user and the session's amr: one read before the transaction
-        RefreshTokens.ForRefresh found = refreshTokens.findForRefresh(hash).orElseThrow(RefreshTokenGrant::invalid);
+        RefreshTokens.ForRefresh found = lookup.findForRefresh(hash).orElseThrow(RefreshTokenGrant::invalid);
         StoredRefreshToken stored = found.token();
         Grant grant = found.grant();
         // RFC 6749 §6: "validate the refresh token and ensure that it was issued to the authenticated client"
-        if (!grant.clientId().equals(client.clientId())) {
+        if (!RefreshTokenLookup.issuedTo(found.withGrant(), client)) {
             audit(request, grant, "refresh token of another client");
             throw invalid();
         }
-        if (!grant.isActive(now) || stored.expiresAt().isBefore(now)) {
+        if (!RefreshTokenLookup.lives(found.withGrant(), now)) {
             audit(request, grant, grant.revokedAt() != null ? "grant revoked" : "refresh token expired");
             throw invalid();
         }
@@ -87,7 +88,7 @@ public final class RefreshTokenGrant implements GrantHandler {
             });
             List<String> amr = grant.ssoSessionId() == null ? List.of() : TokenResponseIssuer.amr(found.sessionAmr());
             // one connection: the rotation, the new tokens and the audit row commit together, or none does
-            Map<String, Object> response = transactions.inTransaction(tx -> refreshTokens.rotate(tx, hash)
+            Map<String, Object> response = transactions.inTransaction(tx -> refreshTokens.markUsed(tx, hash)
                     .map(used -> {
                         Map<String, Object> issued = responses.issue(tx, grant, client, user, scope, null, amr);
                         audit.record(tx, AuditEvent.success(AuditEvent.Type.TOKEN_REFRESHED, client.clientId(),

@@ -1,15 +1,15 @@
 package dev.echoid.identity.grant;
 
 import dev.echoid.identity.protocol.Scope;
-import dev.echoid.identity.security.Hashes;
+import dev.echoid.identity.security.Sha256;
 import dev.echoid.identity.security.RandomTokens;
 import dev.echoid.identity.store.AccessTokens;
 import dev.echoid.identity.store.Client;
 import dev.echoid.identity.store.Grant;
 import dev.echoid.identity.store.Transaction;
 import dev.echoid.identity.store.User;
-import dev.echoid.identity.token.TokenIssuer;
-import dev.echoid.identity.token.TokenIssuer.SignedAccessToken;
+import dev.echoid.identity.token.JwtIssuer;
+import dev.echoid.identity.token.JwtIssuer.SignedAccessToken;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,12 +25,12 @@ import java.util.Optional;
  */
 public final class TokenResponseIssuer {
 
-    private final TokenIssuer tokens;
+    private final JwtIssuer tokens;
     private final AccessTokens accessTokens;
     private final Duration refreshIdleTtl;
     private final Clock clock;
 
-    public TokenResponseIssuer(TokenIssuer tokens, AccessTokens accessTokens, Duration refreshIdleTtl, Clock clock) {
+    public TokenResponseIssuer(JwtIssuer tokens, AccessTokens accessTokens, Duration refreshIdleTtl, Clock clock) {
         this.tokens = tokens;
         this.accessTokens = accessTokens;
         this.refreshIdleTtl = refreshIdleTtl;
@@ -75,7 +75,7 @@ public final class TokenResponseIssuer {
             refresh = RandomTokens.base64Url(32);
             Instant now = clock.instant();
             Instant idleEnd = now.plus(refreshIdleTtl);
-            refreshRecord = new AccessTokens.IssuedRefreshToken(Hashes.sha256Base64Url(refresh), now,
+            refreshRecord = new AccessTokens.IssuedRefreshToken(Sha256.base64Url(refresh), now,
                     idleEnd.isBefore(grant.expiresAt()) ? idleEnd : grant.expiresAt());
         }
         // the tokens (and a new grant) in one statement: one round trip

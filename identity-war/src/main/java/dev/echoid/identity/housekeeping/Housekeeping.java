@@ -2,6 +2,7 @@ package dev.echoid.identity.housekeeping;
 
 import dev.echoid.identity.config.IdentitySettings;
 import dev.echoid.identity.login.BruteForceProtection;
+import dev.echoid.identity.metrics.Metrics;
 import dev.echoid.identity.store.AdvisoryLock;
 import dev.echoid.identity.store.JdbcAccessTokens;
 import dev.echoid.identity.store.JdbcAuthorizationCodes;
@@ -49,7 +50,7 @@ import javax.sql.DataSource;
  * </ol>
  * The audit trail ({@code audit_event}) is never purged: it is a hash chain, and a deleted row breaks it.
  */
-public final class Housekeeping implements AutoCloseable {
+public final class Housekeeping implements Metrics.HousekeepingFigures, AutoCloseable {
 
     /** The tables purged, in the order of a run. */
     public static final List<String> TABLES = List.of("pending_authorization", "pending_consent", "login_throttle",
@@ -169,12 +170,14 @@ public final class Housekeeping implements AutoCloseable {
     }
 
     /** Rows removed from {@code table} by this node since start. */
+    @Override
     public long removedRows(String table) {
         AtomicLong count = removed.get(table);
         return count == null ? 0 : count.get();
     }
 
     /** The tables this housekeeping purges, in order. */
+    @Override
     public List<String> tables() {
         List<String> tables = new ArrayList<>();
         for (Purge purge : purges) {
@@ -186,14 +189,17 @@ public final class Housekeeping implements AutoCloseable {
     }
 
     /** Runs this node completed, skipped (another node held the lock) and that failed, since start. */
+    @Override
     public long completedRuns() {
         return runs.get();
     }
 
+    @Override
     public long skippedRuns() {
         return skipped.get();
     }
 
+    @Override
     public long failedRuns() {
         return failed.get();
     }

@@ -1,11 +1,12 @@
 package dev.echoid.identity.login;
 
-import dev.echoid.identity.IdentityProvider;
 import dev.echoid.identity.login.SingleSignOn.Current;
+import dev.echoid.identity.logout.SessionTermination;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.faces.context.ExternalContext;
 import jakarta.faces.context.FacesContext;
+import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -16,25 +17,31 @@ import java.util.Optional;
 @RequestScoped
 public class AccountBean {
 
+    @Inject
+    SingleSignOn singleSignOn;
+    @Inject
+    SessionTermination sessionTermination;
+    @Inject
+    SecondFactor secondFactor;
+
     private Current current;
     private int endedSessions = -1;
 
     /** Before the form is decoded: a postback must see the same signed-in state as the page it came from. */
     @PostConstruct
     void load() {
-        current = SignInCompletion.provider().singleSignOn().current(SignInCompletion.request()).orElse(null);
+        current = singleSignOn.current(SignInCompletion.request()).orElse(null);
     }
 
     public void signOutEverywhere() throws IOException {
         if (current == null) {
             return;
         }
-        IdentityProvider provider = SignInCompletion.provider();
         ExternalContext external = FacesContext.getCurrentInstance().getExternalContext();
         // every session, this browser's too, each with its back-channel notices; then this browser's cookie goes
-        endedSessions = provider.sessionTermination().endAll(current.user().id(), current.user().username(),
+        endedSessions = sessionTermination.endAll(current.user().id(), current.user().username(),
                 SignInCompletion.request().getRemoteAddr(), "the user signed out everywhere");
-        provider.singleSignOn().end(SignInCompletion.request(), (HttpServletResponse) external.getResponse());
+        singleSignOn.end(SignInCompletion.request(), (HttpServletResponse) external.getResponse());
         current = null;
     }
 
@@ -51,7 +58,7 @@ public class AccountBean {
     }
 
     public boolean isSecondFactorEnrolled() {
-        return current != null && SignInCompletion.provider().secondFactor().isEnrolled(current.user().id());
+        return current != null && secondFactor.isEnrolled(current.user().id());
     }
 
     public boolean isSignedOutEverywhere() {

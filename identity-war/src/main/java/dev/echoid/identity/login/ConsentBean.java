@@ -1,31 +1,40 @@
 package dev.echoid.identity.login;
 
-import dev.echoid.identity.IdentityProvider;
 import dev.echoid.identity.login.SingleSignOn.Current;
 import dev.echoid.identity.protocol.AuthorizationRequest;
-import dev.echoid.identity.protocol.AuthorizationResponse;
-import dev.echoid.identity.protocol.OAuthError;
-import dev.echoid.identity.protocol.OAuthException;
 import dev.echoid.identity.protocol.Scope;
 import dev.echoid.identity.store.Client;
-import dev.echoid.identity.web.AccessLogFilter;
+import dev.echoid.identity.store.Clients;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.faces.context.FacesContext;
+import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
+import java.net.URI;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Backs the consent page (OIDC Core §11, {@code prompt=consent}): a signed-in person allows or denies what a client
  * asks for. The request waits in PostgreSQL, bound to this browser and its sign-on session; the answer is taken
- * once, and only as a same-site POST with the form's token ({@link FormProtectionFilter}).
+ * once, and only as a same-site POST with the form's token ({@code web.FormProtectionFilter}).
  */
 @Named("consent")
 @RequestScoped
 public class ConsentBean {
+
+    @Inject
+    SignInCompletion signIn;
+    @Inject
+    SingleSignOn singleSignOn;
+    @Inject
+    ConsentPrompt consentPrompt;
+    @Inject
+    Clients clients;
+    @Inject
+    AuthorizationCompletion completion;
 
     private String requestId;
     private Current current;
@@ -35,16 +44,15 @@ public class ConsentBean {
     /** Before the form is decoded: the signed-in person and the request waiting for their answer, if any. */
     @PostConstruct
     void load() {
-        IdentityProvider provider = SignInCompletion.provider();
         HttpServletRequest http = SignInCompletion.request();
         requestId = SignInCompletion.requestId("consent");
-        current = provider.singleSignOn().current(http).orElse(null);
+        current = singleSignOn.current(http).orElse(null);
         request = current == null ? null
-                : provider.consentPrompt().find(requestId, current.session().id(), http).orElse(null);
-        client = request == null ? null : provider.clients().find(request.clientId()).filter(Client::enabled)
+                : consentPrompt.find(requestId, current.session().id(), http).orElse(null);
+        client = request == null ? null : clients.find(request.clientId()).filter(Client::enabled)
                 .orElse(null);
         if (request != null) {
-            AccessLogFilter.noteLoginId(request.loginId());
+            signIn.noteLoginId(request.loginId());
         }
     }
 
@@ -57,33 +65,20 @@ public class ConsentBean {
     }
 
     private void answer(boolean allowed) throws IOException {
-        IdentityProvider provider = SignInCompletion.provider();
         HttpServletRequest http = SignInCompletion.request();
         if (!isValid()) {
             return;
         }
-        Optional<AuthorizationRequest> taken = provider.consentPrompt().take(requestId, current.session().id(), http);
+        Optional<AuthorizationRequest> taken = consentPrompt.take(requestId, current.session().id(), http);
         if (taken.isEmpty()) {
             request = null;
             return;
         }
         AuthorizationRequest authorization = taken.get();
-        String redirect;
-        if (allowed) {
-            provider.consentPrompt().allowed(authorization, current.user(), http.getRemoteAddr());
-            provider.singleSignOn().touch(current.session());
-            String code = provider.codeGrant().issue(authorization, current.user(), current.session().authTime(),
-                    current.session().id(), http.getRemoteAddr());
-            redirect = AuthorizationResponse.success(authorization.redirectUri(), code, authorization.state(),
-                    provider.settings().issuer()).toString();
-        } else {
-            provider.consentPrompt().denied(authorization, current.user(), http.getRemoteAddr());
-            // OIDC Core §3.1.2.6 / RFC 6749 §4.1.2.1: the resource owner denied the request
-            redirect = AuthorizationResponse.error(authorization.redirectUri(), new OAuthException(
-                    OAuthError.ACCESS_DENIED, "The user denied the request"), authorization.state(),
-                    provider.settings().issuer()).toString();
-        }
-        FacesContext.getCurrentInstance().getExternalContext().redirect(redirect);
+        // OIDC Core §3.1.2.6 / RFC 6749 §4.1.2.1: a denial is access_denied to the client
+        URI redirect = allowed ? completion.consented(authorization, current, http.getRemoteAddr())
+                : completion.denied(authorization, current, http.getRemoteAddr());
+        FacesContext.getCurrentInstance().getExternalContext().redirect(redirect.toString());
     }
 
     public boolean isValid() {

@@ -2,7 +2,7 @@ package dev.echoid.identity.login;
 
 import dev.echoid.identity.protocol.AuthorizationRequest;
 import dev.echoid.identity.protocol.Scope;
-import dev.echoid.identity.security.Hashes;
+import dev.echoid.identity.security.Sha256;
 import dev.echoid.identity.security.RandomTokens;
 import dev.echoid.identity.store.AuditEvent;
 import dev.echoid.identity.store.AuditLog;
@@ -87,7 +87,7 @@ public final class ConsentPrompt {
         String browser = browsers.browser(http, response);
         Instant now = clock.instant(); // expired requests are purged by the housekeeping
         String id = RandomTokens.base64Url(16);
-        pending.save(Hashes.sha256Base64Url(id), Hashes.sha256Base64Url(browser), ssoSessionId,
+        pending.save(Sha256.base64Url(id), Sha256.base64Url(browser), ssoSessionId,
                 PendingAuthorizations.write(request), now.plus(LIFETIME));
         return id;
     }
@@ -122,8 +122,8 @@ public final class ConsentPrompt {
         if (id == null || id.isEmpty() || ssoSessionId == null || browser.isEmpty()) {
             return Optional.empty();
         }
-        String idHash = Hashes.sha256Base64Url(id);
-        String browserHash = Hashes.sha256Base64Url(browser.get());
+        String idHash = Sha256.base64Url(id);
+        String browserHash = Sha256.base64Url(browser.get());
         Instant now = clock.instant();
         return (take ? pending.take(idHash, browserHash, ssoSessionId, now)
                 : pending.find(idHash, browserHash, ssoSessionId, now)).map(PendingAuthorizations::read);

@@ -1,13 +1,14 @@
 package dev.echoid.identity.login;
 
-import dev.echoid.identity.IdentityProvider;
 import dev.echoid.identity.protocol.AuthorizationRequest;
 import dev.echoid.identity.security.Totp;
 import dev.echoid.identity.store.User;
+import dev.echoid.identity.store.Users;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.faces.application.FacesMessage;
 import jakarta.faces.context.FacesContext;
+import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.io.IOException;
 import java.util.Optional;
@@ -24,6 +25,15 @@ import java.util.UUID;
 @RequestScoped
 public class EnrolBean {
 
+    @Inject
+    SignInCompletion signIn;
+    @Inject
+    SecondFactor secondFactor;
+    @Inject
+    SingleSignOn singleSignOn;
+    @Inject
+    Users users;
+
     private String requestId;
     private UUID userId;
     private byte[] secret;
@@ -35,27 +45,26 @@ public class EnrolBean {
     /** Before the form is decoded: whose enrolment, and the secret shown (new on a GET, from the form on a POST). */
     @PostConstruct
     void load() {
-        IdentityProvider provider = SignInCompletion.provider();
         requestId = SignInCompletion.requestId("enrol");
         if (requestId != null) {
-            userId = SignInCompletion.passwordVerifiedUser(requestId).orElse(null);
+            userId = signIn.passwordVerifiedUser(requestId).orElse(null);
             // during sign-in only a user without a second factor enrols: the password alone must not replace one
             Optional<User> user = user();
-            Optional<AuthorizationRequest> request = SignInCompletion.pending(requestId);
-            if (user.isPresent() && request.isPresent() && !provider.secondFactor().mayEnrolDuringSignIn(user.get(),
+            Optional<AuthorizationRequest> request = signIn.pending(requestId);
+            if (user.isPresent() && request.isPresent() && !secondFactor.mayEnrolDuringSignIn(user.get(),
                     request.get().clientId(), SignInCompletion.request().getRemoteAddr(), request.get().loginId())) {
                 userId = null;
                 alreadyEnrolled = true;
                 return;
             }
         } else {
-            userId = provider.singleSignOn().current(SignInCompletion.request())
+            userId = singleSignOn.current(SignInCompletion.request())
                     .map(current -> current.user().id()).orElse(null);
-            replacing = userId != null && provider.secondFactor().isEnrolled(userId);
+            replacing = userId != null && secondFactor.isEnrolled(userId);
         }
         String posted = FacesContext.getCurrentInstance().getExternalContext().getRequestParameterMap()
                 .get("enrol:secret");
-        secret = posted != null ? Totp.base32Decode(posted) : provider.secondFactor().newSecret();
+        secret = posted != null ? Totp.base32Decode(posted) : secondFactor.newSecret();
     }
 
     public void confirm() throws IOException {
@@ -64,18 +73,17 @@ public class EnrolBean {
             userId = null;
             return;
         }
-        IdentityProvider provider = SignInCompletion.provider();
         String remote = SignInCompletion.request().getRemoteAddr();
         SecondFactor.Enrolment result;
         if (requestId != null) {
-            Optional<AuthorizationRequest> request = SignInCompletion.pending(requestId);
-            result = provider.secondFactor().confirmEnrolment(user.get(), secret, code, remote,
+            Optional<AuthorizationRequest> request = signIn.pending(requestId);
+            result = secondFactor.confirmEnrolment(user.get(), secret, code, remote,
                     request.map(AuthorizationRequest::clientId).orElse(null),
                     request.map(AuthorizationRequest::loginId).orElse(null));
         } else if (replacing) {
-            result = provider.secondFactor().replaceEnrolment(user.get(), currentCode, secret, code, remote);
+            result = secondFactor.replaceEnrolment(user.get(), currentCode, secret, code, remote);
         } else {
-            result = provider.secondFactor().confirmEnrolment(user.get(), secret, code, remote, null, null);
+            result = secondFactor.confirmEnrolment(user.get(), secret, code, remote, null, null);
         }
         code = null;
         currentCode = null;
@@ -88,19 +96,18 @@ public class EnrolBean {
                 userId = null;
                 alreadyEnrolled = true;
             }
-            case ENROLLED -> enrolled(provider, user.get());
+            case ENROLLED -> enrolled(user.get());
         }
     }
 
-    private void enrolled(IdentityProvider provider, User user) throws IOException {
+    private void enrolled(User user) throws IOException {
         secret = null;
         if (requestId != null) {
-            if (!SignInCompletion.complete(requestId, user, "pwd otp")) {
+            if (!signIn.complete(requestId, user, "pwd otp")) {
                 userId = null;
             }
         } else {
-            FacesContext.getCurrentInstance().getExternalContext().redirect(
-                    provider.settings().issuer() + "/account.xhtml?enrolled=true");
+            signIn.goTo("account.xhtml?enrolled=true");
         }
     }
 
@@ -110,7 +117,7 @@ public class EnrolBean {
     }
 
     private Optional<User> user() {
-        return Optional.ofNullable(userId).flatMap(SignInCompletion.provider().users()::find)
+        return Optional.ofNullable(userId).flatMap(users::find)
                 .filter(User::enabled);
     }
 
@@ -130,7 +137,7 @@ public class EnrolBean {
 
     /** The key URI; the QR code encodes it, and it is shown for copying too. */
     public String getKeyUri() {
-        return user().map(u -> SignInCompletion.provider().secondFactor().keyUri(u, secret)).orElse("");
+        return user().map(u -> secondFactor.keyUri(u, secret)).orElse("");
     }
 
     /** Built from bits by {@link QrCode}: safe to write unescaped. */

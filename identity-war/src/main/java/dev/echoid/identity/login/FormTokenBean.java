@@ -1,6 +1,7 @@
 package dev.echoid.identity.login;
 
 import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 /** Gives the pages their form's token ({@code #{formToken.value}} in a hidden {@code form_token} field). */
@@ -8,7 +9,10 @@ import jakarta.inject.Named;
 @RequestScoped
 public class FormTokenBean {
 
+    @Inject
+    FormTokens formTokens;
+
     public String getValue() {
-        return FormTokens.expected(SignInCompletion.provider(), SignInCompletion.request()).orElse("");
+        return formTokens.expected(SignInCompletion.request()).orElse("");
     }
 }

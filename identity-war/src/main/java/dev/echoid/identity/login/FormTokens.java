@@ -1,6 +1,5 @@
 package dev.echoid.identity.login;
 
-import dev.echoid.identity.IdentityProvider;
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -21,21 +20,26 @@ public final class FormTokens {
     private static final Map<String, String> SIGN_IN_FORMS = Map.of("/login.xhtml", "login", "/mfa.xhtml", "mfa",
             "/enrol.xhtml", "enrol");
 
-    private FormTokens() {
+    private final PendingAuthorizations pendingAuthorizations;
+    private final SingleSignOn singleSignOn;
+
+    public FormTokens(PendingAuthorizations pendingAuthorizations, SingleSignOn singleSignOn) {
+        this.pendingAuthorizations = pendingAuthorizations;
+        this.singleSignOn = singleSignOn;
     }
 
     /** The token this page's form carries, and its POST must bring; empty when the browser has no such cookie. */
-    public static Optional<String> expected(IdentityProvider provider, HttpServletRequest request) {
+    public Optional<String> expected(HttpServletRequest request) {
         String form = SIGN_IN_FORMS.get(request.getServletPath());
         String requestId = form == null ? null : SignInCompletion.requestId(request::getParameter, form);
-        return requestId != null ? provider.pendingAuthorizations().formToken(requestId, request)
-                : provider.singleSignOn().formToken(request, SESSION_PURPOSE);
+        return requestId != null ? pendingAuthorizations.formToken(requestId, request)
+                : singleSignOn.formToken(request, SESSION_PURPOSE);
     }
 
     /** Does the POST bring its form's token? Compared in constant time. */
-    public static boolean matches(IdentityProvider provider, HttpServletRequest request) {
+    public boolean matches(HttpServletRequest request) {
         String[] given = request.getParameterValues(PARAMETER);
-        Optional<String> expected = expected(provider, request);
+        Optional<String> expected = expected(request);
         return given != null && given.length == 1 && expected.isPresent() && MessageDigest.isEqual(
                 expected.get().getBytes(StandardCharsets.UTF_8), given[0].getBytes(StandardCharsets.UTF_8));
     }

@@ -1,15 +1,15 @@
 package dev.echoid.identity.login;
 
-import dev.echoid.identity.IdentityProvider;
 import dev.echoid.identity.protocol.AuthorizationRequest;
 import dev.echoid.identity.security.HashingBudget;
-import dev.echoid.identity.web.AccessLogFilter;
 import dev.echoid.identity.store.Client;
+import dev.echoid.identity.store.Clients;
 import dev.echoid.identity.store.User;
 import jakarta.faces.application.FacesMessage;
 import jakarta.faces.context.FacesContext;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.io.IOException;
 import java.util.Optional;
@@ -22,6 +22,15 @@ import java.util.Optional;
 @RequestScoped
 public class LoginBean {
 
+    @Inject
+    SignInCompletion signIn;
+    @Inject
+    Authenticator authenticator;
+    @Inject
+    SecondFactor secondFactor;
+    @Inject
+    Clients clients;
+
     private String requestId;
     private String clientName;
     private boolean valid;
@@ -32,23 +41,22 @@ public class LoginBean {
     @PostConstruct
     void load() {
         requestId = SignInCompletion.requestId("login");
-        Optional<AuthorizationRequest> request = SignInCompletion.pending(requestId);
+        Optional<AuthorizationRequest> request = signIn.pending(requestId);
         valid = request.isPresent();
-        request.ifPresent(r -> AccessLogFilter.noteLoginId(r.loginId()));
-        clientName = request.flatMap(r -> SignInCompletion.provider().clients().find(r.clientId()))
+        request.ifPresent(r -> signIn.noteLoginId(r.loginId()));
+        clientName = request.flatMap(r -> clients.find(r.clientId()))
                 .map(Client::name).orElse(null);
     }
 
     public void signIn() throws IOException {
-        IdentityProvider provider = SignInCompletion.provider();
-        Optional<AuthorizationRequest> request = SignInCompletion.pending(requestId);
+        Optional<AuthorizationRequest> request = signIn.pending(requestId);
         if (request.isEmpty()) {
             valid = false;
             return;
         }
         Optional<User> user;
         try {
-            user = provider.authenticator().authenticate(username, password, request.get().clientId(),
+            user = authenticator.authenticate(username, password, request.get().clientId(),
                     DeviceCookies.presented(SignInCompletion.request()), request.get().loginId());
         } catch (HashingBudget.Exhausted busy) {
             password = null;
@@ -61,14 +69,14 @@ public class LoginBean {
                     "The user name or password is incorrect.", null));
             return;
         }
-        Client client = provider.clients().find(request.get().clientId()).orElseThrow();
-        boolean enrolled = provider.secondFactor().isEnrolled(user.get().id());
-        if (enrolled || provider.secondFactor().isRequired(client)) {
-            SignInCompletion.passwordVerified(requestId, user.get().id());
-            SignInCompletion.continueAt(enrolled ? "mfa.xhtml" : "enrol.xhtml", requestId);
+        Client client = clients.find(request.get().clientId()).orElseThrow();
+        boolean enrolled = secondFactor.isEnrolled(user.get().id());
+        if (enrolled || secondFactor.isRequired(client)) {
+            signIn.passwordVerified(requestId, user.get().id());
+            signIn.continueAt(enrolled ? "mfa.xhtml" : "enrol.xhtml", requestId);
             return;
         }
-        valid = SignInCompletion.complete(requestId, user.get(), "pwd");
+        valid = signIn.complete(requestId, user.get(), "pwd");
     }
 
     /** The hashing budget is spent: the same page, 503 with Retry-After and a message to try again (never a 500). */

@@ -1,12 +1,13 @@
 package dev.echoid.identity.login;
 
-import dev.echoid.identity.IdentityProvider;
 import dev.echoid.identity.protocol.AuthorizationRequest;
 import dev.echoid.identity.store.User;
+import dev.echoid.identity.store.Users;
 import jakarta.faces.application.FacesMessage;
 import jakarta.faces.context.FacesContext;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.io.IOException;
 import java.util.Optional;
@@ -16,6 +17,13 @@ import java.util.UUID;
 @Named("mfa")
 @RequestScoped
 public class MfaBean {
+
+    @Inject
+    SignInCompletion signIn;
+    @Inject
+    SecondFactor secondFactor;
+    @Inject
+    Users users;
 
     private String requestId;
     private boolean valid;
@@ -30,13 +38,12 @@ public class MfaBean {
 
     public void verify() throws IOException {
         Optional<User> user = user();
-        Optional<AuthorizationRequest> request = SignInCompletion.pending(requestId);
+        Optional<AuthorizationRequest> request = signIn.pending(requestId);
         if (user.isEmpty() || request.isEmpty()) {
             valid = false;
             return;
         }
-        IdentityProvider provider = SignInCompletion.provider();
-        boolean passed = provider.secondFactor().verify(user.get(), code, request.get().clientId(),
+        boolean passed = secondFactor.verify(user.get(), code, request.get().clientId(),
                 SignInCompletion.request().getRemoteAddr(), request.get().loginId());
         code = null;
         if (!passed) {
@@ -44,13 +51,13 @@ public class MfaBean {
                     "The code is not correct. Enter the current code from your authenticator app.", null));
             return;
         }
-        valid = SignInCompletion.complete(requestId, user.get(), "pwd otp");
+        valid = signIn.complete(requestId, user.get(), "pwd otp");
     }
 
     /** The user whose password step passed for this request in this browser. */
     private Optional<User> user() {
-        Optional<UUID> userId = SignInCompletion.passwordVerifiedUser(requestId);
-        return userId.flatMap(SignInCompletion.provider().users()::find).filter(User::enabled);
+        Optional<UUID> userId = signIn.passwordVerifiedUser(requestId);
+        return userId.flatMap(users::find).filter(User::enabled);
     }
 
     public String getRequestId() {

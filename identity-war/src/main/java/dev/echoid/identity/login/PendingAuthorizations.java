@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.echoid.identity.protocol.AuthorizationRequest;
-import dev.echoid.identity.security.Hashes;
+import dev.echoid.identity.security.Sha256;
 import dev.echoid.identity.security.RandomTokens;
 import dev.echoid.identity.store.PendingRequests;
 import dev.echoid.identity.store.PendingRequests.PendingRequest;
@@ -46,7 +46,7 @@ public final class PendingAuthorizations {
         // expired requests are purged by the housekeeping, not here: an unauthenticated request deletes nothing
         Instant now = clock.instant();
         String id = RandomTokens.base64Url(16);
-        store.save(Hashes.sha256Base64Url(id), Hashes.sha256Base64Url(browser), write(request), now.plus(LIFETIME));
+        store.save(Sha256.base64Url(id), Sha256.base64Url(browser), write(request), now.plus(LIFETIME));
         return id;
     }
 
@@ -61,8 +61,8 @@ public final class PendingAuthorizations {
 
     /** Records that the password step passed for this request; only the second step remains. */
     public void passwordVerified(String id, HttpServletRequest http, UUID userId) {
-        browserSecret(http).ifPresent(browser -> store.passwordVerified(Hashes.sha256Base64Url(id),
-                Hashes.sha256Base64Url(browser), userId));
+        browserSecret(http).ifPresent(browser -> store.passwordVerified(Sha256.base64Url(id),
+                Sha256.base64Url(browser), userId));
     }
 
     /** The user whose password step passed for this request, if it did. */
@@ -75,7 +75,7 @@ public final class PendingAuthorizations {
      * can check it, and a page of another site cannot know it. Empty when the browser has no pending requests.
      */
     public Optional<String> formToken(String id, HttpServletRequest http) {
-        return browserSecret(http).map(secret -> Hashes.sha256Base64Url("form:" + id + ":" + secret));
+        return browserSecret(http).map(secret -> Sha256.base64Url("form:" + id + ":" + secret));
     }
 
     private Optional<PendingRequest> pending(String id, HttpServletRequest http, boolean take) {
@@ -83,8 +83,8 @@ public final class PendingAuthorizations {
         if (id == null || id.isEmpty() || browser.isEmpty()) {
             return Optional.empty();
         }
-        String idHash = Hashes.sha256Base64Url(id);
-        String browserHash = Hashes.sha256Base64Url(browser.get());
+        String idHash = Sha256.base64Url(id);
+        String browserHash = Sha256.base64Url(browser.get());
         return take ? store.take(idHash, browserHash, clock.instant())
                 : store.find(idHash, browserHash, clock.instant());
     }

@@ -1,38 +1,66 @@
 package dev.echoid.identity.login;
 
-import dev.echoid.identity.IdentityProvider;
+import dev.echoid.identity.logout.SessionTermination;
 import dev.echoid.identity.protocol.AuthorizationRequest;
-import dev.echoid.identity.protocol.AuthorizationResponse;
+import dev.echoid.identity.store.Clients;
 import dev.echoid.identity.store.SsoSession;
 import dev.echoid.identity.store.User;
 import jakarta.faces.context.ExternalContext;
 import jakarta.faces.context.FacesContext;
-import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
+import java.net.URI;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
  * What every sign-in page (password, second factor, enrolment) shares: the pending request it works on, found by
- * the id in the page's URL or form, and the last move, which takes the request, opens or renews the sign-on session,
- * issues the code and sends the browser back to the client. The response itself is built by
- * {@link AuthorizationResponse}; the pages never build protocol messages.
+ * the id in the page's URL or form, and the last move, which takes the request, opens or renews the sign-on session
+ * and hands over to {@link AuthorizationCompletion}, the one path that asks for consent or issues the code; the
+ * pages never build protocol messages.
  *
  * <p>The pages are stateless Faces views and their beans request-scoped: nothing of a sign-in lives in one node's
- * memory, so any node can serve any step.
+ * memory, so any node can serve any step. The beans receive this (and the other services they use) from the
+ * provider's one CDI producer.
  */
-final class SignInCompletion {
+public final class SignInCompletion {
 
-    private SignInCompletion() {
+    private final PendingAuthorizations pendingAuthorizations;
+    private final SingleSignOn singleSignOn;
+    private final SessionTermination sessionTermination;
+    private final DeviceCookies deviceCookies;
+    private final Clients clients;
+    private final AuthorizationCompletion completion;
+    private final URI issuer;
+    private final boolean singleSession;
+    private final Consumer<String> loginIdNotes;
+
+    /**
+     * @param singleSession the single-session policy: a new sign-in ends the user's other sessions
+     * @param loginIdNotes told the login id of the request a page works on (the request's access line)
+     */
+    public SignInCompletion(PendingAuthorizations pendingAuthorizations, SingleSignOn singleSignOn,
+            SessionTermination sessionTermination, DeviceCookies deviceCookies, Clients clients,
+            AuthorizationCompletion completion, URI issuer, boolean singleSession,
+            Consumer<String> loginIdNotes) {
+        this.pendingAuthorizations = pendingAuthorizations;
+        this.singleSignOn = singleSignOn;
+        this.sessionTermination = sessionTermination;
+        this.deviceCookies = deviceCookies;
+        this.clients = clients;
+        this.completion = completion;
+        this.issuer = issuer;
+        this.singleSession = singleSession;
+        this.loginIdNotes = loginIdNotes;
     }
 
-    static IdentityProvider provider() {
-        return IdentityProvider.from((ServletContext) FacesContext.getCurrentInstance().getExternalContext()
-                .getContext());
+    /** The request's access line names this login id. */
+    void noteLoginId(String loginId) {
+        loginIdNotes.accept(loginId);
     }
 
     static HttpServletRequest request() {
@@ -53,24 +81,23 @@ final class SignInCompletion {
         return id == null || id.isBlank() ? null : id;
     }
 
-    static Optional<AuthorizationRequest> pending(String requestId) {
-        return provider().pendingAuthorizations().find(requestId, request());
+    Optional<AuthorizationRequest> pending(String requestId) {
+        return pendingAuthorizations.find(requestId, request());
     }
 
-    static Optional<UUID> passwordVerifiedUser(String requestId) {
-        return provider().pendingAuthorizations().passwordVerifiedUser(requestId, request());
+    Optional<UUID> passwordVerifiedUser(String requestId) {
+        return pendingAuthorizations.passwordVerifiedUser(requestId, request());
     }
 
-    static void passwordVerified(String requestId, UUID userId) {
-        provider().pendingAuthorizations().passwordVerified(requestId, request(), userId);
+    void passwordVerified(String requestId, UUID userId) {
+        pendingAuthorizations.passwordVerified(requestId, request(), userId);
     }
 
     /** Completes the pending request {@code requestId} for {@code user}; false when it is gone (expired, used). */
-    static boolean complete(String requestId, User user, String amr) throws IOException {
+    boolean complete(String requestId, User user, String amr) throws IOException {
         ExternalContext external = FacesContext.getCurrentInstance().getExternalContext();
         HttpServletRequest http = request();
-        IdentityProvider provider = provider();
-        Optional<AuthorizationRequest> taken = provider.pendingAuthorizations().take(requestId, http);
+        Optional<AuthorizationRequest> taken = pendingAuthorizations.take(requestId, http);
         if (taken.isEmpty()) {
             return false;
         }
@@ -79,37 +106,32 @@ final class SignInCompletion {
             // session fixation: whatever session this browser had gets a new id once the person is authenticated
             http.changeSessionId();
         }
-        if (provider.settings().loginPolicy().singleSession()) {
-            provider.sessionTermination().endAll(user.id(), user.username(), http.getRemoteAddr(),
+        if (singleSession) {
+            sessionTermination.endAll(user.id(), user.username(), http.getRemoteAddr(),
                     "new sign-in (single-session policy)");
         }
         // this browser has now signed in as the user: its own allowance from now on (OWASP device cookies)
-        provider.deviceCookies().remember(user.username(), http, (HttpServletResponse) external.getResponse());
+        deviceCookies.remember(user.username(), http, (HttpServletResponse) external.getResponse());
         AuthorizationRequest authorization = taken.get();
-        Optional<SingleSignOn.Current> replaced = provider.singleSignOn().otherUsersSession(user, http);
-        SsoSession sso = provider.singleSignOn().signedIn(user, amr, authorization.loginId(), http,
+        Optional<SingleSignOn.Current> replaced = singleSignOn.otherUsersSession(user, http);
+        SsoSession sso = singleSignOn.signedIn(user, amr, authorization.loginId(), http,
                 (HttpServletResponse) external.getResponse());
         // another person signed in on this browser: the previous one's session ends as a logout would end it
-        replaced.ifPresent(previous -> provider.sessionTermination().ended(previous.session().id(),
+        replaced.ifPresent(previous -> sessionTermination.ended(previous.session().id(),
                 previous.user().id(), previous.user().username(), http.getRemoteAddr(),
                 "another user signed in on the same browser"));
-        if (provider.consentPrompt().isRequired(authorization,
-                provider.clients().find(authorization.clientId()).orElse(null))) {
-            // OIDC Core §11 / prompt=consent: the person answers the consent page before any code is issued
-            continueAt("consent.xhtml", provider.consentPrompt().await(authorization, sso.id(), http,
-                    (HttpServletResponse) external.getResponse()));
-            return true;
-        }
-        String code = provider.codeGrant().issue(authorization, user, sso.authTime(), sso.id(),
-                http.getRemoteAddr());
-        external.redirect(AuthorizationResponse.success(authorization.redirectUri(), code, authorization.state(),
-                provider.settings().issuer()).toString());
+        external.redirect(completion.signedIn(authorization, clients.find(authorization.clientId()).orElse(null),
+                user, sso, http, (HttpServletResponse) external.getResponse()).toString());
         return true;
     }
 
     /** Sends the browser to another page of the sign-in, for the same pending request. */
-    static void continueAt(String page, String requestId) throws IOException {
-        FacesContext.getCurrentInstance().getExternalContext().redirect(
-                provider().settings().issuer() + "/" + page + "?request=" + requestId);
+    void continueAt(String page, String requestId) throws IOException {
+        goTo(page + "?request=" + requestId);
+    }
+
+    /** Sends the browser to another page of this site ({@code page} may carry a query). */
+    void goTo(String page) throws IOException {
+        FacesContext.getCurrentInstance().getExternalContext().redirect(issuer + "/" + page);
     }
 }

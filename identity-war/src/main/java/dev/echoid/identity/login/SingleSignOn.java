@@ -1,6 +1,6 @@
 package dev.echoid.identity.login;
 
-import dev.echoid.identity.security.Hashes;
+import dev.echoid.identity.security.Sha256;
 import dev.echoid.identity.security.RandomTokens;
 import dev.echoid.identity.store.SsoSession;
 import dev.echoid.identity.store.SsoSessions;
@@ -49,7 +49,7 @@ public final class SingleSignOn {
     public Optional<Current> current(HttpServletRequest request) {
         Instant now = clock.instant();
         return secret(request)
-                .flatMap(secret -> sessions.findBySecret(Hashes.sha256Base64Url(secret)))
+                .flatMap(secret -> sessions.findBySecret(Sha256.base64Url(secret)))
                 .filter(session -> session.isActive(now, idleTtl))
                 .flatMap(session -> users.find(session.userId()).filter(User::enabled)
                         .map(user -> new Current(session, user)));
@@ -85,7 +85,7 @@ public final class SingleSignOn {
         String secret = RandomTokens.base64Url(32);
         SsoSession session = new SsoSession(UUID.randomUUID(), user.id(), now, now, now, now.plus(maxTtl), null,
                 amr, loginId);
-        sessions.create(session, Hashes.sha256Base64Url(secret));
+        sessions.create(session, Sha256.base64Url(secret));
         response.addCookie(cookie(request, secret, -1));
         return session;
     }
@@ -95,7 +95,7 @@ public final class SingleSignOn {
      * any node can check it, and a cross-site page cannot know it.
      */
     public Optional<String> formToken(HttpServletRequest request, String purpose) {
-        return secret(request).map(secret -> Hashes.sha256Base64Url(purpose + ":" + secret));
+        return secret(request).map(secret -> Sha256.base64Url(purpose + ":" + secret));
     }
 
     /** Ends every live session of the user; their ids. */

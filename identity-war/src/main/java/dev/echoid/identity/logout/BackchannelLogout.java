@@ -4,7 +4,7 @@ import dev.echoid.identity.store.AuditEvent;
 import dev.echoid.identity.store.AuditLog;
 import dev.echoid.identity.store.SsoSessions;
 import dev.echoid.identity.store.SsoSessions.SignedInClient;
-import dev.echoid.identity.token.TokenIssuer;
+import dev.echoid.identity.token.JwtIssuer;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.URLEncoder;
@@ -30,14 +30,14 @@ public final class BackchannelLogout {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     private final SsoSessions sessions;
-    private final TokenIssuer tokens;
+    private final JwtIssuer tokens;
     private final AuditLog audit;
     private final HttpClient http = HttpClient.newBuilder()
             .connectTimeout(TIMEOUT)
             .followRedirects(HttpClient.Redirect.NEVER) // §2.5: the RP answers 200; a redirect is not followed
             .build();
 
-    public BackchannelLogout(SsoSessions sessions, TokenIssuer tokens, AuditLog audit) {
+    public BackchannelLogout(SsoSessions sessions, JwtIssuer tokens, AuditLog audit) {
         this.sessions = sessions;
         this.tokens = tokens;
         this.audit = audit;

@@ -2,9 +2,9 @@ package dev.echoid.identity.metrics;
 
 import dev.echoid.plumbing.InvalidSettingException;
 import dev.echoid.plumbing.SettingsSource;
-import dev.echoid.identity.housekeeping.Housekeeping;
 import dev.echoid.identity.security.HashingBudget;
 import dev.echoid.identity.store.AuditChainer;
+import dev.echoid.identity.store.Client;
 import dev.echoid.identity.token.AdminToken;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -22,6 +22,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -43,8 +44,8 @@ public final class Metrics implements AutoCloseable {
 
     public enum LoginOutcome { SUCCESS, FAILURE, LOCKED }
 
-    private static final Set<String> GRANT_TYPES = Set.of("authorization_code", "refresh_token",
-            "client_credentials");
+    private static final Set<String> GRANT_TYPES = Set.of(Client.AUTHORIZATION_CODE, Client.REFRESH_TOKEN,
+            Client.CLIENT_CREDENTIALS);
     // token endpoint latency buckets: Argon2id client authentication alone takes tens of milliseconds
     private static final Duration[] TOKEN_BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10),
             Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
@@ -149,24 +150,38 @@ public final class Metrics implements AutoCloseable {
                 .register(registry);
     }
 
+    /** What the housekeeping counts on this node (it sits above this package, so it hands these over). */
+    public interface HousekeepingFigures {
+
+        List<String> tables();
+
+        long removedRows(String table);
+
+        long completedRuns();
+
+        long skippedRuns();
+
+        long failedRuns();
+    }
+
     /**
      * The housekeeping: rows this node removed per table, and its runs by outcome ({@code purged}, {@code skipped}
      * while another node held the lock, {@code failed}).
      */
-    public void housekeeping(Housekeeping housekeeping) {
+    public void housekeeping(HousekeepingFigures housekeeping) {
         for (String table : housekeeping.tables()) {
             FunctionCounter.builder("echoid.housekeeping.rows.removed", housekeeping, h -> h.removedRows(table))
                     .description("Rows the housekeeping on this node purged, per table")
                     .tag("table", table)
                     .register(registry);
         }
-        FunctionCounter.builder("echoid.housekeeping.runs", housekeeping, Housekeeping::completedRuns)
+        FunctionCounter.builder("echoid.housekeeping.runs", housekeeping, HousekeepingFigures::completedRuns)
                 .description("Housekeeping runs on this node, by outcome").tag("outcome", "purged")
                 .register(registry);
-        FunctionCounter.builder("echoid.housekeeping.runs", housekeeping, Housekeeping::skippedRuns)
+        FunctionCounter.builder("echoid.housekeeping.runs", housekeeping, HousekeepingFigures::skippedRuns)
                 .description("Housekeeping runs on this node, by outcome").tag("outcome", "skipped")
                 .register(registry);
-        FunctionCounter.builder("echoid.housekeeping.runs", housekeeping, Housekeeping::failedRuns)
+        FunctionCounter.builder("echoid.housekeeping.runs", housekeeping, HousekeepingFigures::failedRuns)
                 .description("Housekeeping runs on this node, by outcome").tag("outcome", "failed")
                 .register(registry);
     }

@@ -1,6 +1,6 @@
 package dev.echoid.identity.protocol;
 
-import dev.echoid.identity.security.Hashes;
+import dev.echoid.identity.security.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.regex.Pattern;
@@ -31,7 +31,7 @@ public final class Pkce {
 
     /** BASE64URL-ENCODE(SHA256(ASCII(code_verifier))) (RFC 7636 §4.2). */
     public static String challengeOf(String verifier) {
-        return Hashes.sha256Base64Url(verifier);
+        return Sha256.base64Url(verifier);
     }
 
     /** RFC 7636 §4.6: the server MUST verify the verifier against the challenge; compared in constant time. */

@@ -86,12 +86,12 @@ public final class HashingBudget {
         return concurrency;
     }
 
-    /** Hashes running now. */
+    /** Sha256 running now. */
     public int running() {
         return running.get();
     }
 
-    /** Hashes waiting for a slot now. */
+    /** Sha256 waiting for a slot now. */
     public int queued() {
         return Math.max(0, admitted.get() - running.get());
     }
@@ -101,12 +101,12 @@ public final class HashingBudget {
         return peak.get();
     }
 
-    /** Hashes computed since start. */
+    /** Sha256 computed since start. */
     public long computed() {
         return computed.get();
     }
 
-    /** Hashes refused since start. */
+    /** Sha256 refused since start. */
     public long refused() {
         return refused.get();
     }

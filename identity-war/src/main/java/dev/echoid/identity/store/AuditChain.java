@@ -1,6 +1,6 @@
 package dev.echoid.identity.store;
 
-import dev.echoid.identity.security.Hashes;
+import dev.echoid.identity.security.Sha256;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -85,7 +85,7 @@ public final class AuditChain {
     /** The {@code row_hash} of a row of this chain's version. */
     public String rowHash(String prevHash, long id, AuditEvent event) {
         byte[] bytes = canonical(prevHash, id, event);
-        return HexFormat.of().formatHex(isKeyed() ? mac(bytes) : Hashes.sha256(bytes));
+        return HexFormat.of().formatHex(isKeyed() ? mac(bytes) : Sha256.digest(bytes));
     }
 
     /** V4's unkeyed hash (the SQL function {@code audit_event_hash} computes the same). */

@@ -52,7 +52,7 @@ public final class AuditChainer implements AutoCloseable {
     private static final String COUNT_UNCHAINED = "SELECT count(*) FROM audit_event WHERE row_hash IS NULL";
 
     private final JdbcAuditLog log;
-    private final Sql sql;
+    private final Jdbc sql;
     private final AuditChain chain;
     private final AtomicBoolean triggered = new AtomicBoolean();
     private final AtomicLong chained = new AtomicLong();
@@ -60,7 +60,7 @@ public final class AuditChainer implements AutoCloseable {
     private volatile boolean failing;
     private ScheduledExecutorService executor;
 
-    AuditChainer(JdbcAuditLog log, Sql sql, AuditChain chain) {
+    AuditChainer(JdbcAuditLog log, Jdbc sql, AuditChain chain) {
         this.log = log;
         this.sql = sql;
         this.chain = chain;

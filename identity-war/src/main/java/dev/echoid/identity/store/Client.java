@@ -27,6 +27,7 @@ public record Client(String clientId, String name, String secretHash, List<URI> 
         String idTokenSigningAlgorithm, boolean requireMfa, boolean firstParty, String applicationType,
         List<String> resourceServerFor) {
 
+    // the grant types' names (RFC 6749 §4.1.3, §6, §4.4.2), in one place for handlers, metrics and clients
     public static final String AUTHORIZATION_CODE = "authorization_code";
     public static final String REFRESH_TOKEN = "refresh_token";
     public static final String CLIENT_CREDENTIALS = "client_credentials";

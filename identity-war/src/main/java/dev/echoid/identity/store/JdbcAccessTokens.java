@@ -20,7 +20,7 @@ public final class JdbcAccessTokens implements AccessTokens {
             + "WHERE jti = ? AND client_id = ? AND revoked_at IS NULL";
 
     // an expired token is refused by its exp claim before its record is read; a missing record is inactive too
-    private static final String DELETE_EXPIRED = Sql.batchDelete("access_token", "expires_at < ?");
+    private static final String DELETE_EXPIRED = Jdbc.batchDelete("access_token", "expires_at < ?");
     // a grant's first token: the grant and the token (and its refresh token) in one statement, one round trip; the
     // foreign keys are checked at the statement's end, when all its rows are in
     private static final String INSERT_WITH_GRANT = "WITH g AS (" + JdbcGrants.INSERT + ") " + INSERT;
@@ -28,10 +28,10 @@ public final class JdbcAccessTokens implements AccessTokens {
     private static final String INSERT_WITH_GRANT_AND_REFRESH = "WITH g AS (" + JdbcGrants.INSERT + "), r AS ("
             + JdbcRefreshTokens.INSERT + ") " + INSERT;
 
-    private final Sql sql;
+    private final Jdbc sql;
 
     public JdbcAccessTokens(DataSource dataSource) {
-        this.sql = new Sql(dataSource);
+        this.sql = new Jdbc(dataSource);
     }
 
     @Override
@@ -46,8 +46,8 @@ public final class JdbcAccessTokens implements AccessTokens {
             s.setString(1, jti);
             s.setObject(2, grantId);
             s.setString(3, clientId);
-            s.setTimestamp(4, Sql.timestamp(issuedAt));
-            s.setTimestamp(5, Sql.timestamp(expiresAt));
+            s.setTimestamp(4, Jdbc.timestamp(issuedAt));
+            s.setTimestamp(5, Jdbc.timestamp(expiresAt));
         });
     }
 
@@ -61,15 +61,15 @@ public final class JdbcAccessTokens implements AccessTokens {
             if (refresh != null) {
                 s.setString(next + 1, refresh.tokenHash());
                 s.setObject(next + 2, grant.id());
-                s.setTimestamp(next + 3, Sql.timestamp(refresh.issuedAt()));
-                s.setTimestamp(next + 4, Sql.timestamp(refresh.expiresAt()));
+                s.setTimestamp(next + 3, Jdbc.timestamp(refresh.issuedAt()));
+                s.setTimestamp(next + 4, Jdbc.timestamp(refresh.expiresAt()));
                 next += 4;
             }
             s.setString(next + 1, jti);
             s.setObject(next + 2, grant.id());
             s.setString(next + 3, clientId);
-            s.setTimestamp(next + 4, Sql.timestamp(issuedAt));
-            s.setTimestamp(next + 5, Sql.timestamp(expiresAt));
+            s.setTimestamp(next + 4, Jdbc.timestamp(issuedAt));
+            s.setTimestamp(next + 5, Jdbc.timestamp(expiresAt));
         });
     }
 
@@ -80,7 +80,7 @@ public final class JdbcAccessTokens implements AccessTokens {
 
     /** Removes at most {@code limit} records of tokens that expired before {@code cutoff}; how many (housekeeping). */
     public int deleteExpired(Instant cutoff, int limit) {
-        return sql.deleteBatch(DELETE_EXPIRED, limit, Sql.timestamp(cutoff));
+        return sql.deleteBatch(DELETE_EXPIRED, limit, Jdbc.timestamp(cutoff));
     }
 
     @Override

@@ -75,7 +75,7 @@ public final class JdbcAuditLog implements AuditLog, AuditTrail {
     record Head(Long lastId, String lastHash, int chainVersion, String headMac) {
     }
 
-    private final Sql sql;
+    private final Jdbc sql;
     private final LogFormat logFormat;
     private final AuditChain chain;
     private final AuditChainer chainer;
@@ -97,7 +97,7 @@ public final class JdbcAuditLog implements AuditLog, AuditTrail {
 
     /** @param chainBound how long a committed row may stay unchained before verify reports it */
     public JdbcAuditLog(DataSource dataSource, Optional<byte[]> auditKey, LogFormat logFormat, Duration chainBound) {
-        this.sql = new Sql(dataSource);
+        this.sql = new Jdbc(dataSource);
         this.logFormat = logFormat;
         this.chain = AuditChain.of(auditKey);
         this.chainer = new AuditChainer(this, sql, chain);
@@ -168,7 +168,7 @@ public final class JdbcAuditLog implements AuditLog, AuditTrail {
                 event.clientId(), event.userId(), event.username(), event.remoteAddress(), event.detail(),
                 event.loginId());
         int inserted = sql.update(tx, INSERT, s -> {
-            s.setTimestamp(1, Sql.timestamp(stored.occurredAt()));
+            s.setTimestamp(1, Jdbc.timestamp(stored.occurredAt()));
             s.setString(2, stored.type().name());
             s.setString(3, stored.outcome().name().toLowerCase(Locale.ROOT));
             s.setString(4, stored.clientId());
@@ -424,8 +424,8 @@ public final class JdbcAuditLog implements AuditLog, AuditTrail {
             s.setObject(1, id);
             s.setString(2, user);
             s.setString(3, user);
-            s.setTimestamp(4, Sql.timestamp(from));
-            s.setTimestamp(5, Sql.timestamp(to));
+            s.setTimestamp(4, Jdbc.timestamp(from));
+            s.setTimestamp(5, Jdbc.timestamp(to));
         }, JdbcAuditLog::map);
     }
 
@@ -433,8 +433,8 @@ public final class JdbcAuditLog implements AuditLog, AuditTrail {
     public List<AuditRecord> byClient(String clientId, Instant from, Instant to) {
         return sql.query(BY_CLIENT, s -> {
             s.setString(1, clientId);
-            s.setTimestamp(2, Sql.timestamp(from));
-            s.setTimestamp(3, Sql.timestamp(to));
+            s.setTimestamp(2, Jdbc.timestamp(from));
+            s.setTimestamp(3, Jdbc.timestamp(to));
         }, JdbcAuditLog::map);
     }
 
@@ -479,7 +479,7 @@ public final class JdbcAuditLog implements AuditLog, AuditTrail {
     }
 
     static AuditRecord map(ResultSet row) throws SQLException {
-        AuditEvent event = new AuditEvent(Sql.instant(row, "occurred_at"),
+        AuditEvent event = new AuditEvent(Jdbc.instant(row, "occurred_at"),
                 AuditEvent.Type.valueOf(row.getString("event_type")),
                 AuditEvent.Outcome.valueOf(row.getString("outcome").toUpperCase(Locale.ROOT)),
                 row.getString("client_id"), row.getObject("user_id", UUID.class), row.getString("username"),

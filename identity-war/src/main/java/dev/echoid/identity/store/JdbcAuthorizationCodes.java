@@ -1,7 +1,7 @@
 package dev.echoid.identity.store;
 
-import static dev.echoid.identity.store.Sql.instant;
-import static dev.echoid.identity.store.Sql.timestamp;
+import static dev.echoid.identity.store.Jdbc.instant;
+import static dev.echoid.identity.store.Jdbc.timestamp;
 
 import java.net.URI;
 import java.sql.ResultSet;
@@ -22,7 +22,7 @@ public final class JdbcAuthorizationCodes implements AuthorizationCodes {
     private static final String REDEEM = "UPDATE authorization_code SET redeemed_at = now(), grant_id = ? "
             + "WHERE code_hash = ? AND redeemed_at IS NULL RETURNING " + COLUMNS;
     private static final String FIND = "SELECT " + COLUMNS + " FROM authorization_code WHERE code_hash = ?";
-    private static final String DELETE_EXPIRED = Sql.batchDelete("authorization_code c", "c.expires_at < ? "
+    private static final String DELETE_EXPIRED = Jdbc.batchDelete("authorization_code c", "c.expires_at < ? "
             + "AND NOT EXISTS (SELECT 1 FROM authorization_grant g WHERE g.id = c.grant_id) "
             + "AND NOT EXISTS (SELECT 1 FROM sso_session s WHERE s.id = c.sso_session_id AND s.ended_at IS NULL)");
     // one round trip for the reads before a redemption's transaction: the code, its user, the session's amr
@@ -33,10 +33,10 @@ public final class JdbcAuthorizationCodes implements AuthorizationCodes {
             + "FROM authorization_code c LEFT JOIN app_user u ON u.id = c.user_id "
             + "LEFT JOIN sso_session s ON s.id = c.sso_session_id WHERE c.code_hash = ?";
 
-    private final Sql sql;
+    private final Jdbc sql;
 
     public JdbcAuthorizationCodes(DataSource dataSource) {
-        this.sql = new Sql(dataSource);
+        this.sql = new Jdbc(dataSource);
     }
 
     @Override

@@ -31,10 +31,10 @@ public final class JdbcClients implements Clients {
     // codes and grants, and the tokens that hang off the grants, go with it (ON DELETE CASCADE); audit rows stay
     private static final String DELETE = "DELETE FROM client WHERE client_id = ?";
 
-    private final Sql sql;
+    private final Jdbc sql;
 
     public JdbcClients(DataSource dataSource) {
-        this.sql = new Sql(dataSource);
+        this.sql = new Jdbc(dataSource);
     }
 
     @Override

@@ -15,10 +15,10 @@ public final class JdbcConsents implements Consents {
     private static final String OF = "SELECT user_id, client_id, scope, granted_at FROM user_consent "
             + "WHERE user_id = ? AND revoked_at IS NULL ORDER BY client_id";
 
-    private final Sql sql;
+    private final Jdbc sql;
 
     public JdbcConsents(DataSource dataSource) {
-        this.sql = new Sql(dataSource);
+        this.sql = new Jdbc(dataSource);
     }
 
     @Override
@@ -27,7 +27,7 @@ public final class JdbcConsents implements Consents {
             s.setObject(1, consent.userId());
             s.setString(2, consent.clientId());
             s.setString(3, consent.scope());
-            s.setTimestamp(4, Sql.timestamp(consent.grantedAt()));
+            s.setTimestamp(4, Jdbc.timestamp(consent.grantedAt()));
         });
     }
 
@@ -38,6 +38,6 @@ public final class JdbcConsents implements Consents {
 
     private static Consent map(ResultSet row) throws SQLException {
         return new Consent(row.getObject("user_id", UUID.class), row.getString("client_id"), row.getString("scope"),
-                Sql.instant(row, "granted_at"));
+                Jdbc.instant(row, "granted_at"));
     }
 }

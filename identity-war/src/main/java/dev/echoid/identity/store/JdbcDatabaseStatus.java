@@ -11,10 +11,10 @@ public final class JdbcDatabaseStatus {
     private static final String SCHEMA_VERSION = "SELECT version FROM flyway_schema_history "
             + "WHERE success AND version IS NOT NULL ORDER BY installed_rank DESC LIMIT 1";
 
-    private final Sql sql;
+    private final Jdbc sql;
 
     public JdbcDatabaseStatus(DataSource dataSource) {
-        this.sql = new Sql(dataSource);
+        this.sql = new Jdbc(dataSource);
     }
 
     /** Runs a query; throws {@link StoreException} when the database does not answer. */

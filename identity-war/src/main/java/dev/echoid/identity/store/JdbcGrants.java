@@ -25,14 +25,14 @@ public final class JdbcGrants implements Grants {
 
     // a grant acts only through its tokens: with none left (each went after it expired) nothing can use it again;
     // a grant and its first tokens are inserted in one transaction, so a new grant is never without them
-    private static final String DELETE_ENDED = Sql.batchDelete("authorization_grant g", "g.created_at < ? "
+    private static final String DELETE_ENDED = Jdbc.batchDelete("authorization_grant g", "g.created_at < ? "
             + "AND NOT EXISTS (SELECT 1 FROM refresh_token r WHERE r.grant_id = g.id) "
             + "AND NOT EXISTS (SELECT 1 FROM access_token a WHERE a.grant_id = g.id)");
 
-    private final Sql sql;
+    private final Jdbc sql;
 
     public JdbcGrants(DataSource dataSource) {
-        this.sql = new Sql(dataSource);
+        this.sql = new Jdbc(dataSource);
     }
 
     @Override
@@ -52,9 +52,9 @@ public final class JdbcGrants implements Grants {
         s.setObject(offset + 3, grant.userId());
         s.setObject(offset + 4, grant.ssoSessionId());
         s.setString(offset + 5, grant.scope());
-        s.setTimestamp(offset + 6, Sql.timestamp(grant.authTime()));
-        s.setTimestamp(offset + 7, Sql.timestamp(grant.createdAt()));
-        s.setTimestamp(offset + 8, Sql.timestamp(grant.expiresAt()));
+        s.setTimestamp(offset + 6, Jdbc.timestamp(grant.authTime()));
+        s.setTimestamp(offset + 7, Jdbc.timestamp(grant.createdAt()));
+        s.setTimestamp(offset + 8, Jdbc.timestamp(grant.expiresAt()));
         s.setString(offset + 9, grant.loginId());
         return offset + 9;
     }
@@ -88,14 +88,14 @@ public final class JdbcGrants implements Grants {
 
     /** Removes at most {@code limit} grants made before {@code cutoff} that have no token left; how many. */
     public int deleteEnded(java.time.Instant cutoff, int limit) {
-        return sql.deleteBatch(DELETE_ENDED, limit, Sql.timestamp(cutoff));
+        return sql.deleteBatch(DELETE_ENDED, limit, Jdbc.timestamp(cutoff));
     }
 
     static Grant map(ResultSet row) throws SQLException {
         return new Grant(row.getObject("id", UUID.class), row.getString("client_id"),
                 row.getObject("user_id", UUID.class), row.getObject("sso_session_id", UUID.class),
-                row.getString("scope"), Sql.instant(row, "auth_time"), Sql.instant(row, "created_at"),
-                Sql.instant(row, "expires_at"), Sql.instant(row, "revoked_at"),
+                row.getString("scope"), Jdbc.instant(row, "auth_time"), Jdbc.instant(row, "created_at"),
+                Jdbc.instant(row, "expires_at"), Jdbc.instant(row, "revoked_at"),
                 row.getString("login_id"));
     }
 }

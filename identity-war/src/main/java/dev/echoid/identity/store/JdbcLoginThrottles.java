@@ -52,13 +52,13 @@ public final class JdbcLoginThrottles implements LoginThrottles {
 
     // a row whose failures no longer count (older than the reset window), that locks nothing and holds no live
     // reservation counts as no row at all: the next attempt starts from zero either way
-    private static final String DELETE_SPENT = Sql.batchDelete("login_throttle", "last_failure_at < ? "
+    private static final String DELETE_SPENT = Jdbc.batchDelete("login_throttle", "last_failure_at < ? "
             + "AND (locked_until IS NULL OR locked_until < ?) AND (reserved_at IS NULL OR reserved_at < ?)");
 
-    private final Sql sql;
+    private final Jdbc sql;
 
     public JdbcLoginThrottles(DataSource dataSource) {
-        this.sql = new Sql(dataSource);
+        this.sql = new Jdbc(dataSource);
     }
 
     @Override
@@ -82,13 +82,13 @@ public final class JdbcLoginThrottles implements LoginThrottles {
         try (PreparedStatement s = connection.prepareStatement(RESERVE)) {
             s.setString(1, allowance.key());
             s.setString(2, allowance.username());
-            s.setTimestamp(3, Sql.timestamp(now));
-            s.setTimestamp(4, Sql.timestamp(now));
-            s.setTimestamp(5, Sql.timestamp(staleBefore));
-            s.setTimestamp(6, Sql.timestamp(now));
-            s.setTimestamp(7, Sql.timestamp(staleBefore));
+            s.setTimestamp(3, Jdbc.timestamp(now));
+            s.setTimestamp(4, Jdbc.timestamp(now));
+            s.setTimestamp(5, Jdbc.timestamp(staleBefore));
+            s.setTimestamp(6, Jdbc.timestamp(now));
+            s.setTimestamp(7, Jdbc.timestamp(staleBefore));
             s.setInt(8, allowance.threshold());
-            s.setTimestamp(9, Sql.timestamp(resetBefore));
+            s.setTimestamp(9, Jdbc.timestamp(resetBefore));
             try (ResultSet row = s.executeQuery()) {
                 return row.next();
             }
@@ -98,7 +98,7 @@ public final class JdbcLoginThrottles implements LoginThrottles {
     private static boolean lockedNow(Connection connection, String key, Instant now) throws SQLException {
         try (PreparedStatement s = connection.prepareStatement(LOCKED)) {
             s.setString(1, key);
-            s.setTimestamp(2, Sql.timestamp(now));
+            s.setTimestamp(2, Jdbc.timestamp(now));
             try (ResultSet row = s.executeQuery()) {
                 return row.next();
             }
@@ -113,16 +113,16 @@ public final class JdbcLoginThrottles implements LoginThrottles {
         return sql.queryOne(FAIL, s -> {
             s.setString(1, allowance.key());
             s.setString(2, allowance.username());
-            s.setTimestamp(3, Sql.timestamp(now));
-            s.setTimestamp(4, Sql.timestamp(firstLock));
-            s.setTimestamp(5, Sql.timestamp(resetBefore));
-            s.setTimestamp(6, Sql.timestamp(resetBefore));
+            s.setTimestamp(3, Jdbc.timestamp(now));
+            s.setTimestamp(4, Jdbc.timestamp(firstLock));
+            s.setTimestamp(5, Jdbc.timestamp(resetBefore));
+            s.setTimestamp(6, Jdbc.timestamp(resetBefore));
             s.setInt(7, allowance.threshold());
             s.setLong(8, maxWait.toSeconds());
             s.setLong(9, waitIncrement.toSeconds());
-            s.setTimestamp(10, Sql.timestamp(resetBefore));
+            s.setTimestamp(10, Jdbc.timestamp(resetBefore));
             s.setInt(11, allowance.threshold());
-        }, row -> new Failures(row.getInt("failures"), Sql.instant(row, "locked_until"))).orElseThrow();
+        }, row -> new Failures(row.getInt("failures"), Jdbc.instant(row, "locked_until"))).orElseThrow();
     }
 
     @Override
@@ -147,23 +147,23 @@ public final class JdbcLoginThrottles implements LoginThrottles {
     public Optional<Instant> lockedUntil(String key, Instant now) {
         return sql.queryOne(LOCKED, s -> {
             s.setString(1, key);
-            s.setTimestamp(2, Sql.timestamp(now));
-        }, row -> Sql.instant(row, "locked_until"));
+            s.setTimestamp(2, Jdbc.timestamp(now));
+        }, row -> Jdbc.instant(row, "locked_until"));
     }
 
     @Override
     public int recordFailure(String key, Instant now, Instant resetBefore) {
         return sql.queryOne(FAILURE, s -> {
             s.setString(1, key);
-            s.setTimestamp(2, Sql.timestamp(now));
-            s.setTimestamp(3, Sql.timestamp(resetBefore));
+            s.setTimestamp(2, Jdbc.timestamp(now));
+            s.setTimestamp(3, Jdbc.timestamp(resetBefore));
         }, row -> row.getInt("failures")).orElseThrow();
     }
 
     @Override
     public void lock(String key, Instant until) {
         sql.update(LOCK, s -> {
-            s.setTimestamp(1, Sql.timestamp(until));
+            s.setTimestamp(1, Jdbc.timestamp(until));
             s.setString(2, key);
         });
     }
@@ -178,8 +178,8 @@ public final class JdbcLoginThrottles implements LoginThrottles {
      * whose latest reservation (if any) is before {@code staleBefore}; how many (housekeeping).
      */
     public int deleteSpent(Instant now, Instant resetBefore, Instant staleBefore, int limit) {
-        return sql.deleteBatch(DELETE_SPENT, limit, Sql.timestamp(resetBefore), Sql.timestamp(now),
-                Sql.timestamp(staleBefore));
+        return sql.deleteBatch(DELETE_SPENT, limit, Jdbc.timestamp(resetBefore), Jdbc.timestamp(now),
+                Jdbc.timestamp(staleBefore));
     }
 
     private static Duration min(Duration a, Duration b) {

@@ -16,12 +16,12 @@ public final class JdbcPendingConsents implements PendingConsents {
     // One statement: of two concurrent answers to the same request, one gets it.
     private static final String TAKE = "DELETE FROM pending_consent "
             + "WHERE id_hash = ? AND browser_hash = ? AND sso_session_id = ? AND expires_at > ? RETURNING request";
-    private static final String DELETE_EXPIRED = Sql.batchDelete("pending_consent", "expires_at < ?");
+    private static final String DELETE_EXPIRED = Jdbc.batchDelete("pending_consent", "expires_at < ?");
 
-    private final Sql sql;
+    private final Jdbc sql;
 
     public JdbcPendingConsents(DataSource dataSource) {
-        this.sql = new Sql(dataSource);
+        this.sql = new Jdbc(dataSource);
     }
 
     @Override
@@ -31,7 +31,7 @@ public final class JdbcPendingConsents implements PendingConsents {
             s.setString(2, browserHash);
             s.setObject(3, ssoSessionId);
             s.setString(4, requestJson);
-            s.setTimestamp(5, Sql.timestamp(expiresAt));
+            s.setTimestamp(5, Jdbc.timestamp(expiresAt));
         });
     }
 
@@ -47,7 +47,7 @@ public final class JdbcPendingConsents implements PendingConsents {
 
     @Override
     public int deleteExpired(Instant now, int limit) {
-        return sql.deleteBatch(DELETE_EXPIRED, limit, Sql.timestamp(now));
+        return sql.deleteBatch(DELETE_EXPIRED, limit, Jdbc.timestamp(now));
     }
 
     private static void bind(PreparedStatement s, String idHash, String browserHash, UUID ssoSessionId, Instant now)
@@ -55,6 +55,6 @@ public final class JdbcPendingConsents implements PendingConsents {
         s.setString(1, idHash);
         s.setString(2, browserHash);
         s.setObject(3, ssoSessionId);
-        s.setTimestamp(4, Sql.timestamp(now));
+        s.setTimestamp(4, Jdbc.timestamp(now));
     }
 }

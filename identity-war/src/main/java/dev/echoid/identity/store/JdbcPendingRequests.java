@@ -16,12 +16,12 @@ public final class JdbcPendingRequests implements PendingRequests {
             + "WHERE id_hash = ? AND browser_hash = ? AND expires_at > ? RETURNING request, password_verified_user";
     private static final String PASSWORD_VERIFIED = "UPDATE pending_authorization SET password_verified_user = ? "
             + "WHERE id_hash = ? AND browser_hash = ?";
-    private static final String DELETE_EXPIRED = Sql.batchDelete("pending_authorization", "expires_at < ?");
+    private static final String DELETE_EXPIRED = Jdbc.batchDelete("pending_authorization", "expires_at < ?");
 
-    private final Sql sql;
+    private final Jdbc sql;
 
     public JdbcPendingRequests(DataSource dataSource) {
-        this.sql = new Sql(dataSource);
+        this.sql = new Jdbc(dataSource);
     }
 
     @Override
@@ -30,7 +30,7 @@ public final class JdbcPendingRequests implements PendingRequests {
             s.setString(1, idHash);
             s.setString(2, browserHash);
             s.setString(3, requestJson);
-            s.setTimestamp(4, Sql.timestamp(expiresAt));
+            s.setTimestamp(4, Jdbc.timestamp(expiresAt));
         });
     }
 
@@ -55,14 +55,14 @@ public final class JdbcPendingRequests implements PendingRequests {
 
     @Override
     public int deleteExpired(Instant now, int limit) {
-        return sql.deleteBatch(DELETE_EXPIRED, limit, Sql.timestamp(now));
+        return sql.deleteBatch(DELETE_EXPIRED, limit, Jdbc.timestamp(now));
     }
 
     private static void bind(java.sql.PreparedStatement s, String idHash, String browserHash, Instant now)
             throws java.sql.SQLException {
         s.setString(1, idHash);
         s.setString(2, browserHash);
-        s.setTimestamp(3, Sql.timestamp(now));
+        s.setTimestamp(3, Jdbc.timestamp(now));
     }
 
     private static PendingRequest map(java.sql.ResultSet row) throws java.sql.SQLException {

@@ -27,12 +27,17 @@ public final class JdbcRefreshTokens implements RefreshTokens {
 
     // a used token is kept until it expires: until then its reuse revokes the grant (RFC 9700 §4.14.2); once
     // expired it is refused as expired, before reuse is looked at
-    private static final String DELETE_EXPIRED = Sql.batchDelete("refresh_token", "expires_at < ?");
+    private static final String DELETE_EXPIRED = Jdbc.batchDelete("refresh_token", "expires_at < ?");
 
-    private final Sql sql;
+    private static final String FIND_WITH_GRANT = "SELECT r.token_hash, r.grant_id, r.issued_at AS token_issued_at, "
+            + "r.expires_at AS token_expires_at, r.rotated_at, g.id, g.client_id, g.user_id, g.sso_session_id, "
+            + "g.scope, g.auth_time, g.created_at, g.expires_at, g.revoked_at, g.login_id "
+            + "FROM refresh_token r JOIN authorization_grant g ON g.id = r.grant_id WHERE r.token_hash = ?";
+
+    private final Jdbc sql;
 
     public JdbcRefreshTokens(DataSource dataSource) {
-        this.sql = new Sql(dataSource);
+        this.sql = new Jdbc(dataSource);
     }
 
     @Override
@@ -40,13 +45,13 @@ public final class JdbcRefreshTokens implements RefreshTokens {
         sql.update(tx, INSERT, s -> {
             s.setString(1, tokenHash);
             s.setObject(2, grantId);
-            s.setTimestamp(3, Sql.timestamp(issuedAt));
-            s.setTimestamp(4, Sql.timestamp(expiresAt));
+            s.setTimestamp(3, Jdbc.timestamp(issuedAt));
+            s.setTimestamp(4, Jdbc.timestamp(expiresAt));
         });
     }
 
     @Override
-    public Optional<StoredRefreshToken> rotate(Transaction tx, String tokenHash) {
+    public Optional<StoredRefreshToken> markUsed(Transaction tx, String tokenHash) {
         return sql.queryOne(tx, ROTATE, s -> s.setString(1, tokenHash), JdbcRefreshTokens::map);
     }
 
@@ -56,11 +61,20 @@ public final class JdbcRefreshTokens implements RefreshTokens {
     }
 
     @Override
+    public Optional<WithGrant> findWithGrant(String tokenHash, Grants grants) {
+        return sql.queryOne(FIND_WITH_GRANT, s -> s.setString(1, tokenHash), row -> new WithGrant(
+                new StoredRefreshToken(row.getString("token_hash"), row.getObject("grant_id", UUID.class),
+                        Jdbc.instant(row, "token_issued_at"), Jdbc.instant(row, "token_expires_at"),
+                        Jdbc.instant(row, "rotated_at")),
+                JdbcGrants.map(row)));
+    }
+
+    @Override
     public Optional<ForRefresh> findForRefresh(String tokenHash) {
         return sql.queryOne(FIND_FOR_REFRESH, s -> s.setString(1, tokenHash), row -> new ForRefresh(
                 new StoredRefreshToken(row.getString("token_hash"), row.getObject("grant_id", UUID.class),
-                        Sql.instant(row, "token_issued_at"), Sql.instant(row, "token_expires_at"),
-                        Sql.instant(row, "rotated_at")),
+                        Jdbc.instant(row, "token_issued_at"), Jdbc.instant(row, "token_expires_at"),
+                        Jdbc.instant(row, "rotated_at")),
                 JdbcGrants.map(row),
                 row.getObject("app_user_id") == null ? Optional.empty()
                         : Optional.of(JdbcUsers.map(row, "app_user_id")),
@@ -69,11 +83,11 @@ public final class JdbcRefreshTokens implements RefreshTokens {
 
     /** Removes at most {@code limit} tokens, used or not, that expired before {@code cutoff}; how many. */
     public int deleteExpired(Instant cutoff, int limit) {
-        return sql.deleteBatch(DELETE_EXPIRED, limit, Sql.timestamp(cutoff));
+        return sql.deleteBatch(DELETE_EXPIRED, limit, Jdbc.timestamp(cutoff));
     }
 
     private static StoredRefreshToken map(ResultSet row) throws SQLException {
         return new StoredRefreshToken(row.getString("token_hash"), row.getObject("grant_id", UUID.class),
-                Sql.instant(row, "issued_at"), Sql.instant(row, "expires_at"), Sql.instant(row, "rotated_at"));
+                Jdbc.instant(row, "issued_at"), Jdbc.instant(row, "expires_at"), Jdbc.instant(row, "rotated_at"));
     }
 }

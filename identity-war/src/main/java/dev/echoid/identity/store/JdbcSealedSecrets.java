@@ -34,10 +34,10 @@ public final class JdbcSealedSecrets {
         }
     }
 
-    private final Sql sql;
+    private final Jdbc sql;
 
     public JdbcSealedSecrets(DataSource dataSource) {
-        this.sql = new Sql(dataSource);
+        this.sql = new Jdbc(dataSource);
     }
 
     public Count unsealed() {

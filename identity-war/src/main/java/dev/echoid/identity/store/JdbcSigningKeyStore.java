@@ -22,11 +22,11 @@ public final class JdbcSigningKeyStore implements SigningKeyStore {
             + "created_at, not_before) VALUES (?, ?, ?, ?, ?, ?)";
 
     private final DataSource dataSource;
-    private final Sql sql;
+    private final Jdbc sql;
 
     public JdbcSigningKeyStore(DataSource dataSource) {
         this.dataSource = dataSource;
-        this.sql = new Sql(dataSource);
+        this.sql = new Jdbc(dataSource);
     }
 
     @Override
@@ -60,8 +60,8 @@ public final class JdbcSigningKeyStore implements SigningKeyStore {
                         insert.setString(2, key.algorithm());
                         insert.setBytes(3, key.publicKey());
                         insert.setString(4, key.privateKey());
-                        insert.setTimestamp(5, Sql.timestamp(key.createdAt()));
-                        insert.setTimestamp(6, Sql.timestamp(key.notBefore()));
+                        insert.setTimestamp(5, Jdbc.timestamp(key.createdAt()));
+                        insert.setTimestamp(6, Jdbc.timestamp(key.notBefore()));
                         insert.executeUpdate();
                     }
                 }
@@ -80,7 +80,7 @@ public final class JdbcSigningKeyStore implements SigningKeyStore {
 
     private static StoredKey map(ResultSet row) throws SQLException {
         return new StoredKey(row.getString("kid"), row.getString("algorithm"), row.getBytes("public_key"),
-                row.getString("private_key"), Sql.instant(row, "created_at"), Sql.instant(row, "not_before"),
-                Sql.instant(row, "retired_at"));
+                row.getString("private_key"), Jdbc.instant(row, "created_at"), Jdbc.instant(row, "not_before"),
+                Jdbc.instant(row, "retired_at"));
     }
 }

@@ -37,16 +37,16 @@ public final class JdbcSsoSessions implements SsoSessions {
 
     // no longer live (ended, past its absolute end, or idle) before the cut-off, and nothing refers to it: a grant
     // (its refreshes read the session's amr, its logout revokes the grant) or a code that may still be redeemed
-    private static final String DELETE_ENDED = Sql.batchDelete("sso_session s",
+    private static final String DELETE_ENDED = Jdbc.batchDelete("sso_session s",
             "(s.ended_at < ? OR s.expires_at < ? OR s.last_seen_at < ?) "
             + "AND NOT EXISTS (SELECT 1 FROM authorization_grant g WHERE g.sso_session_id = s.id) "
             + "AND NOT EXISTS (SELECT 1 FROM authorization_code c WHERE c.sso_session_id = s.id "
             + "AND c.expires_at >= ?)");
 
-    private final Sql sql;
+    private final Jdbc sql;
 
     public JdbcSsoSessions(DataSource dataSource) {
-        this.sql = new Sql(dataSource);
+        this.sql = new Jdbc(dataSource);
     }
 
     @Override
@@ -55,10 +55,10 @@ public final class JdbcSsoSessions implements SsoSessions {
             s.setObject(1, session.id());
             s.setString(2, secretHash);
             s.setObject(3, session.userId());
-            s.setTimestamp(4, Sql.timestamp(session.authTime()));
-            s.setTimestamp(5, Sql.timestamp(session.createdAt()));
-            s.setTimestamp(6, Sql.timestamp(session.lastSeenAt()));
-            s.setTimestamp(7, Sql.timestamp(session.expiresAt()));
+            s.setTimestamp(4, Jdbc.timestamp(session.authTime()));
+            s.setTimestamp(5, Jdbc.timestamp(session.createdAt()));
+            s.setTimestamp(6, Jdbc.timestamp(session.lastSeenAt()));
+            s.setTimestamp(7, Jdbc.timestamp(session.expiresAt()));
             s.setString(8, session.amr());
             s.setString(9, session.loginId());
         });
@@ -72,8 +72,8 @@ public final class JdbcSsoSessions implements SsoSessions {
     @Override
     public void touch(UUID id, Instant lastSeenAt, Instant authTime) {
         sql.update(TOUCH, s -> {
-            s.setTimestamp(1, Sql.timestamp(lastSeenAt));
-            s.setTimestamp(2, Sql.timestamp(authTime));
+            s.setTimestamp(1, Jdbc.timestamp(lastSeenAt));
+            s.setTimestamp(2, Jdbc.timestamp(authTime));
             s.setObject(3, id);
         });
     }
@@ -99,8 +99,8 @@ public final class JdbcSsoSessions implements SsoSessions {
     @Override
     public void reauthenticated(UUID id, Instant authTime, String loginId) {
         sql.update(REAUTHENTICATED, s -> {
-            s.setTimestamp(1, Sql.timestamp(authTime));
-            s.setTimestamp(2, Sql.timestamp(authTime));
+            s.setTimestamp(1, Jdbc.timestamp(authTime));
+            s.setTimestamp(2, Jdbc.timestamp(authTime));
             s.setString(3, loginId);
             s.setObject(4, id);
         });
@@ -122,8 +122,8 @@ public final class JdbcSsoSessions implements SsoSessions {
     @Override
     public long countActive(Instant now, java.time.Duration idleTtl) {
         return sql.queryOne(COUNT_ACTIVE, s -> {
-            s.setTimestamp(1, Sql.timestamp(now));
-            s.setTimestamp(2, Sql.timestamp(now.minus(idleTtl)));
+            s.setTimestamp(1, Jdbc.timestamp(now));
+            s.setTimestamp(2, Jdbc.timestamp(now.minus(idleTtl)));
         }, row -> row.getLong(1)).orElse(0L);
     }
 
@@ -146,14 +146,14 @@ public final class JdbcSsoSessions implements SsoSessions {
      * {@code idleTtl} before it) and that no grant or unexpired code refers to; how many.
      */
     public int deleteEnded(Instant cutoff, java.time.Duration idleTtl, int limit) {
-        java.sql.Timestamp at = Sql.timestamp(cutoff);
-        return sql.deleteBatch(DELETE_ENDED, limit, at, at, Sql.timestamp(cutoff.minus(idleTtl)), at);
+        java.sql.Timestamp at = Jdbc.timestamp(cutoff);
+        return sql.deleteBatch(DELETE_ENDED, limit, at, at, Jdbc.timestamp(cutoff.minus(idleTtl)), at);
     }
 
     private static SsoSession map(ResultSet row) throws SQLException {
         return new SsoSession(row.getObject("id", UUID.class), row.getObject("user_id", UUID.class),
-                Sql.instant(row, "auth_time"), Sql.instant(row, "created_at"), Sql.instant(row, "last_seen_at"),
-                Sql.instant(row, "expires_at"), Sql.instant(row, "ended_at"), row.getString("amr"),
+                Jdbc.instant(row, "auth_time"), Jdbc.instant(row, "created_at"), Jdbc.instant(row, "last_seen_at"),
+                Jdbc.instant(row, "expires_at"), Jdbc.instant(row, "ended_at"), row.getString("amr"),
                 row.getString("login_id"));
     }
 }

@@ -17,10 +17,10 @@ public final class JdbcTotpCredentials implements TotpCredentials {
             + "WHERE user_id = ? AND last_used_step < ?";
     private static final String DELETE = "DELETE FROM totp_credential WHERE user_id = ?";
 
-    private final Sql sql;
+    private final Jdbc sql;
 
     public JdbcTotpCredentials(DataSource dataSource) {
-        this.sql = new Sql(dataSource);
+        this.sql = new Jdbc(dataSource);
     }
 
     @Override

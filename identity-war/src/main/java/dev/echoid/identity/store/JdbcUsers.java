@@ -22,10 +22,10 @@ public final class JdbcUsers implements Users {
     // codes, sessions, grants, tokens and the TOTP credential go with it (ON DELETE CASCADE); audit rows stay
     private static final String DELETE = "DELETE FROM app_user WHERE id = ?";
 
-    private final Sql sql;
+    private final Jdbc sql;
 
     public JdbcUsers(DataSource dataSource) {
-        this.sql = new Sql(dataSource);
+        this.sql = new Jdbc(dataSource);
     }
 
     @Override

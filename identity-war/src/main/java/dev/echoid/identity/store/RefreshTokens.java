@@ -5,7 +5,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Refresh tokens under their SHA-256. Contract: {@link #rotate} succeeds at most once per token, however many
+ * Refresh tokens under their SHA-256. Contract: {@link #markUsed} succeeds at most once per token, however many
  * callers race for it.
  */
 public interface RefreshTokens {
@@ -21,7 +21,7 @@ public interface RefreshTokens {
      * Marks the token used, atomically, within {@code tx}; empty when unknown or already used. The row stays locked
      * until {@code tx} ends: a concurrent use waits, then finds it used (or, if {@code tx} rolled back, unused).
      */
-    Optional<StoredRefreshToken> rotate(Transaction tx, String tokenHash);
+    Optional<StoredRefreshToken> markUsed(Transaction tx, String tokenHash);
 
     Optional<StoredRefreshToken> find(String tokenHash);
 
@@ -31,8 +31,25 @@ public interface RefreshTokens {
      * without one).
      */
     record ForRefresh(StoredRefreshToken token, Grant grant, Optional<User> user, Optional<String> sessionAmr) {
+
+        /** The token and its grant, for the checks every use of a refresh token shares. */
+        public WithGrant withGrant() {
+            return new WithGrant(token, grant);
+        }
     }
 
     /** {@link ForRefresh} of a token; empty when the token is unknown. One statement, one round trip. */
     Optional<ForRefresh> findForRefresh(String tokenHash);
+
+    /** A refresh token and the grant it belongs to. */
+    record WithGrant(StoredRefreshToken token, Grant grant) {
+    }
+
+    /**
+     * The token and its grant; empty when either is unknown. The database reads both with one statement; this
+     * default reads the grant from {@code grants}.
+     */
+    default Optional<WithGrant> findWithGrant(String tokenHash, Grants grants) {
+        return find(tokenHash).flatMap(token -> grants.find(token.grantId()).map(grant -> new WithGrant(token, grant)));
+    }
 }

@@ -8,6 +8,7 @@ import dev.echoid.identity.protocol.OAuthError;
 import dev.echoid.identity.protocol.OAuthException;
 import dev.echoid.identity.protocol.Scope;
 import dev.echoid.identity.store.AccessTokens;
+import java.time.Clock;
 import java.time.Instant;
 
 /** Checks an access token this provider issued: signature, issuer, type, expiry, and that it is still active. */
@@ -21,11 +22,14 @@ public final class AccessTokenVerifier {
     private final IdentitySettings settings;
     private final SigningKeys keys;
     private final AccessTokens accessTokens;
+    private final Clock clock;
 
-    public AccessTokenVerifier(IdentitySettings settings, SigningKeys keys, AccessTokens accessTokens) {
+    /** @param clock the time a token's expiry is checked against */
+    public AccessTokenVerifier(IdentitySettings settings, SigningKeys keys, AccessTokens accessTokens, Clock clock) {
         this.settings = settings;
         this.keys = keys;
         this.accessTokens = accessTokens;
+        this.clock = clock;
     }
 
     /** The token's contents when its signature is ours, whatever its state (for revocation). */
@@ -56,7 +60,7 @@ public final class AccessTokenVerifier {
     /** A token that may be used now: signed by us, not expired, not revoked (nor its grant). */
     public VerifiedAccessToken verify(String token) {
         VerifiedAccessToken verified = verifySignature(token);
-        if (verified.expiresAt() == null || !verified.expiresAt().isAfter(Instant.now())
+        if (verified.expiresAt() == null || !verified.expiresAt().isAfter(clock.instant())
                 || !accessTokens.isActive(verified.jti())) {
             throw invalid();
         }

@@ -1,6 +1,6 @@
 package dev.echoid.identity.token;
 
-import dev.echoid.identity.security.Hashes;
+import dev.echoid.identity.security.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Optional;
@@ -34,6 +34,6 @@ public final class AdminToken {
     }
 
     private static byte[] digest(String token) {
-        return Hashes.sha256(token.getBytes(StandardCharsets.UTF_8));
+        return Sha256.digest(token.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -2,7 +2,7 @@ package dev.echoid.identity.token;
 
 import com.auth0.jwt.algorithms.Algorithm;
 import dev.echoid.plumbing.CryptoProvider;
-import dev.echoid.identity.security.Hashes;
+import dev.echoid.identity.security.Sha256;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.AlgorithmParameters;
@@ -186,6 +186,6 @@ public sealed interface SigningKey permits SigningKey.Rsa, SigningKey.Ec {
 
     private static String sha256(String canonical) {
         return Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(Hashes.sha256(canonical.getBytes(StandardCharsets.UTF_8)));
+                .encodeToString(Sha256.digest(canonical.getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -1,7 +1,7 @@
 package dev.echoid.identity.web;
 
-import dev.echoid.identity.IdentityProvider;
 import dev.echoid.identity.config.IdentitySettings;
+import dev.echoid.plumbing.SettingsSource;
 import dev.echoid.plumbing.TransportSecurity;
 import dev.echoid.plumbing.TransportSecurityFilter;
 
@@ -13,9 +13,11 @@ public class ProviderTransportSecurityFilter extends TransportSecurityFilter {
 
     private static final long serialVersionUID = 1L;
 
+    /** The settings from the same sources as the provider's (which refuses to start on a bad one). */
     @Override
     public void init() {
-        IdentitySettings settings = IdentityProvider.from(getServletContext()).settings();
+        IdentitySettings settings = IdentitySettings.from(
+                SettingsSource.standard(getServletContext()::getInitParameter));
         configure(settings.devMode() ? null : new TransportSecurity(settings.issuer(), settings.trustedProxies()),
                 settings.trustedProxies());
     }

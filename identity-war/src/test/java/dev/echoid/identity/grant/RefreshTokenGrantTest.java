@@ -8,7 +8,7 @@ import dev.echoid.plumbing.SettingsSource;
 import dev.echoid.identity.protocol.OAuthError;
 import dev.echoid.identity.protocol.OAuthException;
 import dev.echoid.identity.protocol.Parameters;
-import dev.echoid.identity.security.Hashes;
+import dev.echoid.identity.security.Sha256;
 import dev.echoid.identity.store.AccessTokens;
 import dev.echoid.identity.store.AuditEvent;
 import dev.echoid.identity.store.AuditLog;
@@ -23,7 +23,7 @@ import dev.echoid.identity.store.User;
 import dev.echoid.identity.store.Users;
 import dev.echoid.identity.token.InMemorySigningKeyStore;
 import dev.echoid.identity.token.SigningKeys;
-import dev.echoid.identity.token.TokenIssuer;
+import dev.echoid.identity.token.JwtIssuer;
 import jakarta.ws.rs.core.MultivaluedHashMap;
 import java.net.URI;
 import java.sql.SQLException;
@@ -87,7 +87,7 @@ class RefreshTokenGrantTest {
         }
 
         @Override
-        public Optional<StoredRefreshToken> rotate(Transaction tx, String tokenHash) {
+        public Optional<StoredRefreshToken> markUsed(Transaction tx, String tokenHash) {
             StoredRefreshToken row = refreshRows.get(tokenHash);
             if (row == null || row.rotatedAt() != null) {
                 return Optional.empty();
@@ -237,12 +237,12 @@ class RefreshTokenGrantTest {
         IdentitySettings settings = IdentitySettings.from(SettingsSource.of(Map.of(
                 "IDENTITY_ISSUER", "https://id.example/identity")));
         SigningKeys keys = new SigningKeys(new InMemorySigningKeyStore(), Optional.empty()).initialize();
-        TokenResponseIssuer responses = new TokenResponseIssuer(new TokenIssuer(settings, keys, Clock.systemUTC()),
+        TokenResponseIssuer responses = new TokenResponseIssuer(new JwtIssuer(settings, keys, Clock.systemUTC()),
                 accessTokens, Duration.ofDays(1), Clock.systemUTC());
         handler = new RefreshTokenGrant(transactions, refreshTokens, grants, responses, auditLog,
                 Clock.systemUTC());
-        refreshRows.put(Hashes.sha256Base64Url(TOKEN), new RefreshTokens.StoredRefreshToken(
-                Hashes.sha256Base64Url(TOKEN), grant.id(), now, now.plus(Duration.ofHours(1)), null));
+        refreshRows.put(Sha256.base64Url(TOKEN), new RefreshTokens.StoredRefreshToken(
+                Sha256.base64Url(TOKEN), grant.id(), now, now.plus(Duration.ofHours(1)), null));
     }
 
     @Test
@@ -250,7 +250,7 @@ class RefreshTokenGrantTest {
         assertThatThrownBy(() -> handler.handle(request(Map.of("scope", "openid profile email"))))
                 .isInstanceOfSatisfying(OAuthException.class,
                         e -> assertThat(e.error()).isEqualTo(OAuthError.INVALID_SCOPE));
-        assertThat(refreshRows.get(Hashes.sha256Base64Url(TOKEN)).rotatedAt()).isNull();
+        assertThat(refreshRows.get(Sha256.base64Url(TOKEN)).rotatedAt()).isNull();
 
         Map<String, Object> retry = handler.handle(request(Map.of()));
         assertThat(retry).containsKeys("access_token", "refresh_token");
@@ -264,12 +264,12 @@ class RefreshTokenGrantTest {
         assertThatThrownBy(() -> handler.handle(request(Map.of()))).isInstanceOf(StoreException.class);
         // the rotation went with the failed transaction; nothing new exists
         assertThat(refreshRows).hasSize(1);
-        assertThat(refreshRows.get(Hashes.sha256Base64Url(TOKEN)).rotatedAt()).isNull();
+        assertThat(refreshRows.get(Sha256.base64Url(TOKEN)).rotatedAt()).isNull();
         assertThat(accessRows).isEmpty();
 
         Map<String, Object> retry = handler.handle(request(Map.of()));
         assertThat(accessRows).hasSize(1);
-        assertThat(refreshRows).hasSize(2).containsKey(Hashes.sha256Base64Url((String) retry.get("refresh_token")));
+        assertThat(refreshRows).hasSize(2).containsKey(Sha256.base64Url((String) retry.get("refresh_token")));
         assertThat(revokedGrants).isEmpty();
     }
 

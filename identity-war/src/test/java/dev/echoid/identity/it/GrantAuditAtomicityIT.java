@@ -24,7 +24,7 @@ import dev.echoid.identity.store.JdbcUsers;
 import dev.echoid.identity.store.User;
 import dev.echoid.identity.token.InMemorySigningKeyStore;
 import dev.echoid.identity.token.SigningKeys;
-import dev.echoid.identity.token.TokenIssuer;
+import dev.echoid.identity.token.JwtIssuer;
 import jakarta.ws.rs.core.MultivaluedHashMap;
 import java.net.URI;
 import java.sql.Connection;
@@ -72,7 +72,7 @@ class GrantAuditAtomicityIT {
         IdentitySettings settings = IdentitySettings.from(SettingsSource.of(Map.of(
                 "IDENTITY_ISSUER", "https://id.example/identity")));
         SigningKeys keys = new SigningKeys(new InMemorySigningKeyStore(), Optional.empty()).initialize();
-        TokenResponseIssuer responses = new TokenResponseIssuer(new TokenIssuer(settings, keys, Clock.systemUTC()),
+        TokenResponseIssuer responses = new TokenResponseIssuer(new JwtIssuer(settings, keys, Clock.systemUTC()),
                 new JdbcAccessTokens(ds), Duration.ofDays(1),
                 Clock.systemUTC());
 

@@ -28,7 +28,7 @@ import dev.echoid.identity.store.JdbcRefreshTokens;
 import dev.echoid.identity.store.JdbcUsers;
 import dev.echoid.identity.store.User;
 import dev.echoid.identity.token.SigningKeys;
-import dev.echoid.identity.token.TokenIssuer;
+import dev.echoid.identity.token.JwtIssuer;
 import dev.echoid.testkit.Browser;
 import java.math.BigInteger;
 import java.net.URI;
@@ -248,7 +248,7 @@ class KeyRotationIT {
         Grant grant = new Grant(java.util.UUID.randomUUID(), CLIENT_ID, ada.id(), null, "openid", Instant.now(),
                 Instant.now(), Instant.now().plus(Duration.ofDays(1)), null);
         new JdbcGrants(db).create(grant);
-        TokenResponseIssuer responses = new TokenResponseIssuer(new TokenIssuer(settings, otherNode,
+        TokenResponseIssuer responses = new TokenResponseIssuer(new JwtIssuer(settings, otherNode,
                 Clock.systemUTC()), new JdbcAccessTokens(db),
                 Duration.ofDays(1), Clock.systemUTC());
         String accessToken = (String) new dev.echoid.identity.store.JdbcTransactions(db).inTransaction(tx -> responses

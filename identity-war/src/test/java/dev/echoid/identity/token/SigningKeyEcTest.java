@@ -88,7 +88,7 @@ class SigningKeyEcTest {
         IdentitySettings settings = IdentitySettings.from(SettingsSource.of(Map.of(
                 "IDENTITY_ISSUER", "https://id.example/identity")));
         SigningKeys keys = new SigningKeys(new InMemorySigningKeyStore(), Optional.empty()).initialize();
-        TokenIssuer issuer = new TokenIssuer(settings, keys, Clock.fixed(NOW, ZoneOffset.UTC));
+        JwtIssuer issuer = new JwtIssuer(settings, keys, Clock.fixed(NOW, ZoneOffset.UTC));
         User user = new User(UUID.randomUUID(), "ada", "hash", "Ada", "ada@example.com", true, true);
 
         String idToken = issuer.idToken(user, "echo", Scope.of("openid"), "n-1", NOW, null, "ES256");

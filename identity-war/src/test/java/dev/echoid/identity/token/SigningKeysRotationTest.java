@@ -136,7 +136,7 @@ class SigningKeysRotationTest {
                 return false;
             }
         };
-        AccessTokenVerifier verifier = new AccessTokenVerifier(settings, keys, allActive);
+        AccessTokenVerifier verifier = new AccessTokenVerifier(settings, keys, allActive, java.time.Clock.systemUTC());
         // issued now (java-jwt checks exp against the real clock)
         String token = issuer().accessToken(user.id().toString(), "echo", Scope.of("openid"), clock.instant())
                 .value();
@@ -237,8 +237,8 @@ class SigningKeysRotationTest {
 
     // --- helpers ---
 
-    private TokenIssuer issuer() {
-        return new TokenIssuer(settings, keys, clock);
+    private JwtIssuer issuer() {
+        return new JwtIssuer(settings, keys, clock);
     }
 
     private String idTokenKid(String algorithm) {

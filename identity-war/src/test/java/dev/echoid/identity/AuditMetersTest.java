@@ -1,8 +1,9 @@
-package dev.echoid.identity.metrics;
+package dev.echoid.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.echoid.identity.login.Authenticator;
+import dev.echoid.identity.metrics.Metrics;
 import dev.echoid.identity.store.AuditEvent;
 import dev.echoid.identity.store.AuditLog;
 import java.util.ArrayList;

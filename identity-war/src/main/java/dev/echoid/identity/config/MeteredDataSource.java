@@ -1,4 +1,4 @@
-package dev.echoid.identity.metrics;
+package dev.echoid.identity.config;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

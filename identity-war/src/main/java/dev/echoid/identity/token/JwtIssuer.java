@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /** Builds and signs the provider's tokens; nothing else in the provider touches JOSE. */
-public final class TokenIssuer {
+public final class JwtIssuer {
 
     /** A signed RFC 9068 access token and what was recorded about it. */
     public record SignedAccessToken(String value, String jti, Instant issuedAt, Instant expiresAt) {
@@ -29,7 +29,7 @@ public final class TokenIssuer {
     private final SigningKeys keys;
     private final Clock clock;
 
-    public TokenIssuer(IdentitySettings settings, SigningKeys keys, Clock clock) {
+    public JwtIssuer(IdentitySettings settings, SigningKeys keys, Clock clock) {
         this.settings = settings;
         this.keys = keys;
         this.clock = clock;

@@ -22,13 +22,13 @@ import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-class TokenIssuerTest {
+class JwtIssuerTest {
 
     private static final Instant NOW = Instant.parse("2026-11-30T10:00:00Z");
     private final IdentitySettings settings = IdentitySettings.from(SettingsSource.of(Map.of(
             "IDENTITY_ISSUER", "https://id.example/identity", "IDENTITY_ID_TOKEN_TTL_SECONDS", "900")));
     private final SigningKeys keys = new SigningKeys(new InMemorySigningKeyStore(), Optional.empty()).initialize();
-    private final TokenIssuer issuer = new TokenIssuer(settings, keys, Clock.fixed(NOW, ZoneOffset.UTC));
+    private final JwtIssuer issuer = new JwtIssuer(settings, keys, Clock.fixed(NOW, ZoneOffset.UTC));
     private final User user = new User(UUID.randomUUID(), "ada", "hash", "Ada Lovelace", "ada@example.com", true,
             true);
 
@@ -63,7 +63,7 @@ class TokenIssuerTest {
 
     @Test
     void accessTokenThenRfc9068JwtThatTheVerifierAcceptsUntilRevoked() {
-        TokenIssuer.SignedAccessToken fixed = issuer.accessToken(user.id().toString(), "echo", Scope.of("openid"),
+        JwtIssuer.SignedAccessToken fixed = issuer.accessToken(user.id().toString(), "echo", Scope.of("openid"),
                 NOW);
         DecodedJWT access = JWT.decode(fixed.value());
         assertThat(access.getType()).isEqualTo("at+jwt");
@@ -95,11 +95,11 @@ class TokenIssuerTest {
                 return active.remove(jti);
             }
         };
-        TokenIssuer live = new TokenIssuer(settings, keys, Clock.systemUTC());
-        TokenIssuer.SignedAccessToken token = live.accessToken(user.id().toString(), "echo", Scope.of("openid"),
+        JwtIssuer live = new JwtIssuer(settings, keys, Clock.systemUTC());
+        JwtIssuer.SignedAccessToken token = live.accessToken(user.id().toString(), "echo", Scope.of("openid"),
                 Instant.now());
         store.record(token.jti(), UUID.randomUUID(), "echo", token.issuedAt(), token.expiresAt());
-        AccessTokenVerifier verifier = new AccessTokenVerifier(settings, keys, store);
+        AccessTokenVerifier verifier = new AccessTokenVerifier(settings, keys, store, Clock.systemUTC());
         assertThat(verifier.verify(token.value()).subject()).isEqualTo(user.id().toString());
 
         store.revoke(token.jti(), "echo");

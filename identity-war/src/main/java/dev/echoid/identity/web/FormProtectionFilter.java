@@ -1,8 +1,8 @@
-package dev.echoid.identity.login;
+package dev.echoid.identity.web;
 
-import dev.echoid.identity.IdentityProvider;
 import dev.echoid.identity.endpoint.HtmlPage;
 import dev.echoid.plumbing.RequestOrigin;
+import dev.echoid.identity.login.FormTokens;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -28,13 +28,13 @@ public class FormProtectionFilter extends HttpFilter {
 
     private static final long serialVersionUID = 1L;
 
-    private transient IdentityProvider provider;
-    private transient RequestOrigin origin;
+    private final transient FormTokens formTokens;
+    private final transient RequestOrigin origin;
 
-    @Override
-    public void init() {
-        provider = IdentityProvider.from(getServletContext());
-        origin = new RequestOrigin(provider.settings().issuer());
+    /** @param origin this site, which the forms' POSTs must come from */
+    public FormProtectionFilter(FormTokens formTokens, RequestOrigin origin) {
+        this.formTokens = formTokens;
+        this.origin = origin;
     }
 
     @Override
@@ -64,7 +64,7 @@ public class FormProtectionFilter extends HttpFilter {
             refuse(response, HttpServletResponse.SC_FORBIDDEN, "This form was sent from another site",
                     "Only a form on this site's own pages can do this. Nothing was changed.");
             return;
-        } else if (!FormTokens.matches(provider, request)) {
+        } else if (!formTokens.matches(request)) {
             refuse(response, HttpServletResponse.SC_FORBIDDEN, "This form has expired",
                     "Nothing was changed. Open the page again and use its button, or go back to the application "
                             + "and sign in again.");

@@ -6,12 +6,12 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 
 /** SHA-256 as used by the protocol (PKCE, stored code hashes, JWK thumbprints). */
-public final class Hashes {
+public final class Sha256 {
 
-    private Hashes() {
+    private Sha256() {
     }
 
-    public static byte[] sha256(byte[] input) {
+    public static byte[] digest(byte[] input) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(input);
         } catch (NoSuchAlgorithmException e) {
@@ -19,7 +19,7 @@ public final class Hashes {
         }
     }
 
-    public static String sha256Base64Url(String input) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(sha256(input.getBytes(StandardCharsets.US_ASCII)));
+    public static String base64Url(String input) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(digest(input.getBytes(StandardCharsets.US_ASCII)));
     }
 }

@@ -1,20 +1,20 @@
 package dev.echoid.identity.endpoint;
 
-import dev.echoid.identity.IdentityProvider;
+import dev.echoid.identity.grant.ClientAuthenticator;
 import dev.echoid.identity.protocol.OAuthError;
 import dev.echoid.identity.protocol.OAuthException;
 import dev.echoid.identity.protocol.Parameters;
 import dev.echoid.identity.store.Client;
 
 /** Client authentication for the endpoints beside /token that only confidential clients may call. */
-final class ClientRequests {
+final class ConfidentialClients {
 
-    private ClientRequests() {
+    private ConfidentialClients() {
     }
 
-    static Client confidentialClient(IdentityProvider provider, String authorization, Parameters params,
-            String remoteAddress) {
-        Client client = provider.clientAuthenticator().authenticate(authorization, params, remoteAddress);
+    static Client authenticate(ClientAuthenticator clientAuthenticator, String authorization,
+            Parameters params, String remoteAddress) {
+        Client client = clientAuthenticator.authenticate(authorization, params, remoteAddress);
         if (client.isPublic()) {
             throw new OAuthException(OAuthError.INVALID_CLIENT, "Client authentication required");
         }

@@ -10,7 +10,7 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /** The few JDBC moves the stores make: one statement, parameters bound, rows mapped in one place. */
-final class Sql {
+final class Jdbc {
 
     @FunctionalInterface
     interface Binder {
@@ -29,7 +29,7 @@ final class Sql {
 
     private final DataSource dataSource;
 
-    Sql(DataSource dataSource) {
+    Jdbc(DataSource dataSource) {
         this.dataSource = dataSource;
     }
 

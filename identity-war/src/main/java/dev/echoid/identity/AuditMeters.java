@@ -1,9 +1,11 @@
-package dev.echoid.identity.metrics;
+package dev.echoid.identity;
 
 import dev.echoid.identity.login.Authenticator;
+import dev.echoid.identity.metrics.Metrics;
 import dev.echoid.identity.metrics.Metrics.LoginOutcome;
 import dev.echoid.identity.store.AuditEvent;
 import dev.echoid.identity.store.AuditLog;
+import dev.echoid.identity.store.Client;
 import dev.echoid.identity.store.Transaction;
 import dev.echoid.identity.web.AccessLogFilter;
 import java.util.List;
@@ -51,9 +53,9 @@ public final class AuditMeters implements AuditLog {
             case LOGIN_SUCCEEDED -> metrics.login(LoginOutcome.SUCCESS);
             case LOGIN_FAILED -> metrics.login(Authenticator.LOCKED.equals(event.detail())
                     ? LoginOutcome.LOCKED : LoginOutcome.FAILURE);
-            case CODE_REDEEMED -> metrics.tokensIssued("authorization_code");
-            case TOKEN_REFRESHED -> metrics.tokensIssued("refresh_token");
-            case CLIENT_CREDENTIALS_ISSUED -> metrics.tokensIssued("client_credentials");
+            case CODE_REDEEMED -> metrics.tokensIssued(Client.AUTHORIZATION_CODE);
+            case TOKEN_REFRESHED -> metrics.tokensIssued(Client.REFRESH_TOKEN);
+            case CLIENT_CREDENTIALS_ISSUED -> metrics.tokensIssued(Client.CLIENT_CREDENTIALS);
             default -> {
                 // not metered
             }

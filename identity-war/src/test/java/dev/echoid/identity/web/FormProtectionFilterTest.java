@@ -1,4 +1,4 @@
-package dev.echoid.identity.login;
+package dev.echoid.identity.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.echoid.identity.metrics;
+package dev.echoid.identity.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
