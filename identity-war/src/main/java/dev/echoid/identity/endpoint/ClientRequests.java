@@ -3,8 +3,9 @@ package dev.echoid.identity.endpoint;
 import dev.echoid.identity.IdentityProvider;
 import dev.echoid.identity.protocol.OAuthError;
 import dev.echoid.identity.protocol.OAuthException;
-import dev.echoid.identity.protocol.Parameters;
+import dev.echoid.identity.protocol.ClientAuthentication;
 import dev.echoid.identity.store.Client;
+import java.util.Optional;
 
 /** Client authentication for the endpoints beside /token that only confidential clients may call. */
 final class ClientRequests {
@@ -12,9 +13,9 @@ final class ClientRequests {
     private ClientRequests() {
     }
 
-    static Client confidentialClient(IdentityProvider provider, String authorization, Parameters params,
+    static Client confidentialClient(IdentityProvider provider, Optional<ClientAuthentication> credentials,
             String remoteAddress) {
-        Client client = provider.clientAuthenticator().authenticate(authorization, params, remoteAddress);
+        Client client = provider.clientAuthenticator().authenticate(credentials, remoteAddress);
         if (client.isPublic()) {
             throw new OAuthException(OAuthError.INVALID_CLIENT, "Client authentication required");
         }

@@ -2,7 +2,7 @@ package dev.echoid.identity.endpoint;
 
 import dev.echoid.identity.IdentityProvider;
 import dev.echoid.identity.protocol.OAuthException;
-import dev.echoid.identity.protocol.Parameters;
+import dev.echoid.identity.protocol.IntrospectionRequest;
 import dev.echoid.identity.security.Hashes;
 import dev.echoid.identity.store.Client;
 import dev.echoid.identity.store.Grant;
@@ -47,9 +47,10 @@ public class IntrospectionEndpoint {
     public Response introspect(MultivaluedMap<String, String> form,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         IdentityProvider provider = IdentityProvider.from(servletContext);
-        Parameters params = Parameters.of(form).withoutControlCharacters();
-        Client client = ClientRequests.confidentialClient(provider, authorization, params, request.getRemoteAddr());
-        String token = params.required("token");
+        IntrospectionRequest parsed = IntrospectionRequest.parse(form, authorization);
+        Client client = ClientRequests.confidentialClient(provider, parsed.clientAuthentication(),
+                request.getRemoteAddr());
+        String token = parsed.token();
         Map<String, Object> answer = accessToken(provider, client, token)
                 .or(() -> refreshToken(provider, client, token))
                 .orElseGet(() -> Map.of("active", false));

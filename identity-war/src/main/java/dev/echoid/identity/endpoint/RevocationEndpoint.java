@@ -2,7 +2,7 @@ package dev.echoid.identity.endpoint;
 
 import dev.echoid.identity.IdentityProvider;
 import dev.echoid.identity.protocol.OAuthException;
-import dev.echoid.identity.protocol.Parameters;
+import dev.echoid.identity.protocol.RevocationRequest;
 import dev.echoid.identity.security.Hashes;
 import dev.echoid.identity.store.AuditEvent;
 import dev.echoid.identity.store.Client;
@@ -40,14 +40,14 @@ public class RevocationEndpoint {
     public Response revoke(MultivaluedMap<String, String> form,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         IdentityProvider provider = IdentityProvider.from(servletContext);
-        Parameters params = Parameters.of(form).withoutControlCharacters();
+        RevocationRequest parsed = RevocationRequest.parse(form, authorization);
         // RFC 7009 §2.1: a confidential client authenticates; a public one identifies itself with its client_id and
         // may revoke only its own tokens
-        Client client = provider.clientAuthenticator().authenticate(authorization, params, request.getRemoteAddr());
-        String token = params.required("token");
-        String hint = params.optional("token_type_hint").orElse("refresh_token");
+        Client client = provider.clientAuthenticator().authenticate(parsed.clientAuthentication(),
+                request.getRemoteAddr());
+        String token = parsed.token();
         // RFC 7009 §2.1: the hint only speeds up the lookup; a token of either type is found whatever the hint says
-        Optional<Grant> revoked = "access_token".equals(hint)
+        Optional<Grant> revoked = parsed.hintsAccessToken()
                 ? revokeAccessToken(provider, client, token).or(() -> revokeRefreshToken(provider, client, token))
                 : revokeRefreshToken(provider, client, token).or(() -> revokeAccessToken(provider, client, token));
         revoked.ifPresent(grant -> provider.audit().record(AuditEvent.success(AuditEvent.Type.TOKEN_REVOKED,
