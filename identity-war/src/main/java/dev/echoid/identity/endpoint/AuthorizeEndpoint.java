@@ -12,6 +12,7 @@ import dev.echoid.identity.protocol.AuthorizationRequest.UntrustedRequestExcepti
 import dev.echoid.identity.protocol.OAuthError;
 import dev.echoid.identity.protocol.OAuthException;
 import dev.echoid.identity.protocol.Parameters;
+import dev.echoid.identity.security.RandomTokens;
 import dev.echoid.identity.store.AuditEvent;
 import dev.echoid.identity.store.AuditLog;
 import dev.echoid.identity.store.Clients;
@@ -101,7 +102,9 @@ public class AuthorizeEndpoint {
         String state = stateOf(params);
         URI issuer = settings.issuer();
         try {
-            AuthorizationRequest asked = AuthorizationRequest.parse(params, trusted);
+            // accepted: the sign-in it starts gets its login id (128 random bits)
+            AuthorizationRequest asked = AuthorizationRequest.parse(params, trusted)
+                    .withLoginId(RandomTokens.base64Url(16));
             // OIDC Core §11: offline_access without prompt=consent is ignored for a third-party client
             AuthorizationRequest authorization = consentPrompt.screen(asked, trusted.client());
             audit.record(AuditEvent.success(AuditEvent.Type.AUTHORIZATION_REQUESTED, trusted.client()

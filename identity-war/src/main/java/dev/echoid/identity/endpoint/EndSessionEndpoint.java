@@ -5,8 +5,7 @@ import dev.echoid.identity.login.SingleSignOn;
 import dev.echoid.identity.login.SingleSignOn.Current;
 import dev.echoid.identity.logout.SessionTermination;
 import dev.echoid.identity.protocol.AuthorizationResponse;
-import dev.echoid.identity.protocol.OAuthException;
-import dev.echoid.identity.protocol.Parameters;
+import dev.echoid.identity.protocol.EndSessionRequest;
 import dev.echoid.identity.store.Client;
 import dev.echoid.identity.store.Clients;
 import dev.echoid.identity.token.IdTokenHints;
@@ -75,19 +74,14 @@ public class EndSessionEndpoint {
 
     private Response endSession(MultivaluedMap<String, String> values, boolean post, HttpServletRequest request,
             HttpServletResponse response) {
-        Parameters params = Parameters.of(values);
-        Optional<String> hintValue;
-        Optional<String> clientIdValue;
-        Optional<String> redirectValue;
-        Optional<String> state;
-        try {
-            hintValue = params.optional("id_token_hint");
-            clientIdValue = params.optional("client_id");
-            redirectValue = params.optional("post_logout_redirect_uri");
-            state = params.optional("state");
-        } catch (OAuthException duplicated) {
-            return invalid(duplicated.description() + ".");
+        EndSessionRequest parsed = EndSessionRequest.parse(values);
+        if (parsed.isMalformed()) {
+            return invalid(parsed.malformed());
         }
+        Optional<String> hintValue = parsed.idTokenHint();
+        Optional<String> clientIdValue = parsed.clientId();
+        Optional<String> redirectValue = parsed.postLogoutRedirectUri();
+        Optional<String> state = parsed.state();
         Optional<Hint> hint = hintValue.flatMap(idTokenHints::read);
         if (hintValue.isPresent() && hint.isEmpty()) {
             return invalid("The id_token_hint was not issued by this provider.");
@@ -118,14 +112,14 @@ public class EndSessionEndpoint {
         boolean hintIsThisUser = hint.isPresent() && current.isPresent()
                 && current.get().user().id().toString().equals(hint.get().subject());
         if (current.isPresent() && !hintIsThisUser) {
-            if (post && values.containsKey("confirmation")
+            if (post && parsed.confirmationSent()
                     && new RequestOrigin(settings.issuer()).isCrossSite(request)) {
                 // the confirmation is this site's own form: a browser that says another site sent it is refused (a
                 // relying party's cross-site POST without it still gets the confirmation page)
                 return HtmlPage.response(403, "This sign-out was sent from another site",
                         "Only the confirmation on this site's own page signs you out. You are still signed in.");
             }
-            if (!(post && confirmed(params, request))) {
+            if (!(post && confirmed(parsed.confirmation(), request))) {
                 return confirmationPage(client, values, request);
             }
         }
@@ -150,14 +144,9 @@ public class EndSessionEndpoint {
                 request.getRemoteAddr(), "signed out (RP-initiated logout)");
     }
 
-    private boolean confirmed(Parameters params, HttpServletRequest request) {
+    /** @param given the confirmation sent, empty when none (or a repeated one) was */
+    private boolean confirmed(String given, HttpServletRequest request) {
         Optional<String> expected = singleSignOn.formToken(request, "logout");
-        String given;
-        try {
-            given = params.optional("confirmation").orElse("");
-        } catch (OAuthException duplicated) {
-            return false;
-        }
         return expected.isPresent() && MessageDigest.isEqual(
                 expected.get().getBytes(StandardCharsets.US_ASCII), given.getBytes(StandardCharsets.US_ASCII));
     }

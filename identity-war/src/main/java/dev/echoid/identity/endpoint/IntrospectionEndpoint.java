@@ -4,7 +4,7 @@ import dev.echoid.identity.config.IdentitySettings;
 import dev.echoid.identity.grant.ClientAuthenticator;
 import dev.echoid.identity.grant.RefreshTokenLookup;
 import dev.echoid.identity.protocol.OAuthException;
-import dev.echoid.identity.protocol.Parameters;
+import dev.echoid.identity.protocol.IntrospectionRequest;
 import dev.echoid.identity.store.Client;
 import dev.echoid.identity.store.Grant;
 import dev.echoid.identity.store.RefreshTokens;
@@ -59,10 +59,10 @@ public class IntrospectionEndpoint {
     @Produces(MediaType.APPLICATION_JSON)
     public Response introspect(MultivaluedMap<String, String> form,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Context HttpServletRequest request) {
-        Parameters params = Parameters.of(form).withoutControlCharacters();
-        Client client = ConfidentialClients.authenticate(clientAuthenticator, authorization, params,
+        IntrospectionRequest parsed = IntrospectionRequest.parse(form, authorization);
+        Client client = ConfidentialClients.authenticate(clientAuthenticator, parsed.clientAuthentication(),
                 request.getRemoteAddr());
-        String token = params.required("token");
+        String token = parsed.token();
         Map<String, Object> answer = accessToken(client, token)
                 .or(() -> refreshToken(client, token))
                 .orElseGet(() -> Map.of("active", false));

@@ -3,7 +3,7 @@ package dev.echoid.identity.endpoint;
 import dev.echoid.identity.grant.ClientAuthenticator;
 import dev.echoid.identity.grant.RefreshTokenLookup;
 import dev.echoid.identity.protocol.OAuthException;
-import dev.echoid.identity.protocol.Parameters;
+import dev.echoid.identity.protocol.RevocationRequest;
 import dev.echoid.identity.store.AccessTokens;
 import dev.echoid.identity.store.AuditEvent;
 import dev.echoid.identity.store.AuditLog;
@@ -55,14 +55,13 @@ public class RevocationEndpoint {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response revoke(MultivaluedMap<String, String> form,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Context HttpServletRequest request) {
-        Parameters params = Parameters.of(form).withoutControlCharacters();
+        RevocationRequest parsed = RevocationRequest.parse(form, authorization);
         // RFC 7009 §2.1: a confidential client authenticates; a public one identifies itself with its client_id and
         // may revoke only its own tokens
-        Client client = clientAuthenticator.authenticate(authorization, params, request.getRemoteAddr());
-        String token = params.required("token");
-        String hint = params.optional("token_type_hint").orElse("refresh_token");
+        Client client = clientAuthenticator.authenticate(parsed.clientAuthentication(), request.getRemoteAddr());
+        String token = parsed.token();
         // RFC 7009 §2.1: the hint only speeds up the lookup; a token of either type is found whatever the hint says
-        Optional<Grant> revoked = "access_token".equals(hint)
+        Optional<Grant> revoked = parsed.hintsAccessToken()
                 ? revokeAccessToken(client, token).or(() -> revokeRefreshToken(client, token))
                 : revokeRefreshToken(client, token).or(() -> revokeAccessToken(client, token));
         revoked.ifPresent(grant -> audit.record(AuditEvent.success(AuditEvent.Type.TOKEN_REVOKED,

@@ -1,13 +1,9 @@
 package dev.echoid.identity.endpoint;
 
 import dev.echoid.identity.grant.ClientAuthenticator;
-import dev.echoid.identity.grant.GrantHandler;
 import dev.echoid.identity.grant.GrantHandlers;
-import dev.echoid.identity.grant.TokenRequest;
 import dev.echoid.identity.metrics.Metrics;
-import dev.echoid.identity.protocol.OAuthError;
-import dev.echoid.identity.protocol.OAuthException;
-import dev.echoid.identity.protocol.Parameters;
+import dev.echoid.identity.protocol.TokenRequest;
 import dev.echoid.identity.store.Client;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
@@ -23,7 +19,8 @@ import jakarta.ws.rs.core.Response;
 import java.util.Map;
 
 /**
- * The token endpoint: authenticates the client, then hands the request to the handler of its grant type.
+ * The token endpoint: parses the request, authenticates the client, then hands the grant to the handler of its
+ * grant type.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-3.2">RFC 6749 §3.2</a>
  */
@@ -59,16 +56,10 @@ public class TokenEndpoint {
 
     private Response answer(MultivaluedMap<String, String> form, String authorization,
             HttpServletRequest request) {
-        Parameters params = Parameters.of(form).withoutControlCharacters();
+        TokenRequest parsed = TokenRequest.parse(form, authorization);
         String remote = request.getRemoteAddr();
-        Client client = clientAuthenticator.authenticate(authorization, params, remote);
-        String grantType = params.required("grant_type");
-        GrantHandler handler = grantHandlers.forType(grantType);
-        // RFC 6749 §5.2: unauthorized_client when the client may not use this grant type
-        if (!client.allows(grantType)) {
-            throw new OAuthException(OAuthError.UNAUTHORIZED_CLIENT, "The client may not use this grant type");
-        }
-        Map<String, Object> body = handler.handle(new TokenRequest(grantType, params, client, remote));
+        Client client = clientAuthenticator.authenticate(parsed.clientAuthentication(), remote);
+        Map<String, Object> body = grantHandlers.handle(parsed.grant(), client, remote);
         return NoStore.on(Response.ok(body, MediaType.APPLICATION_JSON_TYPE)).build();
     }
 }

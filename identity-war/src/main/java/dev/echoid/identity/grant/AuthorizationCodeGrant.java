@@ -1,8 +1,8 @@
 package dev.echoid.identity.grant;
 
+import dev.echoid.identity.protocol.AuthorizationGrant.AuthorizationCode;
 import dev.echoid.identity.protocol.AuthorizationRequest;
 import dev.echoid.identity.protocol.OAuthException;
-import dev.echoid.identity.protocol.Parameters;
 import dev.echoid.identity.protocol.Pkce;
 import dev.echoid.identity.protocol.Scope;
 import dev.echoid.identity.security.Sha256;
@@ -29,7 +29,7 @@ import java.util.UUID;
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-4.1">RFC 6749 §4.1</a>
  */
-public final class AuthorizationCodeGrant implements GrantHandler {
+public final class AuthorizationCodeGrant implements GrantHandler<AuthorizationCode> {
 
     private final Transactions transactions;
     private final AuthorizationCodes codes;
@@ -58,6 +58,11 @@ public final class AuthorizationCodeGrant implements GrantHandler {
     @Override
     public String grantType() {
         return Client.AUTHORIZATION_CODE;
+    }
+
+    @Override
+    public Class<AuthorizationCode> grantClass() {
+        return AuthorizationCode.class;
     }
 
     /**
@@ -92,14 +97,10 @@ public final class AuthorizationCodeGrant implements GrantHandler {
      * transaction ends, so a replay always finds the grant committed and revokes it (RFC 6749 §4.1.2).
      */
     @Override
-    public Map<String, Object> handle(TokenRequest request) {
-        Parameters params = request.parameters();
-        String code = params.required("code");
-        // RFC 6749 §4.1.3: redirect_uri is REQUIRED when it was in the authorization request (it always is here)
-        String redirectUri = params.required("redirect_uri");
-        String verifier = params.optional("code_verifier").orElse(null);
-        Client client = request.client();
-        String codeHash = Sha256.base64Url(code);
+    public Map<String, Object> handle(AuthorizationCode request, Client client, String remoteAddress) {
+        String redirectUri = request.redirectUri();
+        String verifier = request.codeVerifier();
+        String codeHash = Sha256.base64Url(request.code());
         UUID grantId = UUID.randomUUID();
 
         // the code, its user and the session's amr: one read before the transaction
@@ -108,7 +109,7 @@ public final class AuthorizationCodeGrant implements GrantHandler {
                         "The authorization code is invalid, expired or already used"));
         IssuedCode issued = found.code();
         if (issued.redeemedAt() != null) {
-            throw replayed(codeHash, request);
+            throw replayed(codeHash, client, remoteAddress);
         }
         Refusal refusal = check(issued, client, redirectUri, verifier);
         User user = null;
@@ -122,9 +123,9 @@ public final class AuthorizationCodeGrant implements GrantHandler {
             // the code is tried once: spend it (unless a concurrent redemption did)
             boolean spent = transactions.inTransaction(tx -> codes.redeem(tx, codeHash, grantId).isPresent());
             if (!spent) {
-                throw replayed(codeHash, request);
+                throw replayed(codeHash, client, remoteAddress);
             }
-            throw rejected(issued, request, refusal.why(), refusal.description());
+            throw rejected(issued, client, remoteAddress, refusal.why(), refusal.description());
         }
 
         Instant now = clock.instant();
@@ -140,11 +141,11 @@ public final class AuthorizationCodeGrant implements GrantHandler {
                     Scope.parse(issued.scope()), issued.nonce(), amr);
             // in the same commit: what the client is given is recorded, and a rolled-back redemption records nothing
             audit.record(tx, AuditEvent.success(AuditEvent.Type.CODE_REDEEMED, client.clientId(), signedIn.id(),
-                    signedIn.username(), request.remoteAddress(), "grant " + grantId).withLoginId(issued.loginId()));
+                    signedIn.username(), remoteAddress, "grant " + grantId).withLoginId(issued.loginId()));
             return tokens;
         });
         if (response == null) {
-            throw replayed(codeHash, request);
+            throw replayed(codeHash, client, remoteAddress);
         }
         return response;
     }
@@ -154,8 +155,8 @@ public final class AuthorizationCodeGrant implements GrantHandler {
     }
 
     /** A code presented again: revoke what its redemption issued, then answer invalid_grant. */
-    private OAuthException replayed(String codeHash, TokenRequest request) {
-        codes.find(codeHash).ifPresent(replayed -> revokeReplayed(replayed, request));
+    private OAuthException replayed(String codeHash, Client client, String remoteAddress) {
+        codes.find(codeHash).ifPresent(replayed -> revokeReplayed(replayed, client, remoteAddress));
         return OAuthException.invalidGrant("The authorization code is invalid, expired or already used");
     }
 
@@ -193,18 +194,19 @@ public final class AuthorizationCodeGrant implements GrantHandler {
      * RFC 6749 §4.1.2: "If an authorization code is used more than once, the authorization server MUST deny the
      * request and SHOULD revoke (when possible) all tokens previously issued based on that authorization code."
      */
-    private void revokeReplayed(IssuedCode replayed, TokenRequest request) {
+    private void revokeReplayed(IssuedCode replayed, Client client, String remoteAddress) {
         if (replayed.grantId() != null) {
             grants.revoke(replayed.grantId(), "authorization code replayed");
         }
-        audit.record(AuditEvent.failure(AuditEvent.Type.CODE_REUSED, request.client().clientId(), replayed.userId(),
-                null, request.remoteAddress(), "code issued to " + replayed.clientId() + " presented again")
+        audit.record(AuditEvent.failure(AuditEvent.Type.CODE_REUSED, client.clientId(), replayed.userId(),
+                null, remoteAddress, "code issued to " + replayed.clientId() + " presented again")
                 .withLoginId(replayed.loginId()));
     }
 
-    private OAuthException rejected(IssuedCode code, TokenRequest request, String why, String description) {
-        audit.record(AuditEvent.failure(AuditEvent.Type.TOKEN_REQUEST_FAILED, request.client().clientId(),
-                code.userId(), null, request.remoteAddress(), why).withLoginId(code.loginId()));
+    private OAuthException rejected(IssuedCode code, Client client, String remoteAddress, String why,
+            String description) {
+        audit.record(AuditEvent.failure(AuditEvent.Type.TOKEN_REQUEST_FAILED, client.clientId(),
+                code.userId(), null, remoteAddress, why).withLoginId(code.loginId()));
         return OAuthException.invalidGrant(description);
     }
 }

@@ -1,8 +1,8 @@
 package dev.echoid.identity.grant;
 
+import dev.echoid.identity.protocol.ClientAuthentication;
 import dev.echoid.identity.protocol.OAuthError;
 import dev.echoid.identity.protocol.OAuthException;
-import dev.echoid.identity.protocol.Parameters;
 import dev.echoid.identity.security.ClientSecretHasher;
 import dev.echoid.identity.store.AuditEvent;
 import dev.echoid.identity.store.AuditLog;
@@ -10,9 +10,6 @@ import dev.echoid.identity.store.Client;
 import dev.echoid.identity.store.Clients;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Optional;
 
 /**
@@ -36,26 +33,15 @@ public final class ClientAuthenticator {
         this.audit = audit;
     }
 
-    public Client authenticate(String authorizationHeader, Parameters params, String remoteAddress) {
-        Optional<String[]> basic = basicCredentials(authorizationHeader);
-        Optional<String> formSecret = params.optional("client_secret");
-        Optional<String> formId = params.optional("client_id");
-        // RFC 6749 §2.3: "The client MUST NOT use more than one authentication method in each request."
-        if (basic.isPresent() && formSecret.isPresent()) {
-            throw OAuthException.invalidRequest("More than one client authentication method was used");
-        }
-        String clientId;
-        Optional<String> secret;
-        if (basic.isPresent()) {
-            clientId = basic.get()[0];
-            secret = Optional.of(basic.get()[1]);
-            if (formId.isPresent() && !formId.get().equals(clientId)) {
-                throw OAuthException.invalidRequest("client_id does not match the authenticated client");
-            }
-        } else {
-            clientId = formId.orElseThrow(() -> failed(null, remoteAddress, "no client credentials"));
-            secret = formSecret;
-        }
+    /**
+     * The client the request authenticates as, or {@code invalid_client} (recorded in the audit trail).
+     *
+     * @param credentials as parsed from the request; empty when it names no client
+     */
+    public Client authenticate(Optional<ClientAuthentication> credentials, String remoteAddress) {
+        String clientId = credentials.map(ClientAuthentication::clientId)
+                .orElseThrow(() -> failed(null, remoteAddress, "no client credentials"));
+        Optional<String> secret = credentials.get().secret();
         Client client = clients.find(clientId).filter(Client::enabled).orElse(null);
         if (client == null) {
             secrets.verifyDummy(secret.orElse(""));
@@ -102,30 +88,5 @@ public final class ClientAuthenticator {
         audit.record(AuditEvent.failure(AuditEvent.Type.CLIENT_AUTHENTICATION_FAILED, clientId, null, null,
                 remoteAddress, why));
         return new OAuthException(OAuthError.INVALID_CLIENT, "Client authentication failed");
-    }
-
-    /** RFC 6749 §2.3.1: id and secret are form-urlencoded, then joined by ':' and base64-encoded. */
-    private static Optional<String[]> basicCredentials(String header) {
-        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return Optional.empty();
-        }
-        try {
-            String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()),
-                    StandardCharsets.UTF_8);
-            int colon = decoded.indexOf(':');
-            if (colon < 0) {
-                throw new OAuthException(OAuthError.INVALID_CLIENT, "Malformed Basic credentials");
-            }
-            String[] credentials = {
-                URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8),
-                URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8)};
-            // RFC 6749 §2.3.1 and Appendix A.1, A.2: client_id and client_secret are VSCHAR, no control characters
-            if (Parameters.hasControlCharacter(credentials[0]) || Parameters.hasControlCharacter(credentials[1])) {
-                throw OAuthException.invalidRequest("The Basic credentials contain a control character");
-            }
-            return Optional.of(credentials);
-        } catch (IllegalArgumentException e) {
-            throw new OAuthException(OAuthError.INVALID_CLIENT, "Malformed Basic credentials");
-        }
     }
 }

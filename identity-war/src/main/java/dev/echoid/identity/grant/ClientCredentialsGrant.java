@@ -1,5 +1,6 @@
 package dev.echoid.identity.grant;
 
+import dev.echoid.identity.protocol.AuthorizationGrant.ClientCredentials;
 import dev.echoid.identity.protocol.OAuthError;
 import dev.echoid.identity.protocol.OAuthException;
 import dev.echoid.identity.protocol.Scope;
@@ -21,7 +22,7 @@ import java.util.UUID;
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-4.4">RFC 6749 §4.4</a>
  */
-public final class ClientCredentialsGrant implements GrantHandler {
+public final class ClientCredentialsGrant implements GrantHandler<ClientCredentials> {
 
     private final Transactions transactions;
     private final TokenResponseIssuer responses;
@@ -44,14 +45,18 @@ public final class ClientCredentialsGrant implements GrantHandler {
     }
 
     @Override
-    public Map<String, Object> handle(TokenRequest request) {
-        Client client = request.client();
+    public Class<ClientCredentials> grantClass() {
+        return ClientCredentials.class;
+    }
+
+    @Override
+    public Map<String, Object> handle(ClientCredentials request, Client client, String remoteAddress) {
         // RFC 6749 §4.4: "The client credentials grant type MUST only be used by confidential clients."
         if (client.isPublic()) {
             throw new OAuthException(OAuthError.UNAUTHORIZED_CLIENT,
                     "Public clients cannot use the client_credentials grant");
         }
-        if (request.parameters().optional("scope").isPresent()) {
+        if (request.scope().isPresent()) {
             // the user scopes (openid, profile, ...) mean nothing without a user; no API scopes are defined yet
             throw new OAuthException(OAuthError.INVALID_SCOPE, "No scopes are available to client_credentials");
         }
@@ -63,7 +68,7 @@ public final class ClientCredentialsGrant implements GrantHandler {
             Map<String, Object> issued = responses.issueForNewGrant(tx, grant, client, null, Scope.of(), null,
                     List.of());
             audit.record(tx, AuditEvent.success(AuditEvent.Type.CLIENT_CREDENTIALS_ISSUED, client.clientId(), null,
-                    null, request.remoteAddress(), null));
+                    null, remoteAddress, null));
             return issued;
         });
         response.remove("scope");

@@ -1,12 +1,27 @@
 package dev.echoid.identity.grant;
 
+import dev.echoid.identity.protocol.AuthorizationGrant;
+import dev.echoid.identity.store.Client;
 import java.util.Map;
 
-/** One {@code grant_type}: turns a token request into the JSON members of a successful token response. */
-public interface GrantHandler {
+/**
+ * One {@code grant_type}: turns a parsed grant of an authenticated client into the JSON members of a successful
+ * token response.
+ *
+ * @param <G> the parsed grant it handles
+ */
+public interface GrantHandler<G extends AuthorizationGrant> {
 
     String grantType();
 
-    /** The successful response (RFC 6749 §5.1), or an {@code OAuthException}. */
-    Map<String, Object> handle(TokenRequest request);
+    /** The record {@link AuthorizationGrant} parses this grant type into. */
+    Class<G> grantClass();
+
+    /**
+     * The successful response (RFC 6749 §5.1), or an {@code OAuthException}.
+     *
+     * @param client        the authenticated client, allowed to use this grant type
+     * @param remoteAddress for the audit trail
+     */
+    Map<String, Object> handle(G grant, Client client, String remoteAddress);
 }

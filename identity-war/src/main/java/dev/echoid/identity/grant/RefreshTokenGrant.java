@@ -1,5 +1,6 @@
 package dev.echoid.identity.grant;
 
+import dev.echoid.identity.protocol.AuthorizationGrant.RefreshToken;
 import dev.echoid.identity.protocol.OAuthError;
 import dev.echoid.identity.protocol.OAuthException;
 import dev.echoid.identity.protocol.Scope;
@@ -24,7 +25,7 @@ import java.util.Map;
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-6">RFC 6749 §6</a>
  * @see <a href="https://www.rfc-editor.org/rfc/rfc9700#section-4.14.2">RFC 9700 §4.14.2</a>
  */
-public final class RefreshTokenGrant implements GrantHandler {
+public final class RefreshTokenGrant implements GrantHandler<RefreshToken> {
 
     private final Transactions transactions;
     private final RefreshTokens refreshTokens;
@@ -50,16 +51,19 @@ public final class RefreshTokenGrant implements GrantHandler {
         return Client.REFRESH_TOKEN;
     }
 
+    @Override
+    public Class<RefreshToken> grantClass() {
+        return RefreshToken.class;
+    }
+
     /**
      * Validates everything first (client, expiry, grant, scope, user); only then, in one transaction, marks the token
      * used and issues its successor, so that a refused request (an {@code invalid_scope}) or a failure while issuing
      * (the transaction rolls back) leaves the token as it was, and the client's retry is not taken for reuse.
      */
     @Override
-    public Map<String, Object> handle(TokenRequest request) {
-        String token = request.parameters().required("refresh_token");
-        Client client = request.client();
-        String hash = RefreshTokenLookup.hash(token);
+    public Map<String, Object> handle(RefreshToken request, Client client, String remoteAddress) {
+        String hash = RefreshTokenLookup.hash(request.refreshToken());
         Instant now = clock.instant();
 
         // the token, its grant, its user and the session's amr: one read before the transaction
@@ -68,16 +72,18 @@ public final class RefreshTokenGrant implements GrantHandler {
         Grant grant = found.grant();
         // RFC 6749 §6: "validate the refresh token and ensure that it was issued to the authenticated client"
         if (!RefreshTokenLookup.issuedTo(found.withGrant(), client)) {
-            audit(request, grant, "refresh token of another client");
+            audit(client, remoteAddress, grant, "refresh token of another client");
             throw invalid();
         }
         if (!RefreshTokenLookup.lives(found.withGrant(), now)) {
-            audit(request, grant, grant.revokedAt() != null ? "grant revoked" : "refresh token expired");
+            audit(client, remoteAddress, grant,
+                    grant.revokedAt() != null ? "grant revoked" : "refresh token expired");
             throw invalid();
         }
         if (stored.rotatedAt() == null) {
             Scope granted = Scope.parse(grant.scope());
-            Scope scope = request.parameters().optional("scope").map(Scope::parse).orElse(granted);
+            // a repeated or malformed scope parameter is answered here, after the checks of the token
+            Scope scope = request.scope().orElse(granted);
             // RFC 6749 §6: the requested scope MUST NOT include any scope not originally granted
             if (!granted.values().containsAll(scope.values())) {
                 throw new OAuthException(OAuthError.INVALID_SCOPE, "The scope exceeds what was originally granted");
@@ -92,7 +98,7 @@ public final class RefreshTokenGrant implements GrantHandler {
                     .map(used -> {
                         Map<String, Object> issued = responses.issue(tx, grant, client, user, scope, null, amr);
                         audit.record(tx, AuditEvent.success(AuditEvent.Type.TOKEN_REFRESHED, client.clientId(),
-                                user.id(), user.username(), request.remoteAddress(), "grant " + grant.id())
+                                user.id(), user.username(), remoteAddress, "grant " + grant.id())
                                 .withLoginId(grant.loginId()));
                         return issued;
                     })
@@ -105,13 +111,13 @@ public final class RefreshTokenGrant implements GrantHandler {
         // RFC 9700 §4.14.2: a rotated refresh token used again: revoke the grant and all its tokens
         grants.revoke(grant.id(), "refresh token reused");
         audit.record(AuditEvent.failure(AuditEvent.Type.REFRESH_TOKEN_REUSED, client.clientId(), grant.userId(),
-                null, request.remoteAddress(), "grant " + grant.id() + " revoked").withLoginId(grant.loginId()));
+                null, remoteAddress, "grant " + grant.id() + " revoked").withLoginId(grant.loginId()));
         throw invalid();
     }
 
-    private void audit(TokenRequest request, Grant grant, String why) {
-        audit.record(AuditEvent.failure(AuditEvent.Type.TOKEN_REQUEST_FAILED, request.client().clientId(),
-                grant.userId(), null, request.remoteAddress(), why).withLoginId(grant.loginId()));
+    private void audit(Client client, String remoteAddress, Grant grant, String why) {
+        audit.record(AuditEvent.failure(AuditEvent.Type.TOKEN_REQUEST_FAILED, client.clientId(),
+                grant.userId(), null, remoteAddress, why).withLoginId(grant.loginId()));
     }
 
     private static OAuthException invalid() {

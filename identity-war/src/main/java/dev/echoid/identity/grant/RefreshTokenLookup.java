@@ -50,7 +50,8 @@ public final class RefreshTokenLookup {
 
     /** Its grant is active (not revoked, not past its absolute lifetime) and the token has not expired. */
     public static boolean lives(WithGrant found, Instant now) {
-        return found.grant().isActive(now) && found.token().expiresAt().isAfter(now);
+        // a token still works at its last instant, as the refresh grant always let it
+        return found.grant().isActive(now) && !found.token().expiresAt().isBefore(now);
     }
 
     /** It lives and has not been used for a successor: what introspection calls active. */

@@ -1,6 +1,5 @@
 package dev.echoid.identity.protocol;
 
-import dev.echoid.identity.security.RandomTokens;
 import dev.echoid.identity.store.Client;
 import java.io.Serializable;
 import java.net.URI;
@@ -18,8 +17,9 @@ import java.util.function.Function;
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-4.1.1">RFC 6749 §4.1.1</a>
  * @see <a href="https://openid.net/specs/openid-connect-core-1_0.html#AuthRequest">OIDC Core §3.1.2.1</a>
- * @param loginId a new random id (128 bits) for the sign-in this request starts; every audit event of it carries
- *                it. Kept on the server and sent only in the ID token, never in a redirect
+ * @param loginId a new random id (128 bits) for the sign-in this request starts, given when the request is accepted
+ *                ({@link #withLoginId}; null straight from {@link #parse}); every audit event of it carries it. Kept
+ *                on the server and sent only in the ID token, never in a redirect
  */
 public record AuthorizationRequest(
         String clientId,
@@ -63,6 +63,12 @@ public record AuthorizationRequest(
                 loginId);
     }
 
+    /** The same request, accepted as the start of the sign-in {@code loginId}. */
+    public AuthorizationRequest withLoginId(String loginId) {
+        return new AuthorizationRequest(clientId, redirectUri, scope, state, nonce, codeChallenge, prompt, maxAge,
+                loginId);
+    }
+
     /** Step 1: client_id and the exact registered redirect_uri. */
     public static TrustedRedirect trustedRedirect(Parameters params, Function<String, Optional<Client>> clients) {
         String clientId;
@@ -86,7 +92,10 @@ public record AuthorizationRequest(
         return new TrustedRedirect(client, redirectUri);
     }
 
-    /** Step 2: the rest of the request; errors from here on are redirected to the client. */
+    /**
+     * Step 2: the rest of the request; errors from here on are redirected to the client. Reads the parameters only:
+     * the login id is given by whoever accepts the request ({@link #withLoginId}).
+     */
     public static AuthorizationRequest parse(Parameters params, TrustedRedirect trusted) {
         String state = bounded(params, "state");
         if (params.has("request")) {
@@ -162,7 +171,7 @@ public record AuthorizationRequest(
             }
         }).orElse(null);
         return new AuthorizationRequest(trusted.client().clientId(), trusted.redirectUri(), scope, state, nonce,
-                challenge, prompt, maxAge, RandomTokens.base64Url(16));
+                challenge, prompt, maxAge, null);
     }
 
     private static String bounded(Parameters params, String name) {

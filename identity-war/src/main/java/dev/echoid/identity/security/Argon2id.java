@@ -131,6 +131,10 @@ public abstract class Argon2id {
         @Override
         public byte[] derive(byte[] password, byte[] salt, int memoryKib, int iterations, int parallelism,
                 int length) {
+            if (password.length == 0) {
+                // argon2-jvm cannot pass an empty password (JNA allocates no zero-byte memory); the same bytes from Java
+                return BOUNCY_CASTLE.derive(password, salt, memoryKib, iterations, parallelism, length);
+            }
             return argon2.rawHashAdvanced(iterations, memoryKib, parallelism, password, salt, null, null, length,
                     Argon2Version.V13);
         }

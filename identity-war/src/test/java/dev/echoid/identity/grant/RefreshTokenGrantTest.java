@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.echoid.identity.config.IdentitySettings;
 import dev.echoid.plumbing.SettingsSource;
+import dev.echoid.identity.protocol.AuthorizationGrant.RefreshToken;
 import dev.echoid.identity.protocol.OAuthError;
 import dev.echoid.identity.protocol.OAuthException;
-import dev.echoid.identity.protocol.Parameters;
+import dev.echoid.identity.protocol.TokenRequest;
 import dev.echoid.identity.security.Sha256;
 import dev.echoid.identity.store.AccessTokens;
 import dev.echoid.identity.store.AuditEvent;
@@ -247,12 +248,12 @@ class RefreshTokenGrantTest {
 
     @Test
     void refreshWithInvalidScopeThenTokenNotSpentAndRetryIsNoReuse() {
-        assertThatThrownBy(() -> handler.handle(request(Map.of("scope", "openid profile email"))))
+        assertThatThrownBy(() -> handle(Map.of("scope", "openid profile email")))
                 .isInstanceOfSatisfying(OAuthException.class,
                         e -> assertThat(e.error()).isEqualTo(OAuthError.INVALID_SCOPE));
         assertThat(refreshRows.get(Sha256.base64Url(TOKEN)).rotatedAt()).isNull();
 
-        Map<String, Object> retry = handler.handle(request(Map.of()));
+        Map<String, Object> retry = handle(Map.of());
         assertThat(retry).containsKeys("access_token", "refresh_token");
         assertThat(revokedGrants).isEmpty();
         assertThat(audit).containsExactly(AuditEvent.Type.TOKEN_REFRESHED);
@@ -261,13 +262,13 @@ class RefreshTokenGrantTest {
     @Test
     void refreshWhoseIssueStepFailsThenRolledBackAndRetryWorks() {
         failNextAccessToken = true;
-        assertThatThrownBy(() -> handler.handle(request(Map.of()))).isInstanceOf(StoreException.class);
+        assertThatThrownBy(() -> handle(Map.of())).isInstanceOf(StoreException.class);
         // the rotation went with the failed transaction; nothing new exists
         assertThat(refreshRows).hasSize(1);
         assertThat(refreshRows.get(Sha256.base64Url(TOKEN)).rotatedAt()).isNull();
         assertThat(accessRows).isEmpty();
 
-        Map<String, Object> retry = handler.handle(request(Map.of()));
+        Map<String, Object> retry = handle(Map.of());
         assertThat(accessRows).hasSize(1);
         assertThat(refreshRows).hasSize(2).containsKey(Sha256.base64Url((String) retry.get("refresh_token")));
         assertThat(revokedGrants).isEmpty();
@@ -275,19 +276,19 @@ class RefreshTokenGrantTest {
 
     @Test
     void refreshWhenTokenAlreadyRotatedThenGrantRevokedWhateverTheScope() {
-        handler.handle(request(Map.of()));
-        assertThatThrownBy(() -> handler.handle(request(Map.of("scope", "openid profile email"))))
+        handle(Map.of());
+        assertThatThrownBy(() -> handle(Map.of("scope", "openid profile email")))
                 .isInstanceOfSatisfying(OAuthException.class,
                         e -> assertThat(e.error()).isEqualTo(OAuthError.INVALID_GRANT));
         assertThat(revokedGrants).containsExactly(grant.id().toString());
         assertThat(audit).containsExactly(AuditEvent.Type.TOKEN_REFRESHED, AuditEvent.Type.REFRESH_TOKEN_REUSED);
     }
 
-    private TokenRequest request(Map<String, String> more) {
+    private Map<String, Object> handle(Map<String, String> more) {
         MultivaluedHashMap<String, String> form = new MultivaluedHashMap<>();
         form.putSingle("grant_type", "refresh_token");
         form.putSingle("refresh_token", TOKEN);
         more.forEach(form::putSingle);
-        return new TokenRequest("refresh_token", Parameters.of(form), client, "203.0.113.7");
+        return handler.handle((RefreshToken) TokenRequest.parse(form, null).grant(), client, "203.0.113.7");
     }
 }

@@ -8,9 +8,11 @@ import dev.echoid.plumbing.LogFormat;
 import dev.echoid.plumbing.SettingsSource;
 import dev.echoid.identity.grant.ClientCredentialsGrant;
 import dev.echoid.identity.grant.RefreshTokenGrant;
-import dev.echoid.identity.grant.TokenRequest;
 import dev.echoid.identity.grant.TokenResponseIssuer;
-import dev.echoid.identity.protocol.Parameters;
+import dev.echoid.identity.protocol.AuthorizationGrant;
+import dev.echoid.identity.protocol.AuthorizationGrant.ClientCredentials;
+import dev.echoid.identity.protocol.AuthorizationGrant.RefreshToken;
+import dev.echoid.identity.protocol.TokenRequest;
 import dev.echoid.identity.protocol.Scope;
 import dev.echoid.identity.store.Client;
 import dev.echoid.identity.store.Grant;
@@ -80,7 +82,8 @@ class GrantAuditAtomicityIT {
         ClientCredentialsGrant clientCredentials = new ClientCredentialsGrant(transactions, responses, audit,
                 Duration.ofMinutes(5), Clock.systemUTC());
         faulty.failWhen = sql -> sql.contains("audit_");
-        assertThatThrownBy(() -> clientCredentials.handle(request("client_credentials", Map.of(), client)))
+        assertThatThrownBy(() -> clientCredentials.handle(grant(ClientCredentials.class, "client_credentials",
+                Map.of()), client, "203.0.113.7"))
                 .hasStackTraceContaining("connection was lost");
         faulty.failWhen = sql -> false;
         assertThat(count(database, "SELECT count(*) FROM authorization_grant")).as("no grant committed").isZero();
@@ -98,14 +101,16 @@ class GrantAuditAtomicityIT {
         RefreshTokenGrant refresh = new RefreshTokenGrant(transactions, refreshTokens, grants,
                 responses, audit, Clock.systemUTC());
         faulty.failWhen = sql -> sql.contains("audit_");
-        assertThatThrownBy(() -> refresh.handle(request("refresh_token", Map.of("refresh_token", refreshToken),
-                client))).hasStackTraceContaining("connection was lost");
+        assertThatThrownBy(() -> refresh.handle(grant(RefreshToken.class, "refresh_token",
+                Map.of("refresh_token", refreshToken)), client, "203.0.113.7"))
+                .hasStackTraceContaining("connection was lost");
         faulty.failWhen = sql -> false;
         assertThat(count(database, "SELECT count(*) FROM refresh_token WHERE rotated_at IS NOT NULL"))
                 .as("the refresh token is not spent").isZero();
         assertThat(count(database, "SELECT count(*) FROM access_token")).as("only the first access token").isOne();
 
-        assertThat(refresh.handle(request("refresh_token", Map.of("refresh_token", refreshToken), client)))
+        assertThat(refresh.handle(grant(RefreshToken.class, "refresh_token",
+                Map.of("refresh_token", refreshToken)), client, "203.0.113.7"))
                 .as("the client's retry is no reuse").containsKeys("access_token", "refresh_token");
         assertThat(count(database, "SELECT count(*) FROM authorization_grant WHERE revoked_at IS NOT NULL"))
                 .isZero();
@@ -116,11 +121,12 @@ class GrantAuditAtomicityIT {
         assertThat(audit.verify().intact()).isTrue();
     }
 
-    private static TokenRequest request(String grantType, Map<String, String> more, Client client) {
+    /** The grant of a token request as the token endpoint parses it. */
+    private static <G extends AuthorizationGrant> G grant(Class<G> type, String grantType, Map<String, String> more) {
         MultivaluedHashMap<String, String> form = new MultivaluedHashMap<>();
         form.putSingle("grant_type", grantType);
         more.forEach(form::putSingle);
-        return new TokenRequest(grantType, Parameters.of(form), client, "203.0.113.7");
+        return type.cast(TokenRequest.parse(form, null).grant());
     }
 
     private static long count(PGSimpleDataSource database, String query) throws Exception {

@@ -7,9 +7,11 @@ import dev.echoid.plumbing.LogFormat;
 import dev.echoid.plumbing.SettingsSource;
 import dev.echoid.identity.grant.ClientCredentialsGrant;
 import dev.echoid.identity.grant.RefreshTokenGrant;
-import dev.echoid.identity.grant.TokenRequest;
 import dev.echoid.identity.grant.TokenResponseIssuer;
-import dev.echoid.identity.protocol.Parameters;
+import dev.echoid.identity.protocol.AuthorizationGrant;
+import dev.echoid.identity.protocol.AuthorizationGrant.ClientCredentials;
+import dev.echoid.identity.protocol.AuthorizationGrant.RefreshToken;
+import dev.echoid.identity.protocol.TokenRequest;
 import dev.echoid.identity.protocol.Scope;
 import dev.echoid.identity.store.AuditTrail.Verification;
 import dev.echoid.identity.store.Client;
@@ -79,7 +81,8 @@ class TokenRequestStatementsIT {
                 Duration.ofMinutes(5), Clock.systemUTC());
         counted.reset();
         clients.find("svc").orElseThrow();
-        assertThat(clientCredentials.handle(request("client_credentials", Map.of(), client)))
+        assertThat(clientCredentials.handle(grant(ClientCredentials.class, "client_credentials", Map.of()), client,
+                "203.0.113.7"))
                 .containsKey("access_token");
         List<String> credentialsStatements = List.copyOf(counted.statements);
         System.out.println("client_credentials statements (" + credentialsStatements.size() + "): "
@@ -107,8 +110,9 @@ class TokenRequestStatementsIT {
                 responses, audit, Clock.systemUTC());
         counted.reset();
         clients.find("svc").orElseThrow();
-        assertThat(refresh.handle(request("refresh_token", Map.of("refresh_token",
-                String.valueOf(first.get("refresh_token"))), client))).containsKeys("access_token", "refresh_token");
+        assertThat(refresh.handle(grant(RefreshToken.class, "refresh_token", Map.of("refresh_token",
+                String.valueOf(first.get("refresh_token")))), client, "203.0.113.7"))
+                .containsKeys("access_token", "refresh_token");
         List<String> refreshStatements = List.copyOf(counted.statements);
         System.out.println("refresh_token statements (" + refreshStatements.size() + "): " + refreshStatements);
         assertThat(refreshStatements).noneMatch(sql -> sql.contains("FOR UPDATE") || sql.contains(
@@ -134,10 +138,11 @@ class TokenRequestStatementsIT {
         assertThat(verified.rowsChecked()).isEqualTo(2);
     }
 
-    private static TokenRequest request(String grantType, Map<String, String> more, Client client) {
+    /** The grant of a token request as the token endpoint parses it. */
+    private static <G extends AuthorizationGrant> G grant(Class<G> type, String grantType, Map<String, String> more) {
         MultivaluedHashMap<String, String> form = new MultivaluedHashMap<>();
         form.putSingle("grant_type", grantType);
         more.forEach(form::putSingle);
-        return new TokenRequest(grantType, Parameters.of(form), client, "203.0.113.7");
+        return type.cast(TokenRequest.parse(form, null).grant());
     }
 }

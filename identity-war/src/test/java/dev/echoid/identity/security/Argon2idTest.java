@@ -47,6 +47,14 @@ class Argon2idTest {
                 .isEqualTo("832e52b959b967b570ee4781f6c7bda7ced019ca266ac781fd2d94d4e853b0cd");
     }
 
+    /** An empty password is a password too (a login form sends one): argon2-jvm cannot pass it, so Java computes it. */
+    @ParameterizedTest
+    @MethodSource("implementations")
+    void deriveWhenTheEmptyPasswordThenTheSameTagAsBouncyCastle(Argon2id argon2id) {
+        byte[] expected = Argon2id.bouncyCastle().derive(new byte[0], bytes("saltsaltsaltsalt"), 256, 2, 1, 32);
+        assertThat(argon2id.derive(new byte[0], bytes("saltsaltsaltsalt"), 256, 2, 1, 32)).isEqualTo(expected);
+    }
+
     @ParameterizedTest
     @MethodSource("implementations")
     void deriveWhenTwoLanesThreePassesAndANonAsciiPasswordThenTheReferenceImplementationsTag(Argon2id argon2id) {

@@ -45,4 +45,16 @@ class TotpTest {
                 .isEqualTo("otpauth://totp/EchoID:ada%20lovelace?secret=MZXW6YTBOI&issuer=EchoID"
                         + "&algorithm=SHA1&digits=6&period=30");
     }
+
+    @Test
+    void base32DecodeWhenRfc4648VectorsThenTheBytesSpacesAndCaseIgnored() {
+        assertThat(Totp.base32Decode("MZXW6YTBOI")).isEqualTo("foobar".getBytes(StandardCharsets.US_ASCII));
+        assertThat(Totp.base32Decode("mzxw 6ytb oi")).isEqualTo("foobar".getBytes(StandardCharsets.US_ASCII));
+        assertThat(Totp.base32Decode("MY")).isEqualTo("f".getBytes(StandardCharsets.US_ASCII));
+        assertThat(Totp.base32Decode("MZXQ")).isEqualTo("fo".getBytes(StandardCharsets.US_ASCII));
+        assertThat(Totp.base32Decode("")).isEmpty();
+        byte[] secret = Totp.newSecret();
+        assertThat(secret).hasSize(20);
+        assertThat(Totp.base32Decode(Totp.base32(secret))).isEqualTo(secret);
+    }
 }
