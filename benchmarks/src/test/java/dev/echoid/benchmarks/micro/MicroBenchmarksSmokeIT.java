@@ -34,8 +34,10 @@ class MicroBenchmarksSmokeIT {
         Collection<RunResult> results = new Runner(options).run();
 
         assertThat(results).extracting(MicroBenchmarksSmokeIT::name).containsExactlyInAnyOrder(
-                "PasswordVerificationBenchmark.verifyPassword",
-                "PasswordVerificationBenchmark.verifyPasswordTwoAtOnce",
+                "PasswordVerificationBenchmark.verifyPassword native",
+                "PasswordVerificationBenchmark.verifyPassword bouncycastle",
+                "PasswordVerificationBenchmark.verifyPasswordTwoAtOnce native",
+                "PasswordVerificationBenchmark.verifyPasswordTwoAtOnce bouncycastle",
                 "ClientSecretVerificationBenchmark.verifyClientSecret",
                 "ClientSecretVerificationBenchmark.verifyWrongClientSecret",
                 "IdTokenSigningBenchmark.signIdToken RS256",
@@ -50,10 +52,13 @@ class MicroBenchmarksSmokeIT {
         });
     }
 
-    /** The benchmark's simple class and method name, and its algorithm when it has one. */
+    /** The benchmark's simple class and method name, and its algorithm or implementation when it has one. */
     private static String name(RunResult result) {
         String benchmark = result.getParams().getBenchmark();
         String algorithm = result.getParams().getParam("algorithm");
+        if (algorithm == null) {
+            algorithm = result.getParams().getParam("implementation");
+        }
         String simple = benchmark.substring(benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1) + 1);
         return algorithm == null ? simple : simple + " " + algorithm;
     }
