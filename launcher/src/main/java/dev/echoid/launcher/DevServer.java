@@ -235,7 +235,7 @@ public final class DevServer implements AutoCloseable {
     /**
      * Tomcat's own error pages (a request line or header too long, a bad header character, a malformed URI: answered
      * before any web application runs) without the stack trace and the server's name and version, as
-     * {@code server-config/tomcat/README.md} asks of a standalone Tomcat. The host uses this valve instead of adding
+     * {@code docs/deploy-tomcat.md} asks of a standalone Tomcat. The host uses this valve instead of adding
      * its default one.
      */
     private static void quietErrorPages(Host host) {
@@ -246,7 +246,7 @@ public final class DevServer implements AutoCloseable {
     }
 
     /**
-     * The connector's share of the memory bound (see server-config/tomcat/README.md, the same values): a fixed
+     * The connector's share of the memory bound (see docs/deploy-tomcat.md, the same values): a fixed
      * pool of request threads, a bounded accept queue and connection count, and no form body over 64 KiB parsed
      * or more than that swallowed after a refusal.
      */

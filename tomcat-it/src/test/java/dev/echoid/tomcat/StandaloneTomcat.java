@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A standalone Tomcat set up as {@code server-config/tomcat/README.md} tells an operator: the distribution unpacked
+ * A standalone Tomcat set up as {@code docs/deploy-tomcat.md} tells an operator: the distribution unpacked
  * as {@code $CATALINA_HOME} with the PostgreSQL driver in {@code lib/}, and a {@code $CATALINA_BASE} holding
  * {@code bin/setenv.sh}, {@code conf/Catalina/localhost/identity.xml} (a copy of {@code context.xml}) and the two
  * WARs in {@code webapps/} (the build puts them there, see {@code pom.xml}). It is started with {@code bin/catalina.sh run}, and every setting
@@ -123,7 +123,7 @@ public final class StandaloneTomcat implements BeforeAllCallback, AfterAllCallba
         }
     }
 
-    /** The settings, as the README's configuration tables name them; the database only for identity.xml. */
+    /** The settings, as docs/configuration.md name them; the database only for identity.xml. */
     private Map<String, String> settings() {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("IDENTITY_DB_URL", postgres.getJdbcUrl("postgres", "postgres"));

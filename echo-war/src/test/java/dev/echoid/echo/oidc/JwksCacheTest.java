@@ -195,7 +195,7 @@ class JwksCacheTest {
         jwksStatus = 503;
         clock.advance(Duration.ofSeconds(61));
 
-        // signed-in users keep being served while the provider is away (README: Operations, health)
+        // signed-in users keep being served while the provider is away (docs/operations.md, Health)
         assertThat(verifier.verify(token("old", OLD)).subject()).isEqualTo("user-42");
         assertThat(jwksFetches.get()).isEqualTo(2);
         for (int i = 0; i < 50; i++) {
