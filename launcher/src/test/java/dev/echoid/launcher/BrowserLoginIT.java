@@ -27,6 +27,7 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -158,7 +159,7 @@ class BrowserLoginIT {
         passwordAgain.sendKeys(DevServer.DEMO_PASSWORD, Keys.ENTER);
         await(ExpectedConditions.urlToBe(gateway + "/"));
         await(ExpectedConditions.titleContains("Your identity"));
-        String page = driver.findElement(By.tagName("main")).getText();
+        String page = await(settled -> settled.findElement(By.tagName("main")).getText());
         assertThat(page).contains("Signed in as Demo User").contains(DevServer.DEMO_USER)
                 .contains(DevServer.DEMO_USER + "@example.com").contains(issuer).contains("ID token expires");
         assertThat(driver.findElement(By.cssSelector(".brand")).getText()).isEqualTo("EchoID");
@@ -339,7 +340,9 @@ class BrowserLoginIT {
     /** Waits for a page; on timeout the failure names where the browser is, what it shows and what it logged. */
     private static <T> T await(Function<WebDriver, T> condition) {
         try {
-            return new WebDriverWait(driver, WAIT).until(condition);
+            // Chromium answers a node replaced by the navigation under way with an "unknown error" (not a stale
+            // element): ask again until the page has settled, as for a stale element
+            return new WebDriverWait(driver, WAIT).ignoring(WebDriverException.class).until(condition);
         } catch (TimeoutException e) {
             collectConsole();
             throw new AssertionError(e.getMessage().lines().findFirst().orElse("timeout") + "\nat "
