@@ -16,31 +16,31 @@ import java.util.Map;
  * A request and a response as the container would hand them to a filter, for fast tests of the filter's decisions.
  * Only what the filters read is answered; anything else fails loudly.
  */
-final class FakeExchange {
+public final class FakeExchange {
 
-    String method = "GET";
-    String contextPath = "/identity";
-    String requestUri = "/identity/authorize";
-    String queryString;
-    String servletPath; // null: the request URI within the context
-    String pathInfo;
-    String remoteAddr = "203.0.113.10";
-    int localPort = 9000;
-    boolean secure;
-    DispatcherType dispatcherType = DispatcherType.REQUEST;
-    final Map<String, List<String>> requestHeaders = new LinkedHashMap<>();
+    public String method = "GET";
+    public String contextPath = "/identity";
+    public String requestUri = "/identity/authorize";
+    public String queryString;
+    public String servletPath; // null: the request URI within the context
+    public String pathInfo;
+    public String remoteAddr = "203.0.113.10";
+    public int localPort = 9000;
+    public boolean secure;
+    public DispatcherType dispatcherType = DispatcherType.REQUEST;
+    public final Map<String, List<String>> requestHeaders = new LinkedHashMap<>();
 
-    int status = 200;
-    final Map<String, String> responseHeaders = new LinkedHashMap<>();
-    final StringWriter body = new StringWriter();
-    String contentType;
+    public int status = 200;
+    public final Map<String, String> responseHeaders = new LinkedHashMap<>();
+    public final StringWriter body = new StringWriter();
+    public String contentType;
 
-    FakeExchange header(String name, String value) {
+    public FakeExchange header(String name, String value) {
         requestHeaders.computeIfAbsent(name.toLowerCase(), n -> new ArrayList<>()).add(value);
         return this;
     }
 
-    HttpServletRequest request() {
+    public HttpServletRequest request() {
         return (HttpServletRequest) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {HttpServletRequest.class}, (proxy, m, args) -> switch (m.getName()) {
                     case "getMethod" -> method;
@@ -66,7 +66,7 @@ final class FakeExchange {
                 });
     }
 
-    HttpServletResponse response() {
+    public HttpServletResponse response() {
         PrintWriter writer = new PrintWriter(body);
         return (HttpServletResponse) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {HttpServletResponse.class}, (proxy, m, args) -> {

@@ -3,6 +3,7 @@ package dev.echoid.identity.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.echoid.plumbing.FakeExchange;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import java.util.concurrent.atomic.AtomicInteger;
