@@ -40,6 +40,8 @@ public final class SoakDriver {
     public static final String INTERVAL = "bench.soak.interval";
     public static final String RATE = "bench.soak.rate";
     public static final String OUTPUT = "bench.soak.output";
+    /** A soak's {@code soak.csv}: no load, the plot and the trend check drawn again from its samples. */
+    public static final String FROM = "bench.soak.from";
 
     /**
      * The provider's settings for the soak, on top of the launcher's: each row type that housekeeping purges then
@@ -57,6 +59,19 @@ public final class SoakDriver {
         double rate = integer(RATE, 200);
         Path output = Paths.get(System.getProperty(OUTPUT, "target/soak")).toAbsolutePath();
         Files.createDirectories(output);
+        String from = System.getProperty(FROM, "").trim();
+        if (!from.isEmpty()) {
+            List<SoakSampler.Sample> samples = readCsv(Paths.get(from));
+            double last = samples.get(samples.size() - 1).elapsedSeconds();
+            String title = System.getProperty("bench.soak.title", "").trim();
+            SoakPlot.write(samples, title.isEmpty() ? String.format(Locale.ROOT, "EchoID soak: %.0f min, %d "
+                    + "samples (from %s)", last / 60, samples.size(), from) : title, output.resolve("soak.png"));
+            String report = "\nThe soak's samples in " + from + "\n" + analysis(samples);
+            Files.writeString(output.resolve("soak-report.txt"), report, StandardCharsets.UTF_8);
+            System.out.println(report);
+            System.out.println("Plot: " + output.resolve("soak.png"));
+            return;
+        }
         PrintStream progress = System.err;
         Path webapps = Paths.get(System.getProperty("echoid.webapps", "target/webapps")).toAbsolutePath();
         ServerProcess.Launch base = LoadDriver.launchFromSystemProperties(webapps);
@@ -118,6 +133,41 @@ public final class SoakDriver {
                 s.rows().get("sso_session"));
     }
 
+    /** The samples of a {@link #writeCsv} file (without the operations' first errors, which it does not hold). */
+    static List<SoakSampler.Sample> readCsv(Path csv) throws IOException {
+        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        List<String> header = List.of(lines.get(0).split(","));
+        List<SoakSampler.Sample> samples = new ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] cells = line.split(",", -1);
+            Map<String, String> row = new LinkedHashMap<>();
+            for (int i = 0; i < header.size(); i++) {
+                row.put(header.get(i), cells[i]);
+            }
+            Map<String, Long> rows = new LinkedHashMap<>();
+            for (String table : SoakSampler.tables()) {
+                rows.put(table, Long.parseLong(row.get("rows_" + table)));
+            }
+            Map<String, IntervalLatencies.Figures> operations = new LinkedHashMap<>();
+            for (String operation : SoakLoad.OPERATIONS) {
+                operations.put(operation, new IntervalLatencies.Figures(Long.parseLong(row.get(operation + "_ops")),
+                        number(row.get(operation + "_p50_ms")), number(row.get(operation + "_p99_ms")),
+                        Long.parseLong(row.get(operation + "_errors")), null));
+            }
+            samples.add(new SoakSampler.Sample(number(row.get("elapsed_s")), number(row.get("load_average_1m")),
+                    Long.parseLong(row.get("rss_bytes")), Long.parseLong(row.get("heap_after_forced_full_gc_bytes")),
+                    Long.parseLong(row.get("heap_committed_bytes")), Long.parseLong(row.get("young_gcs")),
+                    Long.parseLong(row.get("full_gcs_not_forced")), Long.parseLong(row.get("gc_ms_incl_forced")),
+                    number(row.get("jvm_cpu_s")), number(row.get("postgres_cpu_s")),
+                    Integer.parseInt(row.get("gateway_http_sessions")), rows, operations));
+        }
+        return samples;
+    }
+
+    private static double number(String cell) {
+        return cell == null || cell.isEmpty() ? Double.NaN : Double.parseDouble(cell);
+    }
+
     static void writeCsv(List<SoakSampler.Sample> samples, Path csv) throws IOException {
         List<String> header = new ArrayList<>(List.of("elapsed_s", "load_average_1m", "rss_bytes",
                 "heap_after_forced_full_gc_bytes", "heap_committed_bytes", "young_gcs", "full_gcs_not_forced",
@@ -162,6 +212,12 @@ public final class SoakDriver {
         out.append(String.format(Locale.ROOT, "%nEchoID soak, %s: %d min of mixed load (%.0f ops/s target, %d "
                 + "workers), sampled every %d s; server -Xmx%s %s%n", date, minutes, rate, threads, interval,
                 launch.heap(), String.join(" ", launch.jvmOptions())));
+        return out + analysis(samples);
+    }
+
+    /** The load average, the CPU, each operation's figures and the trend check of a soak's samples. */
+    static String analysis(List<SoakSampler.Sample> samples) {
+        StringBuilder out = new StringBuilder();
         List<SoakSampler.Sample> load = samples.subList(1, samples.size());
         out.append(String.format(Locale.ROOT, "load average (1 min) during the run: min %.1f, median %.1f, max %.1f"
                 + "%n", stat(load, SoakSampler.Sample::loadAverage, 0), stat(load,
@@ -211,9 +267,10 @@ public final class SoakDriver {
     }
 
     /**
-     * "grows" when the fitted change over the last two thirds is more than 10 % of its mean there and the last third
-     * still rises at half that slope or more; "levels off" when it rose but the last third no longer does; "flat"
-     * otherwise.
+     * "grows" when the fitted change over the last two thirds is more than 10 % of its mean there and more than twice
+     * the samples' scatter around the fit (a small table whose level follows the random mix is not growing), and the
+     * last third still rises at half that slope or more; "levels off" when it rose but the last third no longer does;
+     * "flat" otherwise.
      */
     static String trend(String name, List<SoakSampler.Sample> tail, List<SoakSampler.Sample> lastThird,
             ToDoubleFunction<SoakSampler.Sample> value) {
@@ -225,15 +282,33 @@ public final class SoakDriver {
         double first = tail.isEmpty() ? 0 : value.applyAsDouble(tail.get(0));
         double last = tail.isEmpty() ? 0 : value.applyAsDouble(tail.get(tail.size() - 1));
         double change = slope * span;
+        double scatter = scatter(tail, value, slope);
         String verdict;
-        if (mean > 0 && change > 0.10 * mean) {
+        if (mean > 0 && change > 0.10 * mean && change > 2 * scatter) {
             verdict = lastSlope >= slope / 2 ? "GROWS" : "levels off";
         } else {
             verdict = "flat";
         }
         return String.format(Locale.ROOT, "  %-44s %-10s %10.1f -> %10.1f, slope %+10.2f/min (last third %+10.2f"
-                + "/min), change %+6.1f %% of its mean", name, verdict, first, last, slope, lastSlope,
-                mean == 0 ? 0 : 100 * change / mean);
+                + "/min), change %+6.1f %% of its mean, scatter %.1f", name, verdict, first, last, slope, lastSlope,
+                mean == 0 ? 0 : 100 * change / mean, scatter);
+    }
+
+    /** The standard deviation of the samples around their least-squares line. */
+    static double scatter(List<SoakSampler.Sample> samples, ToDoubleFunction<SoakSampler.Sample> value,
+            double slopePerMinute) {
+        int n = samples.size();
+        if (n < 3) {
+            return 0;
+        }
+        double mx = samples.stream().mapToDouble(s -> s.elapsedSeconds() / 60).average().orElse(0);
+        double my = samples.stream().mapToDouble(value).average().orElse(0);
+        double squares = 0;
+        for (SoakSampler.Sample s : samples) {
+            double residual = value.applyAsDouble(s) - (my + slopePerMinute * (s.elapsedSeconds() / 60 - mx));
+            squares += residual * residual;
+        }
+        return Math.sqrt(squares / (n - 2));
     }
 
     static double slopePerMinute(List<SoakSampler.Sample> samples, ToDoubleFunction<SoakSampler.Sample> value) {

@@ -60,7 +60,7 @@ final class SoakPlot {
         for (String table : SoakSampler.PURGED) {
             (TOKEN_TABLES.contains(table) ? tokens : sessions).put(table, s -> s.rows().getOrDefault(table, 0L));
         }
-        sessions.put("gateway HTTP sessions (not a table)", s -> s.gatewaySessions());
+        sessions.put("gateway sessions", s -> s.gatewaySessions());
         panel(g, 1, "rows purged by housekeeping: codes, grants, tokens", samples, tokens, false);
         panel(g, 2, "rows purged by housekeeping: sessions, pending requests, throttles", samples, sessions, false);
 
