@@ -70,6 +70,19 @@ final class CodeFlowClient {
         return request.code(location(toCallback));
     }
 
+    /**
+     * A sign-in that fails: a new cookie jar's authorization request, then the login form with {@code user} and a
+     * wrong password. The provider answers the login page again (200) with its message, never a code.
+     */
+    HttpResponse<String> failedSignIn(String user) throws IOException, InterruptedException {
+        CookieManager jar = newJar();
+        Authorization request = new Authorization();
+        HttpResponse<String> toLogin = expect(browser.get(jar, request.uri()), 302, "provider /authorize");
+        HttpResponse<String> page = expect(browser.get(jar, location(toLogin)), 200, "login page");
+        return browser.submit(jar, page, "login", Map.of("login:username", user, "login:password",
+                "not-the-password-" + random()), "login:submit");
+    }
+
     static CookieManager newJar() {
         return new CookieManager(null, CookiePolicy.ACCEPT_ALL);
     }

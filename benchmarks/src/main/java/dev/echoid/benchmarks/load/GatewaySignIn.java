@@ -36,6 +36,11 @@ final class GatewaySignIn {
 
     /** @return the value of the signed-in gateway session's cookie */
     String signIn() throws IOException, InterruptedException {
+        return sessionCookie(signInJar());
+    }
+
+    /** The same sign-in: the cookie jar it leaves, signed in at the gateway and at the provider. */
+    CookieManager signInJar() throws IOException, InterruptedException {
         CookieManager jar = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
         HttpResponse<String> home = expect(browser.get(jar, URI.create(gateway + "/")), 302, "gateway /");
         HttpResponse<String> login = expect(browser.get(jar, location(home)), 302, "gateway /login");
@@ -53,6 +58,27 @@ final class GatewaySignIn {
         if (!signedIn.body().contains(DevServer.DEMO_USER)) {
             throw new IllegalStateException("gateway /: the page does not name the signed-in user");
         }
+        return jar;
+    }
+
+    /**
+     * Signs out as the gateway's button does: {@code GET /logout} (the confirmation page) → its form POSTed (the
+     * gateway revokes the refresh token, ends its session, and sends the browser to the provider's
+     * end_session_endpoint) → the provider's answer (its redirect back, or its page).
+     */
+    void signOut(CookieManager jar) throws IOException, InterruptedException {
+        HttpResponse<String> confirm = expect(browser.get(jar, URI.create(gateway + "/logout")), 200,
+                "gateway GET /logout");
+        HttpResponse<String> toProvider = expect(browser.submit(jar, confirm, "logout", Map.of(), "logout"), 302,
+                "gateway POST /logout");
+        int ended = browser.get(jar, location(toProvider)).statusCode();
+        if (ended != 200 && ended != 302 && ended != 303) {
+            throw new IllegalStateException("provider end_session: HTTP " + ended);
+        }
+    }
+
+    /** The value of the gateway session's cookie in a signed-in jar. */
+    static String sessionCookie(CookieManager jar) {
         return jar.getCookieStore().getCookies().stream()
                 .filter(cookie -> cookie.getName().equals(SESSION_COOKIE))
                 .map(HttpCookie::getValue)

@@ -189,6 +189,16 @@ final class ServerProcess implements AutoCloseable {
         return ProcFs.statusBytes(pid(), "VmHWM").orElse(0L);
     }
 
+    /** The embedded PostgreSQL's port: the fourth line of {@code postmaster.pid} (the soak counts rows there). */
+    int postgresPort() {
+        Path file = data.resolve("pgdata").resolve("postmaster.pid");
+        try {
+            return Integer.parseInt(Files.readAllLines(file, StandardCharsets.US_ASCII).get(3).trim());
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("cannot read PostgreSQL's port from " + file, e);
+        }
+    }
+
     /** PostgreSQL's processes now: the postmaster and its children. */
     int postgresProcesses() {
         return 1 + ProcFs.children(postmaster).size();
