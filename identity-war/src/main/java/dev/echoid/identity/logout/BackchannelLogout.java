@@ -9,6 +9,7 @@ import dev.echoid.identity.store.BackchannelOutbox.Entry;
 import dev.echoid.identity.store.BackchannelOutbox.State;
 import dev.echoid.identity.token.JwtIssuer;
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.URLEncoder;
@@ -22,11 +23,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -48,6 +52,7 @@ public final class BackchannelLogout implements Metrics.BackchannelFigures, Auto
 
     private static final Logger LOG = System.getLogger(BackchannelLogout.class.getName());
     private static final int ERROR_LENGTH = 300;
+    private static final int BODY_LIMIT = 512;
     private static final Object WAKE = new Object();
 
     private final BackchannelOutbox outbox;
@@ -125,6 +130,11 @@ public final class BackchannelLogout implements Metrics.BackchannelFigures, Auto
                     running.incrementAndGet();
                     try {
                         attempt(entry);
+                    } catch (RuntimeException e) {
+                        // the database went away mid-attempt: the claim's lease makes the entry due again
+                        LOG.log(Level.WARNING, "Back-channel logout to " + entry.backchannelLogoutUri()
+                                + ": the attempt's outcome was not recorded, tried again after its lease: "
+                                + e.getMessage());
                     } finally {
                         running.decrementAndGet();
                         idle.release();
@@ -172,12 +182,15 @@ public final class BackchannelLogout implements Metrics.BackchannelFigures, Auto
         int status;
         String error;
         try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            status = response.statusCode();
-            error = "HTTP " + status + (response.body().isBlank() ? "" : ": " + response.body().strip());
-        } catch (IOException e) {
+            status = send(request);
+            error = "HTTP " + status;
+        } catch (RefusedWithBody refused) {
+            status = 400;
+            error = "HTTP 400" + (refused.body.isBlank() ? "" : ": " + refused.body.strip());
+        } catch (IOException | TimeoutException | ExecutionException e) {
             status = -1;
-            error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            error = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
         } catch (InterruptedException e) {
             // the node stops: the entry stays claimed until its lease ends, then any node tries it again
             Thread.currentThread().interrupt();
@@ -209,6 +222,54 @@ public final class BackchannelLogout implements Metrics.BackchannelFigures, Auto
                     + entry.attempts() + " attempt(s): " + detail);
         } else {
             retried.incrementAndGet();
+        }
+    }
+
+    /**
+     * POSTs and returns the status, within connect + read timeout in all (a receiver that trickles its answer holds
+     * a worker no longer, and never past the lease); the body is read only for a 400, at most 512 bytes.
+     */
+    private int send(HttpRequest request) throws IOException, InterruptedException, TimeoutException,
+            ExecutionException, RefusedWithBody {
+        long deadline = settings.connectTimeout().plus(settings.readTimeout()).toMillis();
+        CompletableFuture<HttpResponse<InputStream>> sent = http.sendAsync(request,
+                HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response;
+        try {
+            response = sent.get(deadline, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | InterruptedException e) {
+            sent.cancel(true);
+            throw e;
+        }
+        try (InputStream body = response.body()) {
+            if (response.statusCode() != 400) {
+                return response.statusCode(); // closing the body unread abandons the rest
+            }
+            CompletableFuture<String> read = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new String(body.readNBytes(BODY_LIMIT), StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    return "";
+                }
+            });
+            String text;
+            try {
+                text = read.get(settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                text = "";
+            }
+            throw new RefusedWithBody(text);
+        }
+    }
+
+    /** A 400 and what the RP said (§2.8: it MAY include an error code). */
+    private static final class RefusedWithBody extends Exception {
+
+        private final String body;
+
+        RefusedWithBody(String body) {
+            super(null, null, false, false);
+            this.body = body;
         }
     }
 

@@ -225,10 +225,18 @@ public final class Metrics implements AutoCloseable {
         Gauge.builder("echoid.backchannel.logout.workers.limit", figures, BackchannelFigures::workerLimit)
                 .description("Back-channel logout deliveries allowed at once on this node")
                 .strongReference(true).register(registry);
+        // one query for the three states, at most every few seconds
+        java.util.function.Supplier<java.util.Map<dev.echoid.identity.store.BackchannelOutbox.State, Long>> rows =
+                new CachedValue<>(figures::outboxRows, clock, SESSION_COUNT_CACHE);
         for (dev.echoid.identity.store.BackchannelOutbox.State state
                 : dev.echoid.identity.store.BackchannelOutbox.State.values()) {
-            CachedCount cached = new CachedCount(() -> figures.outboxRows().getOrDefault(state, 0L), clock,
-                    SESSION_COUNT_CACHE);
+            CachedCount cached = new CachedCount(() -> {
+                java.util.Map<dev.echoid.identity.store.BackchannelOutbox.State, Long> counts = rows.get();
+                if (counts == null) {
+                    throw new IllegalStateException("the database is away");
+                }
+                return counts.getOrDefault(state, 0L);
+            }, clock, Duration.ZERO);
             Gauge.builder("echoid.backchannel.logout.outbox.rows", cached, CachedCount::value)
                     .description("Back-channel logout outbox entries by state (all nodes: counted in the database)")
                     .tag("state", state.value())
@@ -301,6 +309,36 @@ public final class Metrics implements AutoCloseable {
                     .tag("outcome", value)
                     .serviceLevelObjectives(TOKEN_BUCKETS)
                     .register(registry)));
+        }
+    }
+
+    /** A value asked of {@code read} at most once per {@code ttl}; null while the last reading failed. */
+    private static final class CachedValue<T> implements java.util.function.Supplier<T> {
+
+        private final java.util.function.Supplier<T> read;
+        private final Clock clock;
+        private final Duration ttl;
+        private Instant readAt = Instant.MIN;
+        private T value;
+
+        CachedValue(java.util.function.Supplier<T> read, Clock clock, Duration ttl) {
+            this.read = read;
+            this.clock = clock;
+            this.ttl = ttl;
+        }
+
+        @Override
+        public synchronized T get() {
+            Instant now = clock.instant();
+            if (readAt.plus(ttl).isBefore(now)) {
+                try {
+                    value = read.get();
+                } catch (RuntimeException e) {
+                    value = null;
+                }
+                readAt = now;
+            }
+            return value;
         }
     }
 

@@ -288,6 +288,41 @@ class BackchannelOutboxIT {
         assertThat(failed).hasSize(4);
     }
 
+    @Test
+    void receiversThatTrickleTheirAnswerHoldTheOnlyWorkerNoLongerThanItsTimeouts() throws Exception {
+        PGSimpleDataSource database = FreshDatabase.migrated("bc_trickle");
+        // one sends its status line, then a header byte every 200 ms; the other a 400 with an endless body
+        int headers = trickler("HTTP/1.1 200 OK\r\nX-Slow: ");
+        int body = trickler("HTTP/1.1 400 Bad Request\r\nContent-Length: 100000000\r\n\r\n{\"error\":");
+        List<String> tokens = new CopyOnWriteArrayList<>();
+        int healthy = receiver(0, tokens, 200, Duration.ZERO);
+        UUID user = user(database);
+        UUID slowHeaders = session(database, user, client(database, "trickle-headers-app",
+                URI.create("http://127.0.0.1:" + headers + "/backchannel")));
+        UUID slowBody = session(database, user, client(database, "trickle-body-app",
+                URI.create("http://127.0.0.1:" + body + "/backchannel")));
+        UUID fine = session(database, user, client(database, "healthy-app",
+                URI.create("http://127.0.0.1:" + healthy + "/backchannel")));
+        // a single worker, 1 s to connect and 2 s to answer: each trickler may hold it 3 s per attempt at most
+        BackchannelLogout node = node(database, settings(1, 100, 400, 5, Duration.ofMinutes(5)));
+
+        new JdbcSsoSessions(database).end(slowHeaders);
+        new JdbcSsoSessions(database).end(slowBody);
+        Thread.sleep(200);
+        new JdbcSsoSessions(database).end(fine);
+        node.wake();
+
+        awaitTrue("the healthy client was told behind the two tricklers", Duration.ofSeconds(15),
+                () -> !tokens.isEmpty());
+        awaitTrue("the endless 400 is dead-lettered", Duration.ofSeconds(15),
+                () -> "dead".equals(row(database, slowBody).get("state")));
+        assertThat((String) row(database, slowBody).get("last_error")).startsWith("HTTP 400");
+        awaitTrue("the trickled headers timed out and are retried", Duration.ofSeconds(15),
+                () -> (Integer) row(database, slowHeaders).get("attempts") >= 2);
+        assertThat((String) row(database, slowHeaders).get("last_error")).containsIgnoringCase("timeout");
+        assertThat(row(database, fine)).containsEntry("state", "delivered");
+    }
+
     // --- the relying parties, the nodes and the rows
 
     private BackchannelLogout node(DataSource database, BackchannelSettings settings) {
@@ -334,6 +369,38 @@ class BackchannelOutboxIT {
         rp.start();
         running.add(() -> rp.stop(0));
         return rp.getAddress().getPort();
+    }
+
+    /** A receiver that writes {@code start} and then one byte every 200 ms, never finishing its answer. */
+    private int trickler(String start) throws IOException {
+        ServerSocket server = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        Thread acceptor = new Thread(() -> {
+            while (!server.isClosed()) {
+                try {
+                    java.net.Socket socket = server.accept();
+                    Thread writer = new Thread(() -> {
+                        try (socket) {
+                            socket.getOutputStream().write(start.getBytes(StandardCharsets.US_ASCII));
+                            while (true) {
+                                socket.getOutputStream().write('x');
+                                socket.getOutputStream().flush();
+                                Thread.sleep(200);
+                            }
+                        } catch (IOException | InterruptedException closed) {
+                            // the provider gave up, or the test is over
+                        }
+                    }, "test-trickler");
+                    writer.setDaemon(true);
+                    writer.start();
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        }, "test-trickler-acceptor");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        running.add(server::close);
+        return server.getLocalPort();
     }
 
     private static String token(String body) {
