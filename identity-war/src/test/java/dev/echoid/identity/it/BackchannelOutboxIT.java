@@ -323,6 +323,38 @@ class BackchannelOutboxIT {
         assertThat(row(database, fine)).containsEntry("state", "delivered");
     }
 
+    @Test
+    void sessionEndAndItsQueuedLogoutsCommitTogetherOrNotAtAll() throws Exception {
+        PGSimpleDataSource database = FreshDatabase.migrated("bc_atomic");
+        UUID user = user(database);
+        String told = client(database, "told-app", URI.create("http://127.0.0.1:9/backchannel"));
+        client(database, "never-signed-in-app", URI.create("http://127.0.0.1:9/other"));
+        String noUri = client(database, "no-uri-app", null);
+        UUID session = session(database, user, told);
+        codeFor(database, session, user, noUri);
+        JdbcSsoSessions sessions = new JdbcSsoSessions(database);
+
+        // the outbox refuses the row: the session does not end either
+        execute(database, "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
+                + "$$ BEGIN RAISE EXCEPTION 'outbox unavailable'; END $$");
+        execute(database, "CREATE TRIGGER refuse BEFORE INSERT ON backchannel_logout_outbox "
+                + "FOR EACH ROW EXECUTE FUNCTION refuse()");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> sessions.end(session))
+                .hasStackTraceContaining("outbox unavailable");
+        assertThat(count(database, "SELECT count(*) FROM sso_session WHERE id = ? AND ended_at IS NULL", session))
+                .as("still live: nothing was acknowledged").isOne();
+
+        // once it takes rows: one per client of the session that registered a URI, none for the others
+        execute(database, "DROP TRIGGER refuse ON backchannel_logout_outbox");
+        assertThat(sessions.end(session)).isTrue();
+        assertThat(count(database, "SELECT count(*) FROM backchannel_logout_outbox")).isOne();
+        assertThat(row(database, session)).containsEntry("state", "pending").containsEntry("attempts", 0);
+        // ending it again queues nothing more
+        assertThat(sessions.end(session)).isFalse();
+        assertThat(sessions.endAllOf(user)).isEmpty();
+        assertThat(count(database, "SELECT count(*) FROM backchannel_logout_outbox")).isOne();
+    }
+
     // --- the relying parties, the nodes and the rows
 
     private BackchannelLogout node(DataSource database, BackchannelSettings settings) {
@@ -469,6 +501,28 @@ class BackchannelOutboxIT {
             insert.executeUpdate();
         }
         return id;
+    }
+
+    /** Another code of the session, for another client. */
+    private static void codeFor(DataSource database, UUID session, UUID user, String clientId) throws SQLException {
+        try (Connection connection = database.getConnection();
+                PreparedStatement insert = connection.prepareStatement("INSERT INTO authorization_code (code_hash, "
+                        + "client_id, user_id, redirect_uri, scope, auth_time, issued_at, expires_at, sso_session_id) "
+                        + "VALUES (?, ?, ?, ?, 'openid', now(), now(), now() + interval '1 minute', ?)")) {
+            insert.setString(1, "code-" + UUID.randomUUID());
+            insert.setString(2, clientId);
+            insert.setObject(3, user);
+            insert.setString(4, "https://" + clientId + ".example/cb");
+            insert.setObject(5, session);
+            insert.executeUpdate();
+        }
+    }
+
+    private static void execute(DataSource database, String sql) throws SQLException {
+        try (Connection connection = database.getConnection();
+                java.sql.Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
     }
 
     private static Map<String, Object> row(DataSource database, UUID session) {
