@@ -192,10 +192,8 @@ public final class IdentityProvider {
         this.idTokenHints = new IdTokenHints(settings, signingKeys);
         JdbcBackchannelOutbox backchannelOutbox = new JdbcBackchannelOutbox(dataSource);
         this.backchannelOutbox = backchannelOutbox;
-        // the workers deliver what any node's logouts queued; stopped by close()
         this.backchannelLogout = new BackchannelLogout(backchannelOutbox, issuer, audit, settings.backchannel());
         metrics.backchannelLogout(backchannelLogout, clock);
-        backchannelLogout.start();
         this.pendingAuthorizations = new PendingAuthorizations(new JdbcPendingRequests(dataSource),
                 !settings.devMode(), clock);
         this.consentPrompt = new ConsentPrompt(new JdbcPendingConsents(dataSource), new JdbcConsents(dataSource),
@@ -213,6 +211,8 @@ public final class IdentityProvider {
         this.housekeeping = Housekeeping.of(dataSource, settings, clock);
         metrics.housekeeping(housekeeping);
         housekeeping.start();
+        // the workers deliver what any node's logouts queued (another node's too); stopped by close()
+        backchannelLogout.start();
         this.publicDocuments = new PublicDocuments(settings, grantHandlers, signingKeys);
     }
 

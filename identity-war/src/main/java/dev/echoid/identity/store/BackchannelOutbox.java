@@ -48,11 +48,11 @@ public interface BackchannelOutbox {
      */
     List<Entry> claimDue(int limit, Duration lease);
 
-    /** The attempt {@code attempt} was answered 200 (or 204); false when the entry was no longer pending. */
+    /** Its attempt was answered 200 (or 204); false when the entry was no longer pending. */
     boolean delivered(UUID id);
 
     /**
-     * The attempt {@code attempt} failed: due again after {@code delay}, or dead-lettered when it was the last
+     * Its attempt number {@code attempt} failed: due again after {@code delay}, or dead-lettered when it was the last
      * attempt allowed or the delay would take it past {@code maxAge} from its round's start, or {@code permanent}.
      *
      * @return the state it is left in, empty when the entry was meanwhile claimed again or finished
