@@ -99,7 +99,7 @@ class BackchannelOutboxIT {
         Map<String, Object> during = row(database, session);
         assertThat(during.get("state")).isEqualTo("pending");
         assertThat((Integer) during.get("attempts")).as("retried with backoff during the outage")
-                .isBetween(4, 15);
+                .isBetween(4, 20);
         assertThat((String) during.get("last_error")).contains("ConnectException");
         assertThat(node.retriedCount()).isGreaterThanOrEqualTo(4);
 
@@ -233,7 +233,9 @@ class BackchannelOutboxIT {
         doomed.start();
         doomed.wake();
         assertThat(hanging.await(20, TimeUnit.SECONDS)).as("the attempt reached the relying party").isTrue();
-        awaitTrue("the first node delivered what did not hang", Duration.ofSeconds(10), () -> tokens.size() == 1);
+        // (recorded as delivered: a node that dies between the RP's answer and that record delivers it again)
+        awaitTrue("the first node delivered what did not hang", Duration.ofSeconds(10), () -> tokens.size() == 1
+                && "delivered".equals(row(database, queuedWhileDown).get("state")));
         doomed.close(); // the node is gone: its attempt's outcome is never recorded
         release.countDown();
         assertThat(row(database, midDelivery)).containsEntry("state", "pending").containsEntry("attempts", 1);
