@@ -3,6 +3,7 @@ package dev.echoid.identity;
 import dev.echoid.identity.config.Database;
 import dev.echoid.identity.endpoint.AdminAccess;
 import dev.echoid.identity.endpoint.AdminEndpoint;
+import dev.echoid.identity.endpoint.AdminBackchannelEndpoint;
 import dev.echoid.identity.endpoint.AdminUsersEndpoint;
 import dev.echoid.identity.endpoint.AuditEndpoint;
 import dev.echoid.identity.endpoint.AuthorizeEndpoint;
@@ -54,7 +55,9 @@ import dev.echoid.identity.store.AuditLog;
 import dev.echoid.identity.store.AuditTrail;
 import dev.echoid.identity.store.Clients;
 import dev.echoid.identity.store.Grants;
+import dev.echoid.identity.store.BackchannelOutbox;
 import dev.echoid.identity.store.JdbcAccessTokens;
+import dev.echoid.identity.store.JdbcBackchannelOutbox;
 import dev.echoid.identity.store.JdbcAuditLog;
 import dev.echoid.identity.store.JdbcAuthorizationCodes;
 import dev.echoid.identity.store.JdbcClients;
@@ -110,6 +113,7 @@ public final class IdentityProvider {
     private final SingleSignOn singleSignOn;
     private final IdTokenHints idTokenHints;
     private final BackchannelLogout backchannelLogout;
+    private final BackchannelOutbox backchannelOutbox;
     private final BruteForceProtection bruteForce;
     private final DeviceCookies deviceCookies;
     private final SecondFactor secondFactor;
@@ -186,7 +190,10 @@ public final class IdentityProvider {
                 Sealer.forTotpSecrets(settings.keyEncryptionKey()), bruteForce, audit,
                 settings.loginPolicy().mfaRequired(), clock);
         this.idTokenHints = new IdTokenHints(settings, signingKeys);
-        this.backchannelLogout = new BackchannelLogout(ssoSessions, issuer, audit);
+        JdbcBackchannelOutbox backchannelOutbox = new JdbcBackchannelOutbox(dataSource);
+        this.backchannelOutbox = backchannelOutbox;
+        this.backchannelLogout = new BackchannelLogout(backchannelOutbox, issuer, audit, settings.backchannel());
+        metrics.backchannelLogout(backchannelLogout, clock);
         this.pendingAuthorizations = new PendingAuthorizations(new JdbcPendingRequests(dataSource),
                 !settings.devMode(), clock);
         this.consentPrompt = new ConsentPrompt(new JdbcPendingConsents(dataSource), new JdbcConsents(dataSource),
@@ -204,6 +211,8 @@ public final class IdentityProvider {
         this.housekeeping = Housekeeping.of(dataSource, settings, clock);
         metrics.housekeeping(housekeeping);
         housekeeping.start();
+        // the workers deliver what any node's logouts queued (another node's too); stopped by close()
+        backchannelLogout.start();
         this.publicDocuments = new PublicDocuments(settings, grantHandlers, signingKeys);
     }
 
@@ -227,7 +236,8 @@ public final class IdentityProvider {
                 new AdminUsersEndpoint(adminAccess, bruteForce, users, secondFactor, audit),
                 new HealthEndpoint(readiness),
                 new AdminEndpoint(adminAccess, signingKeys),
-                new AuditEndpoint(adminAccess, auditTrail));
+                new AuditEndpoint(adminAccess, auditTrail),
+                new AdminBackchannelEndpoint(adminAccess, backchannelOutbox, backchannelLogout));
     }
 
     /** The provider metadata and the JWK Set, rendered once (the JWK Set again when the published keys change). */
@@ -256,9 +266,11 @@ public final class IdentityProvider {
 
     /**
      * Stops what runs in the background: the audit chainer (rows it did not chain are chained by the next one) and
-     * the housekeeping (what it did not purge, the next run on any node does).
+     * the housekeeping (what it did not purge, the next run on any node does), the back-channel logout workers
+     * (what they did not deliver stays in the outbox for any node).
      */
     public void close() {
+        backchannelLogout.close();
         housekeeping.close();
         auditChainer.close();
     }
@@ -342,6 +354,10 @@ public final class IdentityProvider {
 
     public BackchannelLogout backchannelLogout() {
         return backchannelLogout;
+    }
+
+    public BackchannelOutbox backchannelOutbox() {
+        return backchannelOutbox;
     }
 
     public DeviceCookies deviceCookies() {

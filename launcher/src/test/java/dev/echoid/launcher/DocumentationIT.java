@@ -27,7 +27,8 @@ class DocumentationIT {
             "/admin/audit?user=NAME&from=&to=",
             "/admin/audit?client=ID&from=&to=", "/admin/audit/verify", "/account.xhtml", "/enrol.xhtml", "/mfa.xhtml",
             "/consent.xhtml",
-            "/admin/users/NAME/unlock", "/admin/users/NAME/totp");
+            "/admin/users/NAME/unlock", "/admin/users/NAME/totp", "/admin/backchannel-logout?state=dead",
+            "/admin/backchannel-logout/ID/retry");
 
     @Test
     void readmeEndpointTableWhenComparedWithDiscoveryThenSameEndpoints() throws Exception {

@@ -178,8 +178,13 @@ class SingleSignOnIT {
         HttpResponse<String> done = browser.submit(ask, "logout", Map.of(), "confirm");
         assertThat(done.body()).contains("You are signed out");
 
-        // the provider POSTed a logout token to the gateway, which ended the session of that sid
+        // the provider POSTs a logout token to the gateway (after its answer: the page never waits for it),
+        // which ends the session of that sid
         HttpResponse<String> after = browser.get(URI.create(gateway + "/"));
+        for (long deadline = System.nanoTime() + 20_000_000_000L; after.statusCode() == 200
+                && System.nanoTime() < deadline; after = browser.get(URI.create(gateway + "/"))) {
+            sleep(50);
+        }
         assertThat(after.statusCode()).isEqualTo(302);
         assertThat(Browser.location(after).getPath()).isEqualTo("/login");
     }
@@ -200,6 +205,15 @@ class SingleSignOnIT {
     private static String cookie(Browser browser, String name) {
         return browser.cookies().getCookieStore().getCookies().stream()
                 .filter(c -> c.getName().equals(name)).map(HttpCookie::getValue).findFirst().orElse(null);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     private static String enc(String value) {

@@ -31,6 +31,7 @@ import java.util.Optional;
  * @param loginPolicy      brute-force defence, password and second-factor policy
  * @param trustedProxies   the reverse proxies whose {@code X-Forwarded-Proto} is believed (none by default)
  * @param housekeeping     the purge of expired rows: how often, in what batches, kept how long after they end
+ * @param backchannel      the delivery of back-channel logout tokens from the outbox: workers, timeouts, retries
  */
 public record IdentitySettings(
         URI issuer,
@@ -48,7 +49,8 @@ public record IdentitySettings(
         KeyRotation keyRotation,
         LoginPolicy loginPolicy,
         TrustedProxies trustedProxies,
-        Housekeeping housekeeping) {
+        Housekeeping housekeeping,
+        BackchannelSettings backchannel) {
 
     public static final String ISSUER = "IDENTITY_ISSUER";
     public static final String DEV_MODE = "IDENTITY_DEV_MODE";
@@ -136,7 +138,8 @@ public record IdentitySettings(
                 LoginPolicy.from(source),
                 source.get(TRUSTED_PROXIES).map(value -> TrustedProxies.parse(TRUSTED_PROXIES, value))
                         .orElse(TrustedProxies.none()),
-                Housekeeping.from(source));
+                Housekeeping.from(source),
+                BackchannelSettings.from(source));
     }
 
     /** {@code IDENTITY_KEY_ENCRYPTION_KEY}, decoded and checked: for tools that need no issuer (the admin CLI). */

@@ -19,7 +19,8 @@ public class ProtocolApplication extends ResourceConfig {
      */
     public static final String PROTOCOL_PATHS = "(?!/(authorize|token|userinfo|revoke|introspect|logout|jwks|"
             + "\\.well-known/openid-configuration|health/[a-z]+|metrics|admin/keys(/rotate)?|"
-            + "admin/users/[^/]+/(unlock|totp)|admin/audit(/verify)?)$).*";
+            + "admin/users/[^/]+/(unlock|totp)|admin/audit(/verify)?|"
+            + "admin/backchannel-logout(/[^/]+/retry)?)$).*";
 
     /** @param endpoints one instance per JAX-RS resource, built by the provider's composition root */
     public ProtocolApplication(List<Object> endpoints) {

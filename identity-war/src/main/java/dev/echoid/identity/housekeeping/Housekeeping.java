@@ -6,6 +6,7 @@ import dev.echoid.identity.metrics.Metrics;
 import dev.echoid.identity.store.AdvisoryLock;
 import dev.echoid.identity.store.JdbcAccessTokens;
 import dev.echoid.identity.store.JdbcAuthorizationCodes;
+import dev.echoid.identity.store.JdbcBackchannelOutbox;
 import dev.echoid.identity.store.JdbcGrants;
 import dev.echoid.identity.store.JdbcLoginThrottles;
 import dev.echoid.identity.store.JdbcPendingConsents;
@@ -46,7 +47,10 @@ import javax.sql.DataSource;
  * <li>{@code authorization_grant}: made before cutoff with no token left;</li>
  * <li>{@code sso_session}: not live since before cutoff, with no grant and no unexpired code referring to it;</li>
  * <li>{@code authorization_code}: expired before cutoff, its grant gone (a replay revokes the grant while it
- * exists) and its session ended or gone (a live session's codes name the clients its logout tells).</li>
+ * exists) and its session ended or gone (a live session's codes name the clients its logout tells);</li>
+ * <li>{@code backchannel_logout_outbox}: delivered before cutoff, or dead-lettered longer ago than
+ * {@link dev.echoid.identity.config.BackchannelSettings#deadRetention()} (pending ones end delivered or dead
+ * within their maximum age, so the table stays bounded).</li>
  * </ol>
  * The audit trail ({@code audit_event}) is never purged: it is a hash chain, and a deleted row breaks it.
  */
@@ -54,7 +58,8 @@ public final class Housekeeping implements Metrics.HousekeepingFigures, AutoClos
 
     /** The tables purged, in the order of a run. */
     public static final List<String> TABLES = List.of("pending_authorization", "pending_consent", "login_throttle",
-            "access_token", "refresh_token", "authorization_grant", "sso_session", "authorization_code");
+            "access_token", "refresh_token", "authorization_grant", "sso_session", "authorization_code",
+            "backchannel_logout_outbox");
 
     private static final Logger LOG = System.getLogger(Housekeeping.class.getName());
 
@@ -110,6 +115,8 @@ public final class Housekeeping implements Metrics.HousekeepingFigures, AutoClos
         JdbcGrants grants = new JdbcGrants(dataSource);
         JdbcSsoSessions sessions = new JdbcSsoSessions(dataSource);
         JdbcAuthorizationCodes codes = new JdbcAuthorizationCodes(dataSource);
+        JdbcBackchannelOutbox outbox = new JdbcBackchannelOutbox(dataSource);
+        Duration deadRetention = settings.backchannel().deadRetention();
         List<Purge> purges = List.of(
                 new Purge("pending_authorization", pendingRequests::deleteExpired),
                 new Purge("pending_consent", pendingConsents::deleteExpired),
@@ -119,7 +126,9 @@ public final class Housekeeping implements Metrics.HousekeepingFigures, AutoClos
                 new Purge("refresh_token", (now, limit) -> refreshTokens.deleteExpired(now.minus(retention), limit)),
                 new Purge("authorization_grant", (now, limit) -> grants.deleteEnded(now.minus(retention), limit)),
                 new Purge("sso_session", (now, limit) -> sessions.deleteEnded(now.minus(retention), idleTtl, limit)),
-                new Purge("authorization_code", (now, limit) -> codes.deleteExpired(now.minus(retention), limit)));
+                new Purge("authorization_code", (now, limit) -> codes.deleteExpired(now.minus(retention), limit)),
+                new Purge("backchannel_logout_outbox", (now, limit) -> outbox.deleteFinished(now.minus(retention),
+                        now.minus(deadRetention), limit)));
         return new Housekeeping(new AdvisoryLock(dataSource, AdvisoryLock.HOUSEKEEPING), purges,
                 settings.housekeeping(), clock);
     }

@@ -10,7 +10,8 @@ import java.util.UUID;
 
 /**
  * What follows the end of a sign-on session, whoever ended it: its online grants are revoked (offline ones, asked
- * for with {@code offline_access}, survive) and every client it signed in to is told over the back channel.
+ * for with {@code offline_access}, survive) and every client it signed in to is told over the back channel (the
+ * statement that ended the session queued those logouts; the delivery is woken here and never waited for).
  */
 public final class SessionTermination {
 
@@ -35,7 +36,7 @@ public final class SessionTermination {
             audit.record(AuditEvent.success(AuditEvent.Type.LOGOUT, null, userId, username, remoteAddress,
                     "sso session " + sessionId + " ended: " + reason).withLoginId(loginId));
         }
-        backchannel.notifyClients(sessionId, userId);
+        backchannel.wake();
     }
 
     /** Ends every session of the user (the user's "sign out everywhere", or a new sign-in under a single-session policy). */

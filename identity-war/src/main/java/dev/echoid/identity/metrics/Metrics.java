@@ -186,6 +186,65 @@ public final class Metrics implements AutoCloseable {
                 .register(registry);
     }
 
+    /** What the back-channel logout delivery counts on this node, and the outbox of all nodes. */
+    public interface BackchannelFigures {
+
+        long deliveredCount();
+
+        long retriedCount();
+
+        long deadLetteredCount();
+
+        int busyWorkers();
+
+        int workerLimit();
+
+        /** The outbox's entries per state, all nodes (a database query). */
+        java.util.Map<dev.echoid.identity.store.BackchannelOutbox.State, Long> outboxRows();
+    }
+
+    /**
+     * Back-channel logout: this node's attempts by outcome ({@code delivered}, {@code retried} after a failure,
+     * {@code dead} when given up), its busy workers, and the outbox's entries per state in the database (pending and
+     * dead: the dead letters an operator should look at), asked at most every few seconds.
+     */
+    public void backchannelLogout(BackchannelFigures figures, Clock clock) {
+        FunctionCounter.builder("echoid.backchannel.logout.deliveries", figures, BackchannelFigures::deliveredCount)
+                .description("Back-channel logout attempts on this node, by outcome").tag("outcome", "delivered")
+                .register(registry);
+        FunctionCounter.builder("echoid.backchannel.logout.deliveries", figures, BackchannelFigures::retriedCount)
+                .description("Back-channel logout attempts on this node, by outcome").tag("outcome", "retried")
+                .register(registry);
+        FunctionCounter.builder("echoid.backchannel.logout.deliveries", figures,
+                BackchannelFigures::deadLetteredCount)
+                .description("Back-channel logout attempts on this node, by outcome").tag("outcome", "dead")
+                .register(registry);
+        Gauge.builder("echoid.backchannel.logout.workers.busy", figures, BackchannelFigures::busyWorkers)
+                .description("Back-channel logout deliveries under way on this node")
+                .strongReference(true).register(registry);
+        Gauge.builder("echoid.backchannel.logout.workers.limit", figures, BackchannelFigures::workerLimit)
+                .description("Back-channel logout deliveries allowed at once on this node")
+                .strongReference(true).register(registry);
+        // one query for the three states, at most every few seconds
+        java.util.function.Supplier<java.util.Map<dev.echoid.identity.store.BackchannelOutbox.State, Long>> rows =
+                new CachedValue<>(figures::outboxRows, clock, SESSION_COUNT_CACHE);
+        for (dev.echoid.identity.store.BackchannelOutbox.State state
+                : dev.echoid.identity.store.BackchannelOutbox.State.values()) {
+            CachedCount cached = new CachedCount(() -> {
+                java.util.Map<dev.echoid.identity.store.BackchannelOutbox.State, Long> counts = rows.get();
+                if (counts == null) {
+                    throw new IllegalStateException("the database is away");
+                }
+                return counts.getOrDefault(state, 0L);
+            }, clock, Duration.ZERO);
+            Gauge.builder("echoid.backchannel.logout.outbox.rows", cached, CachedCount::value)
+                    .description("Back-channel logout outbox entries by state (all nodes: counted in the database)")
+                    .tag("state", state.value())
+                    .strongReference(true)
+                    .register(registry);
+        }
+    }
+
     /** The password-hashing budget: hashes running, waiting, the most at once, computed and refused. */
     public void passwordHashing(HashingBudget budget) {
         Gauge.builder("echoid.password.hashes.running", budget, HashingBudget::running)
@@ -250,6 +309,36 @@ public final class Metrics implements AutoCloseable {
                     .tag("outcome", value)
                     .serviceLevelObjectives(TOKEN_BUCKETS)
                     .register(registry)));
+        }
+    }
+
+    /** A value asked of {@code read} at most once per {@code ttl}; null while the last reading failed. */
+    private static final class CachedValue<T> implements java.util.function.Supplier<T> {
+
+        private final java.util.function.Supplier<T> read;
+        private final Clock clock;
+        private final Duration ttl;
+        private Instant readAt = Instant.MIN;
+        private T value;
+
+        CachedValue(java.util.function.Supplier<T> read, Clock clock, Duration ttl) {
+            this.read = read;
+            this.clock = clock;
+            this.ttl = ttl;
+        }
+
+        @Override
+        public synchronized T get() {
+            Instant now = clock.instant();
+            if (readAt.plus(ttl).isBefore(now)) {
+                try {
+                    value = read.get();
+                } catch (RuntimeException e) {
+                    value = null;
+                }
+                readAt = now;
+            }
+            return value;
         }
     }
 

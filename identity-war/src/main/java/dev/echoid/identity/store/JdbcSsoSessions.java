@@ -17,14 +17,18 @@ public final class JdbcSsoSessions implements SsoSessions {
             + "last_seen_at, expires_at, amr, login_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String FIND = "SELECT " + COLUMNS + " FROM sso_session WHERE secret_hash = ?";
     private static final String FIND_BY_ID = "SELECT " + COLUMNS + " FROM sso_session WHERE id = ?";
-    private static final String END_ALL = "UPDATE sso_session SET ended_at = now() "
-            + "WHERE user_id = ? AND ended_at IS NULL RETURNING id";
+    // a session ends in the statement that queues its back-channel logouts: both commit, or neither
+    private static final String END_ALL = "WITH ended AS (UPDATE sso_session SET ended_at = now() "
+            + "WHERE user_id = ? AND ended_at IS NULL RETURNING id, user_id), "
+            + "queued AS (" + JdbcBackchannelOutbox.ENQUEUE_ENDED + ") SELECT id FROM ended";
     private static final String SET_AMR = "UPDATE sso_session SET amr = ? WHERE id = ?";
     private static final String TOUCH = "UPDATE sso_session SET last_seen_at = ?, auth_time = ? "
             + "WHERE id = ? AND ended_at IS NULL";
     private static final String COUNT_ACTIVE = "SELECT count(*) FROM sso_session "
             + "WHERE ended_at IS NULL AND expires_at > ? AND last_seen_at > ?";
-    private static final String END = "UPDATE sso_session SET ended_at = now() WHERE id = ? AND ended_at IS NULL";
+    private static final String END = "WITH ended AS (UPDATE sso_session SET ended_at = now() "
+            + "WHERE id = ? AND ended_at IS NULL RETURNING id, user_id), "
+            + "queued AS (" + JdbcBackchannelOutbox.ENQUEUE_ENDED + ") SELECT id FROM ended";
     private static final String REAUTHENTICATED = "UPDATE sso_session SET last_seen_at = ?, auth_time = ?, "
             + "login_id = ? WHERE id = ? AND ended_at IS NULL";
     private static final String LOGIN_ID = "SELECT login_id FROM sso_session WHERE id = ? AND login_id IS NOT NULL";
@@ -129,7 +133,7 @@ public final class JdbcSsoSessions implements SsoSessions {
 
     @Override
     public boolean end(UUID id) {
-        return sql.update(END, s -> s.setObject(1, id)) == 1;
+        return !sql.query(END, s -> s.setObject(1, id), row -> row.getObject("id", UUID.class)).isEmpty();
     }
 
     @Override

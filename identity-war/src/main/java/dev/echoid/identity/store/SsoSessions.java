@@ -30,10 +30,13 @@ public interface SsoSessions {
     /** Every sign-in (login id) of the session: the one that authenticated, and each code issued in it. */
     List<String> loginIdsOf(UUID id);
 
-    /** Ends the session; true when it was active. */
+    /**
+     * Ends the session; true when it was active. With it, atomically, one back-channel logout per client the
+     * session signed in to that takes logout tokens goes into the {@link BackchannelOutbox}.
+     */
     boolean end(UUID id);
 
-    /** Ends every live session of a user; the ids of those that were live. */
+    /** Ends every live session of a user, as {@link #end} does each; the ids of those that were live. */
     List<UUID> endAllOf(UUID userId);
 
     /** Records how the user authenticated in the session (space-separated RFC 8176 values). */

@@ -139,6 +139,13 @@ class HousekeepingIT {
                 NOW.minus(Duration.ofHours(3)));
         rows.code("long-idle-session-code", null, longIdle, NOW.minus(Duration.ofHours(5)), null);
 
+        // back-channel logouts: delivered long ago and lately, dead-lettered beyond and within their 7 days, pending
+        UUID deliveredLongAgo = rows.logout(endedSession, "delivered", NOW.minus(Duration.ofHours(2)));
+        UUID deliveredLately = rows.logout(offlineSession, "delivered", NOW.minus(Duration.ofMinutes(30)));
+        UUID deadLongAgo = rows.logout(longIdle, "dead", NOW.minus(Duration.ofDays(8)));
+        UUID deadLately = rows.logout(recentlyIdle, "dead", NOW.minus(Duration.ofDays(2)));
+        UUID stillPending = rows.logout(liveSession, "pending", null);
+
         // consent requests and sign-in throttles
         rows.pendingConsent("live-consent", liveSession, NOW.plusSeconds(300));
         rows.pendingConsent("expired-consent", liveSession, NOW.minusSeconds(1));
@@ -155,7 +162,12 @@ class HousekeepingIT {
         assertThat(run.purged()).isTrue();
         assertThat(run.removed()).isEqualTo(Map.of(
                 "pending_authorization", 0L, "pending_consent", 1L, "login_throttle", 2L, "access_token", 2L,
-                "refresh_token", 2L, "authorization_grant", 2L, "sso_session", 2L, "authorization_code", 3L));
+                "refresh_token", 2L, "authorization_grant", 2L, "sso_session", 2L, "authorization_code", 3L,
+                "backchannel_logout_outbox", 2L));
+        // a pending logout is never purged; a dead letter stays for the operator for its retention
+        assertThat(rows.ids("SELECT id::text FROM backchannel_logout_outbox")).containsExactlyInAnyOrder(
+                deliveredLately.toString(), deadLately.toString(), stillPending.toString())
+                .doesNotContain(deliveredLongAgo.toString(), deadLongAgo.toString());
         assertThat(rows.ids("SELECT id::text FROM sso_session")).containsExactlyInAnyOrder(
                 liveSession.toString(), offlineSession.toString(), recentlyIdle.toString());
         assertThat(rows.ids("SELECT id::text FROM authorization_grant")).containsExactlyInAnyOrder(
@@ -320,6 +332,17 @@ class HousekeepingIT {
             insert("INSERT INTO sso_session (id, secret_hash, user_id, auth_time, created_at, last_seen_at, "
                     + "expires_at, ended_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", id, "secret-" + id, user, createdAt,
                     createdAt, lastSeenAt, expiresAt, endedAt);
+            return id;
+        }
+
+        /** A back-channel logout of {@code session} to the client, finished (delivered or dead) at {@code at}. */
+        UUID logout(UUID session, String state, Instant finishedAt) throws SQLException {
+            UUID id = UUID.randomUUID();
+            Instant createdAt = finishedAt == null ? NOW.minus(Duration.ofHours(3)) : finishedAt.minusSeconds(60);
+            insert("INSERT INTO backchannel_logout_outbox (id, sso_session_id, user_id, client_id, "
+                    + "backchannel_logout_uri, state, attempts, created_at, queued_at, next_attempt_at, finished_at) "
+                    + "VALUES (?, ?, ?, ?, 'https://echo.example/bc', ?, 1, ?, ?, ?, ?)", id, session, user, CLIENT,
+                    state, createdAt, createdAt, createdAt, finishedAt);
             return id;
         }
 

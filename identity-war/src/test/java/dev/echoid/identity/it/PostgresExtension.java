@@ -30,6 +30,8 @@ public class PostgresExtension implements BeforeAllCallback {
     /** The password-hashing budget (CredentialHashingIT): two Argon2id at once, four more may wait. */
     public static final int HASH_CONCURRENCY = 2;
     public static final int HASH_QUEUE = 4;
+    /** Back-channel logout attempts before a dead letter (SessionIT). */
+    public static final int BACKCHANNEL_MAX_ATTEMPTS = 4;
 
     /** Secrets at rest, as outside dev mode: random for each test JVM, never committed. */
     public static final byte[] KEY_ENCRYPTION_KEY = dev.echoid.identity.security.RandomTokens.bytes(32);
@@ -89,6 +91,12 @@ public class PostgresExtension implements BeforeAllCallback {
             System.setProperty("IDENTITY_TRUSTED_PROXIES", "127.0.0.1 ::1");
             System.setProperty("IDENTITY_PASSWORD_HASH_CONCURRENCY", String.valueOf(HASH_CONCURRENCY));
             System.setProperty("IDENTITY_PASSWORD_HASH_QUEUE", String.valueOf(HASH_QUEUE));
+            // back-channel logout (SessionIT): a receiver that always fails is dead-lettered within seconds
+            System.setProperty("IDENTITY_BACKCHANNEL_READ_TIMEOUT_MILLIS", "1000");
+            System.setProperty("IDENTITY_BACKCHANNEL_RETRY_INITIAL_MILLIS", "200");
+            System.setProperty("IDENTITY_BACKCHANNEL_RETRY_MAX_MILLIS", "800");
+            System.setProperty("IDENTITY_BACKCHANNEL_MAX_ATTEMPTS", String.valueOf(BACKCHANNEL_MAX_ATTEMPTS));
+            System.setProperty("IDENTITY_BACKCHANNEL_POLL_MILLIS", "200");
         }
         return postgres;
     }

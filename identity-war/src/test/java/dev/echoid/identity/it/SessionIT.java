@@ -52,6 +52,17 @@ class SessionIT {
     private static final String SECOND_REDIRECT = "https://second.example/cb";
     private static final String SECOND_BYE = "https://second.example/bye";
     private static final List<String> LOGOUT_TOKENS = new CopyOnWriteArrayList<>();
+    // issue 12, item 3: a relying party that takes 30 s to answer, and one that fails until told otherwise
+    private static final String SLOW = "slow-app";
+    private static final String SLOW_REDIRECT = "https://slow.example/cb";
+    private static final int SLOW_RP_SECONDS = 30;
+    private static final String FAILING = "failing-app";
+    private static final String FAILING_REDIRECT = "https://failing.example/cb";
+    private static final List<String> FAILING_TOKENS = new CopyOnWriteArrayList<>();
+    private static final java.util.concurrent.atomic.AtomicBoolean FAILING_DOWN =
+            new java.util.concurrent.atomic.AtomicBoolean(true);
+    private static final java.util.concurrent.atomic.AtomicInteger FAILING_ATTEMPTS =
+            new java.util.concurrent.atomic.AtomicInteger();
     private static HttpServer backchannel;
 
     @Deployment(testable = false)
@@ -68,12 +79,48 @@ class SessionIT {
             exchange.sendResponseHeaders(200, -1);
             exchange.close();
         });
+        backchannel.createContext("/slow", exchange -> {
+            try {
+                Thread.sleep(SLOW_RP_SECONDS * 1000L);
+                exchange.sendResponseHeaders(200, -1);
+            } catch (InterruptedException | IOException stopped) {
+                // the test is over, or the provider gave up waiting
+            } finally {
+                exchange.close();
+            }
+        });
+        backchannel.createContext("/failing", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            FAILING_ATTEMPTS.incrementAndGet();
+            if (FAILING_DOWN.get()) {
+                exchange.sendResponseHeaders(503, -1);
+            } else {
+                FAILING_TOKENS.add(URLDecoder.decode(body.substring("logout_token=".length()),
+                        StandardCharsets.UTF_8));
+                exchange.sendResponseHeaders(200, -1);
+            }
+            exchange.close();
+        });
+        // the slow receiver sleeps on its own threads, so the others still answer
+        backchannel.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "test-relying-party");
+            thread.setDaemon(true);
+            return thread;
+        }));
         backchannel.start();
-        URI receiver = URI.create("http://127.0.0.1:" + backchannel.getAddress().getPort() + "/backchannel");
-        new JdbcClients(PostgresExtension.dataSource()).createIfAbsent(new Client(SECOND, "Second app",
+        String base = "http://127.0.0.1:" + backchannel.getAddress().getPort();
+        URI receiver = URI.create(base + "/backchannel");
+        JdbcClients clients = new JdbcClients(PostgresExtension.dataSource());
+        clients.createIfAbsent(new Client(SECOND, "Second app",
                 PasswordHasher.owaspDefault().hash(SECOND_SECRET), List.of(URI.create(SECOND_REDIRECT)), true,
                 Set.of(Client.AUTHORIZATION_CODE, Client.REFRESH_TOKEN), List.of(URI.create(SECOND_BYE)), receiver,
                 "RS256", false));
+        clients.createIfAbsent(new Client(SLOW, "Slow app", PasswordHasher.owaspDefault().hash(SECOND_SECRET),
+                List.of(URI.create(SLOW_REDIRECT)), true, Set.of(Client.AUTHORIZATION_CODE), List.of(),
+                URI.create(base + "/slow"), "RS256", false));
+        clients.createIfAbsent(new Client(FAILING, "Failing app", PasswordHasher.owaspDefault().hash(SECOND_SECRET),
+                List.of(URI.create(FAILING_REDIRECT)), true, Set.of(Client.AUTHORIZATION_CODE), List.of(),
+                URI.create(base + "/failing"), "RS256", false));
     }
 
     @AfterAll
@@ -166,7 +213,8 @@ class SessionIT {
         // the session's (online) grants ended with it
         assertOAuthError(post("token", echoClient(), Map.of("grant_type", "refresh_token",
                 "refresh_token", echoTokens.get("refresh_token").asText())), 400, "invalid_grant");
-        // back-channel: a logout token for the client that registered a URI
+        // back-channel: a logout token for the client that registered a URI (delivered after the answer)
+        awaitTrue("the logout token reached the relying party", () -> LOGOUT_TOKENS.size() >= 1);
         assertThat(LOGOUT_TOKENS).hasSize(1);
         DecodedJWT logoutToken = JWT.decode(LOGOUT_TOKENS.get(0));
         assertThat(logoutToken.getType()).isEqualTo("logout+jwt");
@@ -259,7 +307,8 @@ class SessionIT {
         // the first user's online grant ended with their session
         assertOAuthError(post("token", basic(SECOND, SECOND_SECRET), Map.of("grant_type", "refresh_token",
                 "refresh_token", first.get("refresh_token").asText())), 400, "invalid_grant");
-        // their client was told over the back channel, for their session
+        // their client was told over the back channel, for their session (delivered after the answer)
+        awaitTrue("the logout token reached the relying party", () -> LOGOUT_TOKENS.size() >= 1);
         assertThat(LOGOUT_TOKENS).hasSize(1);
         DecodedJWT logoutToken = JWT.decode(LOGOUT_TOKENS.get(0));
         assertThat(logoutToken.getAudience()).containsExactly(SECOND);
@@ -270,7 +319,9 @@ class SessionIT {
                 .get("code");
         assertThat(JWT.decode(redeem(Map.of("code", silentCode), basic(SECOND, SECOND_SECRET), SECOND_REDIRECT)
                 .get("id_token").asText()).getSubject()).isEqualTo(otherSub);
-        // the audit trail says the first session ended, and that its client was told
+        // the audit trail says the first session ended, and that its client was told (once it was)
+        awaitTrue("the delivery is in the audit trail", () -> !logoutAudit(firstId.getSubject()).isEmpty()
+                && logoutAudit(firstId.getSubject()).stream().anyMatch(row -> row.startsWith(SECOND + " success")));
         try (Connection connection = PostgresExtension.dataSource().getConnection();
                 PreparedStatement statement = connection.prepareStatement("SELECT client_id, outcome, detail "
                         + "FROM audit_event WHERE event_type = 'LOGOUT' AND user_id = ?::uuid AND id > (SELECT "
@@ -286,6 +337,169 @@ class SessionIT {
             assertThat(rows).anySatisfy(row -> assertThat(row).startsWith("null success sso session " + firstSid
                     + " ended"));
             assertThat(rows).anySatisfy(row -> assertThat(row).startsWith(SECOND + " success back-channel logout"));
+        }
+    }
+
+    @Test
+    void logoutWhenAClientsReceiverTakesThirtySecondsThenThePageAnswersAtOnceAndTheOthersAreTold()
+            throws Exception {
+        Browser browser = new Browser();
+        JsonNode secondTokens = redeem(signIn(browser, second(Map.of())), basic(SECOND, SECOND_SECRET),
+                SECOND_REDIRECT);
+        // the same session signs in to the slow client too
+        assertThat(Browser.query(Browser.location(browser.get(authorize(client(SLOW, SLOW_REDIRECT))))))
+                .containsKey("code");
+        String idToken = secondTokens.get("id_token").asText();
+        String sid = JWT.decode(idToken).getClaim("sid").asString();
+
+        long started = System.nanoTime();
+        HttpResponse<String> out = browser.get(URI.create(Flows.endpoint("logout") + "?" + Browser.formEncode(Map.of(
+                "id_token_hint", idToken, "post_logout_redirect_uri", SECOND_BYE, "state", "bye-slow"))));
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+
+        assertThat(out.statusCode()).isEqualTo(302);
+        assertThat(Browser.location(out).toString()).isEqualTo(SECOND_BYE + "?state=bye-slow");
+        // the page never waits for a delivery: far below the slow receiver's 30 s (and below the old 5 s wait)
+        assertThat(tookMillis).as("logout page answered in %d ms", tookMillis).isLessThan(2_500);
+        // the healthy client is told all the same, while the slow one still sleeps
+        awaitTrue("the healthy client got its logout token", () -> LOGOUT_TOKENS.stream()
+                .anyMatch(token -> sid.equals(JWT.decode(token).getClaim("sid").asString())));
+    }
+
+    @Test
+    void logoutWhenAClientAlwaysFailsThenDeadLetteredInMetricsAndAdminApiAndRetriedByTheOperator()
+            throws Exception {
+        FAILING_DOWN.set(true);
+        Browser browser = new Browser();
+        JsonNode secondTokens = redeem(signIn(browser, second(Map.of())), basic(SECOND, SECOND_SECRET),
+                SECOND_REDIRECT);
+        assertThat(Browser.query(Browser.location(browser.get(authorize(client(FAILING, FAILING_REDIRECT))))))
+                .containsKey("code");
+        String idToken = secondTokens.get("id_token").asText();
+        String sid = JWT.decode(idToken).getClaim("sid").asString();
+        int attemptsBefore = FAILING_ATTEMPTS.get();
+
+        HttpResponse<String> out = browser.get(URI.create(Flows.endpoint("logout") + "?" + Browser.formEncode(Map.of(
+                "id_token_hint", idToken, "post_logout_redirect_uri", SECOND_BYE))));
+        assertThat(out.statusCode()).isEqualTo(302);
+
+        // retried with backoff (the tests' settings: 4 attempts), then dead-lettered: the admin API lists it
+        awaitTrue("the failing client's entry is dead-lettered", () -> outboxEntry("dead", sid, FAILING) != null);
+        JsonNode dead = outboxEntry("dead", sid, FAILING);
+        assertThat(dead.get("attempts").asInt()).isEqualTo(PostgresExtension.BACKCHANNEL_MAX_ATTEMPTS);
+        assertThat(FAILING_ATTEMPTS.get() - attemptsBefore).isEqualTo(PostgresExtension.BACKCHANNEL_MAX_ATTEMPTS);
+        assertThat(dead.get("last_error").asText()).contains("503");
+        assertThat(dead.get("backchannel_logout_uri").asText()).endsWith("/failing");
+        assertThat(dead.has("logout_token")).as("no token is kept").isFalse();
+        // and the metrics show it: this node's dead letters, and the dead rows of all nodes
+        awaitTrue("the metrics count the dead letter", () -> metric(
+                "echoid_backchannel_logout_outbox_rows{state=\"dead\"}") >= 1);
+        assertThat(metric("echoid_backchannel_logout_deliveries_total{outcome=\"dead\"}")).isGreaterThanOrEqualTo(1);
+        assertThat(metric("echoid_backchannel_logout_deliveries_total{outcome=\"retried\"}"))
+                .isGreaterThanOrEqualTo(3);
+
+        // without the admin token, no retry
+        HttpResponse<String> anonymous = new Browser().postForm(
+                Flows.endpoint("admin/backchannel-logout/" + dead.get("id").asText() + "/retry"), Map.of());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        // a malformed or unknown id: a clear OAuth error, never a 500
+        assertOAuthError(admin("POST", "admin/backchannel-logout/not-a-uuid/retry"), 400, "invalid_request");
+        assertOAuthError(admin("POST", "admin/backchannel-logout/" + java.util.UUID.randomUUID() + "/retry"), 404,
+                "not_found");
+        assertOAuthError(admin("GET", "admin/backchannel-logout?state=lost"), 400, "invalid_request");
+
+        // the receiver is repaired; the operator retries the dead letter and it is delivered
+        FAILING_DOWN.set(false);
+        HttpResponse<String> retried = admin("POST", "admin/backchannel-logout/" + dead.get("id").asText()
+                + "/retry");
+        assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
+        assertThat(json(retried).get("state").asText()).isEqualTo("pending");
+        awaitTrue("the retried logout token arrived", () -> FAILING_TOKENS.stream()
+                .anyMatch(token -> sid.equals(JWT.decode(token).getClaim("sid").asString())));
+        DecodedJWT delivered = JWT.decode(FAILING_TOKENS.stream()
+                .filter(token -> sid.equals(JWT.decode(token).getClaim("sid").asString())).findFirst().orElseThrow());
+        assertThat(delivered.getAudience()).containsExactly(FAILING);
+        // minted at delivery: valid when it arrives, however late
+        assertThat(delivered.getExpiresAt()).isAfter(new java.util.Date());
+        awaitTrue("the entry is delivered", () -> outboxEntry("delivered", sid, FAILING) != null);
+        assertThat(outboxEntry("dead", sid, FAILING)).isNull();
+        // a delivered entry is not retried again
+        assertOAuthError(admin("POST", "admin/backchannel-logout/" + dead.get("id").asText() + "/retry"), 404,
+                "not_found");
+    }
+
+    private static Map<String, String> client(String clientId, String redirectUri) {
+        return Map.of("client_id", clientId, "redirect_uri", redirectUri);
+    }
+
+    private static HttpResponse<String> admin(String method, String path) {
+        try {
+            java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(Flows.endpoint(path))
+                    .header("Authorization", "Bearer " + PostgresExtension.ADMIN_TOKEN);
+            request = "POST".equals(method) ? request.POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+                    : request.GET();
+            return java.net.http.HttpClient.newHttpClient().send(request.build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The admin API's entry of the outbox for this session and client in {@code state}, or null. */
+    private static JsonNode outboxEntry(String state, String sid, String clientId) {
+        HttpResponse<String> list = admin("GET", "admin/backchannel-logout?state=" + state);
+        assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
+        for (JsonNode entry : json(list).get("entries")) {
+            if (sid.equals(entry.get("sid").asText()) && clientId.equals(entry.get("client_id").asText())) {
+                assertThat(entry.get("state").asText()).isEqualTo(state);
+                return entry;
+            }
+        }
+        return null;
+    }
+
+    /** One sample of the Prometheus text, or -1 when absent. */
+    private static double metric(String series) {
+        HttpResponse<String> metrics = new Browser().get(Flows.endpoint("metrics"));
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        return metrics.body().lines().filter(line -> line.startsWith(series + " "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(series.length() + 1).trim()))
+                .findFirst().orElse(-1);
+    }
+
+    private static List<String> logoutAudit(String userId) {
+        try (Connection connection = PostgresExtension.dataSource().getConnection();
+                PreparedStatement statement = connection.prepareStatement("SELECT client_id, outcome, detail "
+                        + "FROM audit_event WHERE event_type = 'LOGOUT' AND user_id = ?::uuid AND client_id IS NOT NULL")) {
+            statement.setString(1, userId);
+            List<String> rows = new java.util.ArrayList<>();
+            try (java.sql.ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    rows.add(row.getString(1) + " " + row.getString(2) + " " + row.getString(3));
+                }
+            }
+            return rows;
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits (at most 20 s) for something the provider does after its answer. */
+    private static void awaitTrue(String what, java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 20 s: " + what);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
         }
     }
 
