@@ -74,7 +74,6 @@ import dev.echoid.identity.token.AdminToken;
 import dev.echoid.identity.token.IdTokenHints;
 import dev.echoid.identity.token.SigningKeys;
 import dev.echoid.identity.token.JwtIssuer;
-import dev.echoid.identity.web.AccessLogFilter;
 import dev.echoid.identity.web.FormProtectionFilter;
 import dev.echoid.plumbing.RequestOrigin;
 import jakarta.servlet.ServletContext;
@@ -196,7 +195,7 @@ public final class IdentityProvider {
                 settings.issuer());
         this.signInCompletion = new SignInCompletion(pendingAuthorizations, singleSignOn, sessionTermination,
                 deviceCookies, clients, authorizationCompletion, settings.issuer(),
-                settings.loginPolicy().singleSession(), AccessLogFilter::noteLoginId);
+                settings.loginPolicy().singleSession());
         this.formTokens = new FormTokens(pendingAuthorizations, singleSignOn);
         this.readiness = Readiness.of(databaseStatus, database, signingKeys);
         metrics.activeSessions(() -> ssoSessions.countActive(clock.instant(), settings.sessionIdleTtl()), clock);
