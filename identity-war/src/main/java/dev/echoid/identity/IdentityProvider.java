@@ -149,7 +149,8 @@ public final class IdentityProvider {
         this.databaseStatus = new JdbcDatabaseStatus(dataSource);
         this.clients = new JdbcClients(dataSource);
         this.users = new JdbcUsers(dataSource);
-        JdbcAuditLog auditLog = new JdbcAuditLog(dataSource, settings.auditKey(), logFormat);
+        JdbcAuditLog auditLog = new JdbcAuditLog(dataSource, settings.auditKey(), logFormat,
+                JdbcAuditLog.DEFAULT_CHAIN_BOUND, clock);
         auditLog.prepare();
         this.auditChainer = auditLog.chainer();
         // after each commit that inserted audit rows, and every second for rows of a node that stopped
@@ -184,7 +185,7 @@ public final class IdentityProvider {
         this.secondFactor = new SecondFactor(new JdbcTotpCredentials(dataSource),
                 Sealer.forTotpSecrets(settings.keyEncryptionKey()), bruteForce, audit,
                 settings.loginPolicy().mfaRequired(), clock);
-        this.idTokenHints = new IdTokenHints(settings, signingKeys);
+        this.idTokenHints = new IdTokenHints(settings, signingKeys, clock);
         this.backchannelLogout = new BackchannelLogout(ssoSessions, issuer, audit);
         this.pendingAuthorizations = new PendingAuthorizations(new JdbcPendingRequests(dataSource),
                 !settings.devMode(), clock);
