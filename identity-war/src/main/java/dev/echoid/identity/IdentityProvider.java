@@ -210,7 +210,7 @@ public final class IdentityProvider {
     /** The protocol endpoints, each built with what it needs; Jersey serves these instances. */
     public List<Object> endpoints() {
         RefreshTokenLookup refreshTokenLookup = new RefreshTokenLookup(refreshTokens, grants);
-        AdminAccess adminAccess = new AdminAccess(new AdminToken(settings.keyRotation().adminToken()));
+        AdminAccess adminAccess = new AdminAccess(new AdminToken(settings.adminApi().token()));
         return List.of(
                 new DiscoveryEndpoint(publicDocuments),
                 new JwksEndpoint(publicDocuments),
