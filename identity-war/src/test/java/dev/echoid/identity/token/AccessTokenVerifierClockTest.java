@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.echoid.identity.config.IdentitySettings;
+import dev.echoid.identity.fixtures.AllActiveAccessTokens;
 import dev.echoid.identity.protocol.OAuthException;
 import dev.echoid.identity.protocol.Scope;
-import dev.echoid.identity.store.AccessTokens;
-import dev.echoid.identity.store.Transaction;
 import dev.echoid.plumbing.SettingsSource;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,7 +14,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -53,28 +51,7 @@ class AccessTokenVerifierClockTest {
     }
 
     private AccessTokenVerifier verifierAt(Instant now) {
-        return new AccessTokenVerifier(settings, keys, new AllActive(), Clock.fixed(now, ZoneOffset.UTC));
-    }
-
-    /** Every token recorded and none revoked: only the time decides. */
-    private static final class AllActive implements AccessTokens {
-        @Override
-        public void record(String jti, UUID grantId, String clientId, Instant issuedAt, Instant expiresAt) {
-        }
-
-        @Override
-        public void record(Transaction tx, String jti, UUID grantId, String clientId, Instant issuedAt,
-                Instant expiresAt) {
-        }
-
-        @Override
-        public boolean isActive(String jti) {
-            return true;
-        }
-
-        @Override
-        public boolean revoke(String jti, String clientId) {
-            return false;
-        }
+        // every token recorded and none revoked: only the time decides
+        return new AccessTokenVerifier(settings, keys, new AllActiveAccessTokens(), Clock.fixed(now, ZoneOffset.UTC));
     }
 }

@@ -3,6 +3,7 @@ package dev.echoid.identity.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.echoid.identity.fixtures.CapturedLog;
 import dev.echoid.plumbing.AccessLogLine;
 import dev.echoid.plumbing.FakeExchange;
 import jakarta.servlet.FilterChain;
@@ -14,16 +15,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,38 +30,21 @@ import org.junit.jupiter.api.Test;
  */
 class AccessLogFilterTest {
 
-    private static final Logger ACCESS = Logger.getLogger("dev.echoid.access");
-    private final List<String> lines = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            lines.add(record.getMessage());
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private CapturedLog access;
+    private List<String> lines;
     private AccessLogFilter filter;
 
     @BeforeEach
     void captureAccessLines() throws ServletException {
-        ACCESS.setLevel(Level.INFO); // off in the tests' logging.properties
-        ACCESS.setUseParentHandlers(false); // captured here, not printed
-        ACCESS.addHandler(capture);
+        access = CapturedLog.of("dev.echoid.access"); // off in the tests' logging.properties
+        lines = access.lines;
         filter = new AccessLogFilter();
         filter.init(config());
     }
 
     @AfterEach
     void stopCapturing() {
-        ACCESS.removeHandler(capture);
-        ACCESS.setUseParentHandlers(true);
-        ACCESS.setLevel(null);
+        access.close();
     }
 
     @Test
