@@ -1,6 +1,7 @@
 package dev.echoid.admin;
 
 import dev.echoid.identity.config.CredentialHashing;
+import dev.echoid.identity.config.GrantTypes;
 import dev.echoid.identity.security.ClientSecretHasher;
 import dev.echoid.identity.security.RandomTokens;
 import dev.echoid.identity.store.AuditEvent;
@@ -32,8 +33,6 @@ final class ClientCommand implements Runnable {
     /** 256 bits, as RFC 7518 §3.2 asks of an HMAC key and NIST of a random secret. */
     private static final int SECRET_BYTES = 32;
     private static final int MAX_CLIENT_ID_LENGTH = 200;
-    private static final Set<String> GRANT_TYPES = Set.of(Client.AUTHORIZATION_CODE, Client.REFRESH_TOKEN,
-            Client.CLIENT_CREDENTIALS);
 
     @ParentCommand
     IdentityAdmin root;
@@ -84,7 +83,7 @@ final class ClientCommand implements Runnable {
         Set<String> grants = new LinkedHashSet<>(grantTypes == null || grantTypes.isEmpty()
                 ? List.of(Client.AUTHORIZATION_CODE, Client.REFRESH_TOKEN) : grantTypes);
         for (String grant : grants) {
-            if (!GRANT_TYPES.contains(grant)) {
+            if (!GrantTypes.ALL.contains(grant)) {
                 throw new Failure("--grant-type " + grant + " is not one of authorization_code, refresh_token, "
                         + "client_credentials");
             }

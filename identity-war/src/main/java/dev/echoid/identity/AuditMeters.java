@@ -7,12 +7,11 @@ import dev.echoid.identity.store.AuditEvent;
 import dev.echoid.identity.store.AuditLog;
 import dev.echoid.identity.store.Client;
 import dev.echoid.identity.store.Transaction;
-import dev.echoid.identity.web.AccessLogFilter;
 import java.util.List;
 
 /**
  * The audit log, observed: every event the provider records is counted here, in one place, rather than at each
- * place that records one; and its login id goes to the request's access line.
+ * place that records one.
  */
 public final class AuditMeters implements AuditLog {
 
@@ -26,7 +25,6 @@ public final class AuditMeters implements AuditLog {
 
     @Override
     public void record(AuditEvent event) {
-        AccessLogFilter.noteLoginId(event.loginId());
         audit.record(event);
         count(event);
     }
@@ -38,7 +36,6 @@ public final class AuditMeters implements AuditLog {
             record(event);
             return;
         }
-        AccessLogFilter.noteLoginId(event.loginId());
         audit.record(tx, event);
         tx.afterCommit(() -> count(event));
     }

@@ -77,7 +77,6 @@ import dev.echoid.identity.token.AdminToken;
 import dev.echoid.identity.token.IdTokenHints;
 import dev.echoid.identity.token.SigningKeys;
 import dev.echoid.identity.token.JwtIssuer;
-import dev.echoid.identity.web.AccessLogFilter;
 import dev.echoid.identity.web.FormProtectionFilter;
 import dev.echoid.plumbing.RequestOrigin;
 import jakarta.servlet.ServletContext;
@@ -154,7 +153,8 @@ public final class IdentityProvider {
         this.databaseStatus = new JdbcDatabaseStatus(dataSource);
         this.clients = new JdbcClients(dataSource);
         this.users = new JdbcUsers(dataSource);
-        JdbcAuditLog auditLog = new JdbcAuditLog(dataSource, settings.auditKey(), logFormat);
+        JdbcAuditLog auditLog = new JdbcAuditLog(dataSource, settings.auditKey(), logFormat,
+                JdbcAuditLog.DEFAULT_CHAIN_BOUND, clock);
         auditLog.prepare();
         this.auditChainer = auditLog.chainer();
         // after each commit that inserted audit rows, and every second for rows of a node that stopped
@@ -189,7 +189,7 @@ public final class IdentityProvider {
         this.secondFactor = new SecondFactor(new JdbcTotpCredentials(dataSource),
                 Sealer.forTotpSecrets(settings.keyEncryptionKey()), bruteForce, audit,
                 settings.loginPolicy().mfaRequired(), clock);
-        this.idTokenHints = new IdTokenHints(settings, signingKeys);
+        this.idTokenHints = new IdTokenHints(settings, signingKeys, clock);
         JdbcBackchannelOutbox backchannelOutbox = new JdbcBackchannelOutbox(dataSource);
         this.backchannelOutbox = backchannelOutbox;
         this.backchannelLogout = new BackchannelLogout(backchannelOutbox, issuer, audit, settings.backchannel());
@@ -203,7 +203,7 @@ public final class IdentityProvider {
                 settings.issuer());
         this.signInCompletion = new SignInCompletion(pendingAuthorizations, singleSignOn, sessionTermination,
                 deviceCookies, clients, authorizationCompletion, settings.issuer(),
-                settings.loginPolicy().singleSession(), AccessLogFilter::noteLoginId);
+                settings.loginPolicy().singleSession());
         this.formTokens = new FormTokens(pendingAuthorizations, singleSignOn);
         this.readiness = Readiness.of(databaseStatus, database, signingKeys);
         metrics.activeSessions(() -> ssoSessions.countActive(clock.instant(), settings.sessionIdleTtl()), clock);
@@ -219,7 +219,7 @@ public final class IdentityProvider {
     /** The protocol endpoints, each built with what it needs; Jersey serves these instances. */
     public List<Object> endpoints() {
         RefreshTokenLookup refreshTokenLookup = new RefreshTokenLookup(refreshTokens, grants);
-        AdminAccess adminAccess = new AdminAccess(new AdminToken(settings.keyRotation().adminToken()));
+        AdminAccess adminAccess = new AdminAccess(new AdminToken(settings.adminApi().token()));
         return List.of(
                 new DiscoveryEndpoint(publicDocuments),
                 new JwksEndpoint(publicDocuments),

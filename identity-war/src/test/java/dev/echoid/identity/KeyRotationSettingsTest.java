@@ -18,7 +18,7 @@ class KeyRotationSettingsTest {
     void fromWhenUnsetThenTenMinutePublishDelayAndNoAdminToken() {
         IdentitySettings settings = IdentitySettings.from(SettingsSource.of(Map.of("IDENTITY_ISSUER", ISSUER)));
         assertThat(settings.keyRotation().publishDelay()).isEqualTo(Duration.ofSeconds(600));
-        assertThat(settings.keyRotation().adminToken()).isEmpty();
+        assertThat(settings.adminApi().token()).isEmpty();
         assertThat(settings.maxTokenLifetime()).isEqualTo(Duration.ofSeconds(900));
     }
 
@@ -28,7 +28,7 @@ class KeyRotationSettingsTest {
                 "IDENTITY_KEY_PUBLISH_DELAY_SECONDS", "2", "IDENTITY_ADMIN_TOKEN", "a".repeat(32),
                 "IDENTITY_ACCESS_TOKEN_TTL_SECONDS", "3600")));
         assertThat(settings.keyRotation().publishDelay()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(settings.keyRotation().adminToken()).hasValue("a".repeat(32));
+        assertThat(settings.adminApi().token()).hasValue("a".repeat(32));
         assertThat(settings.maxTokenLifetime()).isEqualTo(Duration.ofSeconds(3600));
     }
 

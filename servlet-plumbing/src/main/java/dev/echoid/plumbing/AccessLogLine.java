@@ -3,6 +3,7 @@ package dev.echoid.plumbing;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.servlet.ServletRequest;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.UncheckedIOException;
 import java.util.regex.Pattern;
@@ -19,6 +20,25 @@ public record AccessLogLine(String method, String path, int status, long duratio
     private static final ObjectMapper JSON = new ObjectMapper();
     // ";jsessionid=..." and other path parameters may carry a session id
     private static final Pattern PATH_PARAMETERS = Pattern.compile(";[^/]*");
+
+    /**
+     * The request attribute that names the sign-in a request belongs to: set by the code that handles the request,
+     * read by the access-log filter once the request completed. It lives and dies with the request, so a reused
+     * thread never carries it into the next one.
+     */
+    public static final String LOGIN_ID_ATTRIBUTE = AccessLogLine.class.getName() + ".loginId";
+
+    /** Tells the request's access line its login id (a later one wins; null changes nothing). */
+    public static void noteLoginId(ServletRequest request, String loginId) {
+        if (loginId != null) {
+            request.setAttribute(LOGIN_ID_ATTRIBUTE, loginId);
+        }
+    }
+
+    /** The login id noted on the request, or null. */
+    public static String loginIdOf(ServletRequest request) {
+        return request.getAttribute(LOGIN_ID_ATTRIBUTE) instanceof String loginId ? loginId : null;
+    }
 
     /** The request's path: the request URI without its query string or path parameters. */
     public static String pathOf(HttpServletRequest request) {

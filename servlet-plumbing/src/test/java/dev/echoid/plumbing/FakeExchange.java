@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A request and a response as the container would hand them to a filter, for fast tests of the filter's decisions.
@@ -29,6 +30,7 @@ public final class FakeExchange {
     public boolean secure;
     public DispatcherType dispatcherType = DispatcherType.REQUEST;
     public final Map<String, List<String>> requestHeaders = new LinkedHashMap<>();
+    public final Map<String, Object> attributes = new ConcurrentHashMap<>();
 
     public int status = 200;
     public final Map<String, String> responseHeaders = new LinkedHashMap<>();
@@ -59,6 +61,10 @@ public final class FakeExchange {
                             .stream().findFirst().orElse(null);
                     case "getHeaders" -> Collections.enumeration(
                             requestHeaders.getOrDefault(((String) args[0]).toLowerCase(), List.of()));
+                    case "getAttribute" -> attributes.get((String) args[0]);
+                    case "setAttribute" -> args[1] == null ? attributes.remove((String) args[0])
+                            : attributes.put((String) args[0], args[1]);
+                    case "removeAttribute" -> attributes.remove((String) args[0]);
                     case "toString" -> "FakeRequest " + method + " " + requestUri;
                     case "hashCode" -> System.identityHashCode(proxy);
                     case "equals" -> proxy == args[0];
@@ -74,6 +80,9 @@ public final class FakeExchange {
                         case "setStatus", "sendError" -> status = (Integer) args[0];
                         case "setHeader" -> responseHeaders.put((String) args[0], (String) args[1]);
                         case "setContentType" -> contentType = (String) args[0];
+                        case "getStatus" -> {
+                            return status;
+                        }
                         case "setCharacterEncoding" -> { }
                         case "getWriter" -> {
                             return writer;

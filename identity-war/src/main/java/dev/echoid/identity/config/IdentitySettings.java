@@ -27,7 +27,8 @@ import java.util.Optional;
  * @param auditKey         HMAC-SHA-256 key of the audit trail's hash chain, kept outside the database (required
  *                         outside dev mode)
  * @param bootstrap        a user and a client to create at start-up when absent (first deployment, dev)
- * @param keyRotation      signing-key rotation: publish delay, admin token
+ * @param keyRotation      signing-key rotation: the publish delay
+ * @param adminApi         the admin endpoints: their bearer token
  * @param loginPolicy      brute-force defence, password and second-factor policy
  * @param trustedProxies   the reverse proxies whose {@code X-Forwarded-Proto} is believed (none by default)
  * @param housekeeping     the purge of expired rows: how often, in what batches, kept how long after they end
@@ -47,6 +48,7 @@ public record IdentitySettings(
         Optional<byte[]> auditKey,
         Bootstrap bootstrap,
         KeyRotation keyRotation,
+        AdminApi adminApi,
         LoginPolicy loginPolicy,
         TrustedProxies trustedProxies,
         Housekeeping housekeeping,
@@ -135,6 +137,7 @@ public record IdentitySettings(
                 auditKey(source),
                 Bootstrap.from(source),
                 KeyRotation.from(source),
+                AdminApi.from(source),
                 LoginPolicy.from(source),
                 source.get(TRUSTED_PROXIES).map(value -> TrustedProxies.parse(TRUSTED_PROXIES, value))
                         .orElse(TrustedProxies.none()),
@@ -241,8 +244,6 @@ public record IdentitySettings(
         public static final String FIRST_PARTY = "IDENTITY_BOOTSTRAP_FIRST_PARTY";
         /** {@code web} (default) or {@code native}: a native app's loopback redirect URIs take any port. */
         public static final String APPLICATION_TYPE = "IDENTITY_BOOTSTRAP_CLIENT_APPLICATION_TYPE";
-        private static final java.util.Set<String> GRANT_TYPE_NAMES =
-                java.util.Set.of("authorization_code", "refresh_token", "client_credentials");
 
         public Bootstrap {
             if (username.isPresent() != password.isPresent()) {
@@ -263,7 +264,7 @@ public record IdentitySettings(
             grantTypes = java.util.Set.copyOf(grantTypes);
             postLogoutRedirectUris = List.copyOf(postLogoutRedirectUris);
             for (String grantType : grantTypes) {
-                if (!GRANT_TYPE_NAMES.contains(grantType)) {
+                if (!GrantTypes.ALL.contains(grantType)) {
                     throw new InvalidSettingException(GRANT_TYPES, "has an unknown grant type: " + grantType);
                 }
             }
@@ -276,7 +277,7 @@ public record IdentitySettings(
             return new Bootstrap(source.get(USER), source.get(PASSWORD), source.get(CLIENT_ID),
                     source.get(CLIENT_SECRET), uris(source, REDIRECT_URIS),
                     java.util.Set.copyOf(words(source, GRANT_TYPES).orElse(
-                            List.of("authorization_code", "refresh_token"))),
+                            List.of(GrantTypes.AUTHORIZATION_CODE, GrantTypes.REFRESH_TOKEN))),
                     uris(source, POST_LOGOUT_REDIRECT_URIS),
                     source.get(BACKCHANNEL_LOGOUT_URI).map(value -> parseUri(BACKCHANNEL_LOGOUT_URI, value)),
                     source.get(FIRST_PARTY).map(Bootstrap::flag).orElse(false),
@@ -308,29 +309,43 @@ public record IdentitySettings(
      *
      * @param publishDelay how long a new signing key is in the JWKS before it signs; longer than the JWKS cache time
      *                     (300 s) so that relying parties have it before they meet it
-     * @param adminToken   the static bearer token of the admin endpoints; without it they do not exist
      */
-    public record KeyRotation(Duration publishDelay, Optional<String> adminToken) {
+    public record KeyRotation(Duration publishDelay) {
 
         public static final String PUBLISH_DELAY = "IDENTITY_KEY_PUBLISH_DELAY_SECONDS";
-        public static final String ADMIN_TOKEN = "IDENTITY_ADMIN_TOKEN";
-        static final int MIN_ADMIN_TOKEN_LENGTH = 32;
 
         public KeyRotation {
             if (publishDelay == null || publishDelay.isNegative()) {
                 throw new InvalidSettingException(PUBLISH_DELAY, "must not be negative");
             }
-            adminToken.ifPresent(token -> {
-                if (token.length() < MIN_ADMIN_TOKEN_LENGTH) {
-                    throw new InvalidSettingException(ADMIN_TOKEN, "must be at least " + MIN_ADMIN_TOKEN_LENGTH
+        }
+
+        public static KeyRotation from(SettingsSource source) {
+            return new KeyRotation(seconds(source, PUBLISH_DELAY, Duration.ofSeconds(600)));
+        }
+    }
+
+    /**
+     * The admin endpoints (signing keys, accounts, the audit trail).
+     *
+     * @param token the static bearer token they require; without it they do not exist
+     */
+    public record AdminApi(Optional<String> token) {
+
+        public static final String TOKEN = "IDENTITY_ADMIN_TOKEN";
+        static final int MIN_TOKEN_LENGTH = 32;
+
+        public AdminApi {
+            token.ifPresent(value -> {
+                if (value.length() < MIN_TOKEN_LENGTH) {
+                    throw new InvalidSettingException(TOKEN, "must be at least " + MIN_TOKEN_LENGTH
                             + " characters (a random value, e.g. openssl rand -base64 32)");
                 }
             });
         }
 
-        public static KeyRotation from(SettingsSource source) {
-            return new KeyRotation(seconds(source, PUBLISH_DELAY, Duration.ofSeconds(600)),
-                    source.get(ADMIN_TOKEN).filter(token -> !token.isBlank()));
+        public static AdminApi from(SettingsSource source) {
+            return new AdminApi(source.get(TOKEN).filter(value -> !value.isBlank()));
         }
     }
 

@@ -17,6 +17,7 @@ import dev.echoid.identity.store.AuditEvent;
 import dev.echoid.identity.store.AuditLog;
 import dev.echoid.identity.store.Clients;
 import dev.echoid.identity.store.StoreException;
+import dev.echoid.plumbing.AccessLogLine;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.Consumes;
@@ -107,6 +108,7 @@ public class AuthorizeEndpoint {
                     .withLoginId(RandomTokens.base64Url(16));
             // OIDC Core §11: offline_access without prompt=consent is ignored for a third-party client
             AuthorizationRequest authorization = consentPrompt.screen(asked, trusted.client());
+            AccessLogLine.noteLoginId(request, authorization.loginId());
             audit.record(AuditEvent.success(AuditEvent.Type.AUTHORIZATION_REQUESTED, trusted.client()
                     .clientId(), null, null, request.getRemoteAddr(), asked == authorization ? null
                     : "offline_access ignored: no prompt=consent (OIDC Core §11)")

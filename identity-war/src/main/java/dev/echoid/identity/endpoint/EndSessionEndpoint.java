@@ -10,6 +10,7 @@ import dev.echoid.identity.store.Client;
 import dev.echoid.identity.store.Clients;
 import dev.echoid.identity.token.IdTokenHints;
 import dev.echoid.identity.token.IdTokenHints.Hint;
+import dev.echoid.plumbing.AccessLogLine;
 import dev.echoid.plumbing.RequestOrigin;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
@@ -28,6 +29,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -140,8 +142,10 @@ public class EndSessionEndpoint {
     }
 
     private void signedOut(Current ended, HttpServletRequest request) {
-        sessionTermination.ended(ended.session().id(), ended.user().id(), ended.user().username(),
-                request.getRemoteAddr(), "signed out (RP-initiated logout)");
+        List<String> loginIds = sessionTermination.ended(ended.session().id(), ended.user().id(),
+                ended.user().username(), request.getRemoteAddr(), "signed out (RP-initiated logout)");
+        // the access line names the session's latest sign-in
+        loginIds.forEach(loginId -> AccessLogLine.noteLoginId(request, loginId));
     }
 
     /** @param given the confirmation sent, empty when none (or a repeated one) was */

@@ -13,6 +13,7 @@ import dev.echoid.identity.store.Grants;
 import dev.echoid.identity.store.RefreshTokens;
 import dev.echoid.identity.token.AccessTokenVerifier;
 import dev.echoid.identity.token.AccessTokenVerifier.VerifiedAccessToken;
+import dev.echoid.plumbing.AccessLogLine;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -64,9 +65,11 @@ public class RevocationEndpoint {
         Optional<Grant> revoked = parsed.hintsAccessToken()
                 ? revokeAccessToken(client, token).or(() -> revokeRefreshToken(client, token))
                 : revokeRefreshToken(client, token).or(() -> revokeAccessToken(client, token));
-        revoked.ifPresent(grant -> audit.record(AuditEvent.success(AuditEvent.Type.TOKEN_REVOKED,
-                client.clientId(), grant.userId(), null, request.getRemoteAddr(), "grant " + grant.id())
-                .withLoginId(grant.loginId())));
+        revoked.ifPresent(grant -> {
+            AccessLogLine.noteLoginId(request, grant.loginId());
+            audit.record(AuditEvent.success(AuditEvent.Type.TOKEN_REVOKED, client.clientId(), grant.userId(), null,
+                    request.getRemoteAddr(), "grant " + grant.id()).withLoginId(grant.loginId()));
+        });
         // RFC 7009 §2.2: 200 whether or not the token was valid, so the answer tells an attacker nothing
         return NoStore.on(Response.ok()).build();
     }

@@ -2,9 +2,11 @@ package dev.echoid.identity.endpoint;
 
 import dev.echoid.identity.grant.ClientAuthenticator;
 import dev.echoid.identity.grant.GrantHandlers;
+import dev.echoid.identity.grant.TokenRequester;
 import dev.echoid.identity.metrics.Metrics;
 import dev.echoid.identity.protocol.TokenRequest;
 import dev.echoid.identity.store.Client;
+import dev.echoid.plumbing.AccessLogLine;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -59,7 +61,8 @@ public class TokenEndpoint {
         TokenRequest parsed = TokenRequest.parse(form, authorization);
         String remote = request.getRemoteAddr();
         Client client = clientAuthenticator.authenticate(parsed.clientAuthentication(), remote);
-        Map<String, Object> body = grantHandlers.handle(parsed.grant(), client, remote);
+        Map<String, Object> body = grantHandlers.handle(parsed.grant(), client,
+                new TokenRequester(remote, loginId -> AccessLogLine.noteLoginId(request, loginId)));
         return NoStore.on(Response.ok(body, MediaType.APPLICATION_JSON_TYPE)).build();
     }
 }

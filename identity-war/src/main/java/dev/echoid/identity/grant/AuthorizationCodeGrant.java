@@ -97,7 +97,7 @@ public final class AuthorizationCodeGrant implements GrantHandler<AuthorizationC
      * transaction ends, so a replay always finds the grant committed and revokes it (RFC 6749 §4.1.2).
      */
     @Override
-    public Map<String, Object> handle(AuthorizationCode request, Client client, String remoteAddress) {
+    public Map<String, Object> handle(AuthorizationCode request, Client client, TokenRequester requester) {
         String redirectUri = request.redirectUri();
         String verifier = request.codeVerifier();
         String codeHash = Sha256.base64Url(request.code());
@@ -109,7 +109,7 @@ public final class AuthorizationCodeGrant implements GrantHandler<AuthorizationC
                         "The authorization code is invalid, expired or already used"));
         IssuedCode issued = found.code();
         if (issued.redeemedAt() != null) {
-            throw replayed(codeHash, client, remoteAddress);
+            throw replayed(codeHash, client, requester);
         }
         Refusal refusal = check(issued, client, redirectUri, verifier);
         User user = null;
@@ -123,9 +123,9 @@ public final class AuthorizationCodeGrant implements GrantHandler<AuthorizationC
             // the code is tried once: spend it (unless a concurrent redemption did)
             boolean spent = transactions.inTransaction(tx -> codes.redeem(tx, codeHash, grantId).isPresent());
             if (!spent) {
-                throw replayed(codeHash, client, remoteAddress);
+                throw replayed(codeHash, client, requester);
             }
-            throw rejected(issued, client, remoteAddress, refusal.why(), refusal.description());
+            throw rejected(issued, client, requester, refusal.why(), refusal.description());
         }
 
         Instant now = clock.instant();
@@ -140,12 +140,13 @@ public final class AuthorizationCodeGrant implements GrantHandler<AuthorizationC
             Map<String, Object> tokens = responses.issueForNewGrant(tx, grant, client, signedIn,
                     Scope.parse(issued.scope()), issued.nonce(), amr);
             // in the same commit: what the client is given is recorded, and a rolled-back redemption records nothing
+            requester.noteLoginId(issued.loginId());
             audit.record(tx, AuditEvent.success(AuditEvent.Type.CODE_REDEEMED, client.clientId(), signedIn.id(),
-                    signedIn.username(), remoteAddress, "grant " + grantId).withLoginId(issued.loginId()));
+                    signedIn.username(), requester.remoteAddress(), "grant " + grantId).withLoginId(issued.loginId()));
             return tokens;
         });
         if (response == null) {
-            throw replayed(codeHash, client, remoteAddress);
+            throw replayed(codeHash, client, requester);
         }
         return response;
     }
@@ -155,8 +156,8 @@ public final class AuthorizationCodeGrant implements GrantHandler<AuthorizationC
     }
 
     /** A code presented again: revoke what its redemption issued, then answer invalid_grant. */
-    private OAuthException replayed(String codeHash, Client client, String remoteAddress) {
-        codes.find(codeHash).ifPresent(replayed -> revokeReplayed(replayed, client, remoteAddress));
+    private OAuthException replayed(String codeHash, Client client, TokenRequester requester) {
+        codes.find(codeHash).ifPresent(replayed -> revokeReplayed(replayed, client, requester));
         return OAuthException.invalidGrant("The authorization code is invalid, expired or already used");
     }
 
@@ -194,19 +195,21 @@ public final class AuthorizationCodeGrant implements GrantHandler<AuthorizationC
      * RFC 6749 §4.1.2: "If an authorization code is used more than once, the authorization server MUST deny the
      * request and SHOULD revoke (when possible) all tokens previously issued based on that authorization code."
      */
-    private void revokeReplayed(IssuedCode replayed, Client client, String remoteAddress) {
+    private void revokeReplayed(IssuedCode replayed, Client client, TokenRequester requester) {
         if (replayed.grantId() != null) {
             grants.revoke(replayed.grantId(), "authorization code replayed");
         }
+        requester.noteLoginId(replayed.loginId());
         audit.record(AuditEvent.failure(AuditEvent.Type.CODE_REUSED, client.clientId(), replayed.userId(),
-                null, remoteAddress, "code issued to " + replayed.clientId() + " presented again")
+                null, requester.remoteAddress(), "code issued to " + replayed.clientId() + " presented again")
                 .withLoginId(replayed.loginId()));
     }
 
-    private OAuthException rejected(IssuedCode code, Client client, String remoteAddress, String why,
+    private OAuthException rejected(IssuedCode code, Client client, TokenRequester requester, String why,
             String description) {
+        requester.noteLoginId(code.loginId());
         audit.record(AuditEvent.failure(AuditEvent.Type.TOKEN_REQUEST_FAILED, client.clientId(),
-                code.userId(), null, remoteAddress, why).withLoginId(code.loginId()));
+                code.userId(), null, requester.remoteAddress(), why).withLoginId(code.loginId()));
         return OAuthException.invalidGrant(description);
     }
 }

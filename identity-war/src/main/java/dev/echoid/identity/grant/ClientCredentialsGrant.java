@@ -50,7 +50,7 @@ public final class ClientCredentialsGrant implements GrantHandler<ClientCredenti
     }
 
     @Override
-    public Map<String, Object> handle(ClientCredentials request, Client client, String remoteAddress) {
+    public Map<String, Object> handle(ClientCredentials request, Client client, TokenRequester requester) {
         // RFC 6749 §4.4: "The client credentials grant type MUST only be used by confidential clients."
         if (client.isPublic()) {
             throw new OAuthException(OAuthError.UNAUTHORIZED_CLIENT,
@@ -68,7 +68,7 @@ public final class ClientCredentialsGrant implements GrantHandler<ClientCredenti
             Map<String, Object> issued = responses.issueForNewGrant(tx, grant, client, null, Scope.of(), null,
                     List.of());
             audit.record(tx, AuditEvent.success(AuditEvent.Type.CLIENT_CREDENTIALS_ISSUED, client.clientId(), null,
-                    null, remoteAddress, null));
+                    null, requester.remoteAddress(), null));
             return issued;
         });
         response.remove("scope");

@@ -20,8 +20,8 @@ public interface GrantHandler<G extends AuthorizationGrant> {
     /**
      * The successful response (RFC 6749 §5.1), or an {@code OAuthException}.
      *
-     * @param client        the authenticated client, allowed to use this grant type
-     * @param remoteAddress for the audit trail
+     * @param client    the authenticated client, allowed to use this grant type
+     * @param requester its address (audit trail), and where the sign-in the grant belongs to is noted
      */
-    Map<String, Object> handle(G grant, Client client, String remoteAddress);
+    Map<String, Object> handle(G grant, Client client, TokenRequester requester);
 }

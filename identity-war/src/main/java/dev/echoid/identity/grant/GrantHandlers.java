@@ -24,7 +24,7 @@ public final class GrantHandlers {
      * Answers the grant of an authenticated client, checking in this order: a grant_type at all, one this server
      * supports, one the client may use, then the grant's own parameters, then the handler's rules.
      */
-    public Map<String, Object> handle(AuthorizationGrant grant, Client client, String remoteAddress) {
+    public Map<String, Object> handle(AuthorizationGrant grant, Client client, TokenRequester requester) {
         if (grant.grantType() == null) {
             throw ((AuthorizationGrant.Malformed) grant).error();
         }
@@ -36,12 +36,12 @@ public final class GrantHandlers {
         if (grant instanceof AuthorizationGrant.Malformed malformed) {
             throw malformed.error();
         }
-        return handle(handler, grant, client, remoteAddress);
+        return handle(handler, grant, client, requester);
     }
 
     private static <G extends AuthorizationGrant> Map<String, Object> handle(GrantHandler<G> handler,
-            AuthorizationGrant grant, Client client, String remoteAddress) {
-        return handler.handle(handler.grantClass().cast(grant), client, remoteAddress);
+            AuthorizationGrant grant, Client client, TokenRequester requester) {
+        return handler.handle(handler.grantClass().cast(grant), client, requester);
     }
 
     public GrantHandler<?> forType(String grantType) {

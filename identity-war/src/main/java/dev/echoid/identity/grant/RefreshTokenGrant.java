@@ -62,7 +62,8 @@ public final class RefreshTokenGrant implements GrantHandler<RefreshToken> {
      * (the transaction rolls back) leaves the token as it was, and the client's retry is not taken for reuse.
      */
     @Override
-    public Map<String, Object> handle(RefreshToken request, Client client, String remoteAddress) {
+    public Map<String, Object> handle(RefreshToken request, Client client, TokenRequester requester) {
+        String remoteAddress = requester.remoteAddress();
         String hash = RefreshTokenLookup.hash(request.refreshToken());
         Instant now = clock.instant();
 
@@ -72,11 +73,11 @@ public final class RefreshTokenGrant implements GrantHandler<RefreshToken> {
         Grant grant = found.grant();
         // RFC 6749 §6: "validate the refresh token and ensure that it was issued to the authenticated client"
         if (!RefreshTokenLookup.issuedTo(found.withGrant(), client)) {
-            audit(client, remoteAddress, grant, "refresh token of another client");
+            audit(client, requester, grant, "refresh token of another client");
             throw invalid();
         }
         if (!RefreshTokenLookup.lives(found.withGrant(), now)) {
-            audit(client, remoteAddress, grant,
+            audit(client, requester, grant,
                     grant.revokedAt() != null ? "grant revoked" : "refresh token expired");
             throw invalid();
         }
@@ -97,6 +98,7 @@ public final class RefreshTokenGrant implements GrantHandler<RefreshToken> {
             Map<String, Object> response = transactions.inTransaction(tx -> refreshTokens.markUsed(tx, hash)
                     .map(used -> {
                         Map<String, Object> issued = responses.issue(tx, grant, client, user, scope, null, amr);
+                        requester.noteLoginId(grant.loginId());
                         audit.record(tx, AuditEvent.success(AuditEvent.Type.TOKEN_REFRESHED, client.clientId(),
                                 user.id(), user.username(), remoteAddress, "grant " + grant.id())
                                 .withLoginId(grant.loginId()));
@@ -110,14 +112,16 @@ public final class RefreshTokenGrant implements GrantHandler<RefreshToken> {
         }
         // RFC 9700 §4.14.2: a rotated refresh token used again: revoke the grant and all its tokens
         grants.revoke(grant.id(), "refresh token reused");
+        requester.noteLoginId(grant.loginId());
         audit.record(AuditEvent.failure(AuditEvent.Type.REFRESH_TOKEN_REUSED, client.clientId(), grant.userId(),
                 null, remoteAddress, "grant " + grant.id() + " revoked").withLoginId(grant.loginId()));
         throw invalid();
     }
 
-    private void audit(Client client, String remoteAddress, Grant grant, String why) {
+    private void audit(Client client, TokenRequester requester, Grant grant, String why) {
+        requester.noteLoginId(grant.loginId());
         audit.record(AuditEvent.failure(AuditEvent.Type.TOKEN_REQUEST_FAILED, client.clientId(),
-                grant.userId(), null, remoteAddress, why).withLoginId(grant.loginId()));
+                grant.userId(), null, requester.remoteAddress(), why).withLoginId(grant.loginId()));
     }
 
     private static OAuthException invalid() {

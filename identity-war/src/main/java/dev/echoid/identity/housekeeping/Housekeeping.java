@@ -4,6 +4,7 @@ import dev.echoid.identity.config.IdentitySettings;
 import dev.echoid.identity.login.BruteForceProtection;
 import dev.echoid.identity.metrics.Metrics;
 import dev.echoid.identity.store.AdvisoryLock;
+import dev.echoid.identity.store.BackgroundThread;
 import dev.echoid.identity.store.JdbcAccessTokens;
 import dev.echoid.identity.store.JdbcAuthorizationCodes;
 import dev.echoid.identity.store.JdbcBackchannelOutbox;
@@ -24,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -138,11 +138,7 @@ public final class Housekeeping implements Metrics.HousekeepingFigures, AutoClos
         if (executor != null) {
             return;
         }
-        executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "echoid-housekeeping");
-            thread.setDaemon(true);
-            return thread;
-        });
+        executor = BackgroundThread.start("echoid-housekeeping");
         long period = settings.interval().toMillis();
         executor.scheduleWithFixedDelay(this::runQuietly, period, period, TimeUnit.MILLISECONDS);
     }
@@ -216,12 +212,7 @@ public final class Housekeeping implements Metrics.HousekeepingFigures, AutoClos
     @Override
     public synchronized void close() {
         if (executor != null) {
-            executor.shutdownNow();
-            try {
-                executor.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            BackgroundThread.stop(executor);
             executor = null;
         }
     }

@@ -53,6 +53,7 @@ public class EnrolBean {
             Optional<AuthorizationRequest> request = signIn.pending(requestId);
             if (user.isPresent() && request.isPresent() && !secondFactor.mayEnrolDuringSignIn(user.get(),
                     request.get().clientId(), SignInCompletion.request().getRemoteAddr(), request.get().loginId())) {
+                signIn.noteLoginId(request.get().loginId());
                 userId = null;
                 alreadyEnrolled = true;
                 return;
@@ -77,6 +78,7 @@ public class EnrolBean {
         SecondFactor.Enrolment result;
         if (requestId != null) {
             Optional<AuthorizationRequest> request = signIn.pending(requestId);
+            request.ifPresent(r -> signIn.noteLoginId(r.loginId()));
             result = secondFactor.confirmEnrolment(user.get(), secret, code, remote,
                     request.map(AuthorizationRequest::clientId).orElse(null),
                     request.map(AuthorizationRequest::loginId).orElse(null));

@@ -43,6 +43,7 @@ public class MfaBean {
             valid = false;
             return;
         }
+        signIn.noteLoginId(request.get().loginId());
         boolean passed = secondFactor.verify(user.get(), code, request.get().clientId(),
                 SignInCompletion.request().getRemoteAddr(), request.get().loginId());
         code = null;

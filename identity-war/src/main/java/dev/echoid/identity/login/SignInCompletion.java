@@ -5,6 +5,7 @@ import dev.echoid.identity.protocol.AuthorizationRequest;
 import dev.echoid.identity.store.Clients;
 import dev.echoid.identity.store.SsoSession;
 import dev.echoid.identity.store.User;
+import dev.echoid.plumbing.AccessLogLine;
 import jakarta.faces.context.ExternalContext;
 import jakarta.faces.context.FacesContext;
 import jakarta.servlet.http.HttpServletRequest;
@@ -14,7 +15,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -37,16 +37,11 @@ public final class SignInCompletion {
     private final AuthorizationCompletion completion;
     private final URI issuer;
     private final boolean singleSession;
-    private final Consumer<String> loginIdNotes;
 
-    /**
-     * @param singleSession the single-session policy: a new sign-in ends the user's other sessions
-     * @param loginIdNotes told the login id of the request a page works on (the request's access line)
-     */
+    /** @param singleSession the single-session policy: a new sign-in ends the user's other sessions */
     public SignInCompletion(PendingAuthorizations pendingAuthorizations, SingleSignOn singleSignOn,
             SessionTermination sessionTermination, DeviceCookies deviceCookies, Clients clients,
-            AuthorizationCompletion completion, URI issuer, boolean singleSession,
-            Consumer<String> loginIdNotes) {
+            AuthorizationCompletion completion, URI issuer, boolean singleSession) {
         this.pendingAuthorizations = pendingAuthorizations;
         this.singleSignOn = singleSignOn;
         this.sessionTermination = sessionTermination;
@@ -55,12 +50,11 @@ public final class SignInCompletion {
         this.completion = completion;
         this.issuer = issuer;
         this.singleSession = singleSession;
-        this.loginIdNotes = loginIdNotes;
     }
 
-    /** The request's access line names this login id. */
+    /** The request's access line names this login id (the pending request the page works on). */
     void noteLoginId(String loginId) {
-        loginIdNotes.accept(loginId);
+        AccessLogLine.noteLoginId(request(), loginId);
     }
 
     static HttpServletRequest request() {

@@ -28,8 +28,12 @@ public final class SessionTermination {
         this.audit = audit;
     }
 
-    /** After one session ended: one LOGOUT event in the trail of each sign-in the session carried. */
-    public void ended(UUID sessionId, UUID userId, String username, String remoteAddress, String reason) {
+    /**
+     * After one session ended: one LOGOUT event in the trail of each sign-in the session carried.
+     *
+     * @return the login ids of those sign-ins, oldest first (none when the session had none)
+     */
+    public List<String> ended(UUID sessionId, UUID userId, String username, String remoteAddress, String reason) {
         grants.revokeBySession(sessionId, Scope.OFFLINE_ACCESS, reason);
         List<String> loginIds = singleSignOn.loginIds(sessionId);
         for (String loginId : loginIds.isEmpty() ? java.util.Collections.<String>singletonList(null) : loginIds) {
@@ -37,6 +41,7 @@ public final class SessionTermination {
                     "sso session " + sessionId + " ended: " + reason).withLoginId(loginId));
         }
         backchannel.wake();
+        return loginIds;
     }
 
     /** Ends every session of the user (the user's "sign out everywhere", or a new sign-in under a single-session policy). */

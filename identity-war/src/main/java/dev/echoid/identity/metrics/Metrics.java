@@ -1,10 +1,10 @@
 package dev.echoid.identity.metrics;
 
+import dev.echoid.identity.config.GrantTypes;
 import dev.echoid.plumbing.InvalidSettingException;
 import dev.echoid.plumbing.SettingsSource;
 import dev.echoid.identity.security.HashingBudget;
 import dev.echoid.identity.store.AuditChainer;
-import dev.echoid.identity.store.Client;
 import dev.echoid.identity.token.AdminToken;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -25,7 +25,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
@@ -44,8 +43,6 @@ public final class Metrics implements AutoCloseable {
 
     public enum LoginOutcome { SUCCESS, FAILURE, LOCKED }
 
-    private static final Set<String> GRANT_TYPES = Set.of(Client.AUTHORIZATION_CODE, Client.REFRESH_TOKEN,
-            Client.CLIENT_CREDENTIALS);
     // token endpoint latency buckets: Argon2id client authentication alone takes tens of milliseconds
     private static final Duration[] TOKEN_BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10),
             Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
@@ -85,7 +82,7 @@ public final class Metrics implements AutoCloseable {
         for (LoginOutcome outcome : LoginOutcome.values()) {
             loginCounter(outcome); // every outcome shows from the start, at 0
         }
-        for (String grantType : GRANT_TYPES) {
+        for (String grantType : GrantTypes.ALL) {
             tokensIssued.put(grantType, tokensIssuedCounter(grantType));
         }
         lockouts = Counter.builder("echoid.lockouts")
@@ -288,7 +285,7 @@ public final class Metrics implements AutoCloseable {
     private Counter tokensIssuedCounter(String grantType) {
         return Counter.builder("echoid.tokens.issued")
                 .description("Token responses by grant type")
-                .tag("grant_type", GRANT_TYPES.contains(grantType) ? grantType : "other")
+                .tag("grant_type", GrantTypes.ALL.contains(grantType) ? grantType : "other")
                 .register(registry);
     }
 

@@ -9,7 +9,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -74,11 +73,7 @@ public final class AuditChainer implements AutoCloseable {
         if (executor != null) {
             return;
         }
-        executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "echoid-audit-chainer");
-            thread.setDaemon(true);
-            return thread;
-        });
+        executor = BackgroundThread.start("echoid-audit-chainer");
         executor.scheduleWithFixedDelay(this::runQuietly, period.toMillis(), period.toMillis(),
                 TimeUnit.MILLISECONDS);
     }
@@ -136,12 +131,7 @@ public final class AuditChainer implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (executor != null) {
-            executor.shutdownNow();
-            try {
-                executor.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            BackgroundThread.stop(executor);
             executor = null;
         }
     }

@@ -6,7 +6,9 @@ import java.util.UUID;
 /**
  * One security-relevant event. Never holds a password, a secret, a code or a token.
  *
- * @param loginId the sign-in this event belongs to (created when {@code /authorize} accepted the request), or null
+ * @param occurredAt when it happened; null in an event not yet recorded, which the audit log stamps with the
+ *                   provider's clock as it records it ({@link #success}, {@link #failure})
+ * @param loginId    the sign-in this event belongs to (created when {@code /authorize} accepted the request), or null
  */
 public record AuditEvent(
         Instant occurredAt,
@@ -38,13 +40,13 @@ public record AuditEvent(
 
     public static AuditEvent success(Type type, String clientId, UUID userId, String username, String remoteAddress,
             String detail) {
-        return new AuditEvent(Instant.now(), type, Outcome.SUCCESS, clientId, userId, username, remoteAddress, detail,
+        return new AuditEvent(null, type, Outcome.SUCCESS, clientId, userId, username, remoteAddress, detail,
                 null);
     }
 
     public static AuditEvent failure(Type type, String clientId, UUID userId, String username, String remoteAddress,
             String detail) {
-        return new AuditEvent(Instant.now(), type, Outcome.FAILURE, clientId, userId, username, remoteAddress, detail,
+        return new AuditEvent(null, type, Outcome.FAILURE, clientId, userId, username, remoteAddress, detail,
                 null);
     }
 

@@ -1,5 +1,6 @@
 package dev.echoid.identity.store;
 
+import dev.echoid.identity.config.GrantTypes;
 import java.net.URI;
 import java.util.List;
 import java.util.Set;
@@ -27,10 +28,10 @@ public record Client(String clientId, String name, String secretHash, List<URI> 
         String idTokenSigningAlgorithm, boolean requireMfa, boolean firstParty, String applicationType,
         List<String> resourceServerFor) {
 
-    // the grant types' names (RFC 6749 §4.1.3, §6, §4.4.2), in one place for handlers, metrics and clients
-    public static final String AUTHORIZATION_CODE = "authorization_code";
-    public static final String REFRESH_TOKEN = "refresh_token";
-    public static final String CLIENT_CREDENTIALS = "client_credentials";
+    // the grant types a client may be allowed, as GrantTypes names them (spelled there only)
+    public static final String AUTHORIZATION_CODE = GrantTypes.AUTHORIZATION_CODE;
+    public static final String REFRESH_TOKEN = GrantTypes.REFRESH_TOKEN;
+    public static final String CLIENT_CREDENTIALS = GrantTypes.CLIENT_CREDENTIALS;
     public static final String WEB = "web";
     public static final String NATIVE = "native";
     /** In {@link #resourceServerFor}: the access tokens of every client. */

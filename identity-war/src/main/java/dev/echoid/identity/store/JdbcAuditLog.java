@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -80,6 +81,7 @@ public final class JdbcAuditLog implements AuditLog, AuditTrail {
     private final AuditChain chain;
     private final AuditChainer chainer;
     private final Duration chainBound;
+    private final Clock clock;
 
     /** Unkeyed: dev mode without {@code IDENTITY_AUDIT_KEY}, and tests. */
     public JdbcAuditLog(DataSource dataSource) {
@@ -95,13 +97,23 @@ public final class JdbcAuditLog implements AuditLog, AuditTrail {
         this(dataSource, auditKey, logFormat, DEFAULT_CHAIN_BOUND);
     }
 
-    /** @param chainBound how long a committed row may stay unchained before verify reports it */
+    /** The system clock stamps the events: the admin CLI, and tests that do not set the time. */
     public JdbcAuditLog(DataSource dataSource, Optional<byte[]> auditKey, LogFormat logFormat, Duration chainBound) {
+        this(dataSource, auditKey, logFormat, chainBound, Clock.systemUTC());
+    }
+
+    /**
+     * @param chainBound how long a committed row may stay unchained before verify reports it
+     * @param clock      stamps each event recorded without a time (the provider's clock)
+     */
+    public JdbcAuditLog(DataSource dataSource, Optional<byte[]> auditKey, LogFormat logFormat, Duration chainBound,
+            Clock clock) {
         this.sql = new Jdbc(dataSource);
         this.logFormat = logFormat;
         this.chain = AuditChain.of(auditKey);
         this.chainer = new AuditChainer(this, sql, chain);
         this.chainBound = chainBound;
+        this.clock = clock;
     }
 
     /** The chainer of this log: {@link AuditChainer#start} it in a running provider; tests call it directly. */
@@ -164,7 +176,9 @@ public final class JdbcAuditLog implements AuditLog, AuditTrail {
     }
 
     private void insert(Transaction tx, AuditEvent event) {
-        AuditEvent stored = new AuditEvent(AuditChain.storable(event.occurredAt()), event.type(), event.outcome(),
+        // an event occurs as it is recorded, by the provider's clock (one built with a time keeps it: back-fills)
+        Instant occurredAt = event.occurredAt() != null ? event.occurredAt() : clock.instant();
+        AuditEvent stored = new AuditEvent(AuditChain.storable(occurredAt), event.type(), event.outcome(),
                 event.clientId(), event.userId(), event.username(), event.remoteAddress(), event.detail(),
                 event.loginId());
         int inserted = sql.update(tx, INSERT, s -> {

@@ -1,6 +1,7 @@
 package dev.echoid.identity.token;
 
 import com.auth0.jwt.JWT;
+import com.auth0.jwt.JWTVerifier;
 import com.auth0.jwt.exceptions.JWTVerificationException;
 import com.auth0.jwt.interfaces.DecodedJWT;
 import dev.echoid.identity.config.IdentitySettings;
@@ -24,7 +25,7 @@ public final class AccessTokenVerifier {
     private final AccessTokens accessTokens;
     private final Clock clock;
 
-    /** @param clock the time a token's expiry is checked against */
+    /** @param clock the time a token's expiry, and java-jwt's check of its iat, are judged by */
     public AccessTokenVerifier(IdentitySettings settings, SigningKeys keys, AccessTokens accessTokens, Clock clock) {
         this.settings = settings;
         this.keys = keys;
@@ -40,12 +41,13 @@ public final class AccessTokenVerifier {
                 throw invalid();
             }
             SigningKey key = keys.byKid(unverified.getKeyId()).orElseThrow(AccessTokenVerifier::invalid);
-            DecodedJWT jwt = JWT.require(key.verifier())
+            // java-jwt checks iat (and nbf) against the clock it is given, by default the machine's
+            DecodedJWT jwt = ((JWTVerifier.BaseVerification) JWT.require(key.verifier())
                     .withIssuer(settings.issuer().toString())
                     .withClaimPresence("jti")
                     .withClaimPresence("client_id")
-                    .acceptExpiresAt(Long.MAX_VALUE / 1000)
-                    .build()
+                    .acceptExpiresAt(Long.MAX_VALUE / 1000))
+                    .build(clock)
                     .verify(unverified);
             String scope = jwt.getClaim("scope").asString();
             return new VerifiedAccessToken(jwt.getSubject(), jwt.getClaim("client_id").asString(),

@@ -1,9 +1,11 @@
 package dev.echoid.identity.token;
 
 import com.auth0.jwt.JWT;
+import com.auth0.jwt.JWTVerifier;
 import com.auth0.jwt.exceptions.JWTVerificationException;
 import com.auth0.jwt.interfaces.DecodedJWT;
 import dev.echoid.identity.config.IdentitySettings;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 
@@ -19,10 +21,13 @@ public final class IdTokenHints {
 
     private final IdentitySettings settings;
     private final SigningKeys keys;
+    private final Clock clock;
 
-    public IdTokenHints(IdentitySettings settings, SigningKeys keys) {
+    /** @param clock the time java-jwt checks the hint's {@code iat} against */
+    public IdTokenHints(IdentitySettings settings, SigningKeys keys, Clock clock) {
         this.settings = settings;
         this.keys = keys;
+        this.clock = clock;
     }
 
     /** The hint's claims when it is our signature and our issuer; empty otherwise. */
@@ -32,10 +37,11 @@ public final class IdTokenHints {
             if (unverified.getKeyId() == null || "at+jwt".equals(unverified.getType())) {
                 return Optional.empty();
             }
-            return keys.byKid(unverified.getKeyId()).map(key -> JWT.require(key.verifier())
+            return keys.byKid(unverified.getKeyId()).map(key -> ((JWTVerifier.BaseVerification) JWT.require(
+                    key.verifier())
                     .withIssuer(settings.issuer().toString())
-                    .acceptExpiresAt(Long.MAX_VALUE / 1000)
-                    .build()
+                    .acceptExpiresAt(Long.MAX_VALUE / 1000))
+                    .build(clock)
                     .verify(unverified))
                     .filter(jwt -> jwt.getSubject() != null && jwt.getAudience() != null)
                     .map(jwt -> new Hint(jwt.getSubject(), jwt.getAudience(), jwt.getClaim("sid").asString()));

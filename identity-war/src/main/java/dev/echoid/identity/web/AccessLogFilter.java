@@ -20,15 +20,14 @@ import java.lang.System.Logger.Level;
  * One line per request (logger {@code dev.echoid.access}), written after the request completed: method, path
  * (no query string), status, duration, the client's address (through trusted proxies: {@link ForwardedClient})
  * and, when the request belongs to a sign-in, its login id.
- * The login id comes from the code that knows it ({@link #noteLoginId}): every audit event of the request, and the
- * sign-in pages' pending request.
+ * The login id comes from the code that handles the request, which notes it on the request itself
+ * ({@link AccessLogLine#noteLoginId}): the endpoints and grant handlers for the code, token or session they work on,
+ * the sign-in pages for their pending request. Nothing is kept beside the thread, which the container reuses.
  */
 public final class AccessLogFilter extends HttpFilter {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = System.getLogger("dev.echoid.access");
-    // the request thread's login id; Jersey and Faces both answer on the thread that called the filter
-    private static final ThreadLocal<String[]> LOGIN_ID = new ThreadLocal<>();
 
     private transient LogFormat format;
     private transient TrustedProxies trustedProxies = TrustedProxies.none();
@@ -46,33 +45,22 @@ public final class AccessLogFilter extends HttpFilter {
         }
     }
 
-    /** Tells the current request's access line its login id (a later one wins); a no-op outside a request. */
-    public static void noteLoginId(String loginId) {
-        String[] holder = LOGIN_ID.get();
-        if (holder != null && loginId != null) {
-            holder[0] = loginId;
-        }
-    }
-
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         long start = System.nanoTime();
-        String[] loginId = new String[1];
-        LOGIN_ID.set(loginId);
         boolean failed = true;
         try {
             chain.doFilter(request, response);
             failed = false;
         } finally {
-            LOGIN_ID.remove();
             // access lines switched off (logging.properties): nothing to render
             if (LOG.isLoggable(Level.INFO)) {
                 // an exception leaving the chain becomes the container's 500
                 int status = failed ? HttpServletResponse.SC_INTERNAL_SERVER_ERROR : response.getStatus();
                 AccessLogLine line = new AccessLogLine(request.getMethod(), AccessLogLine.pathOf(request), status,
                         (System.nanoTime() - start) / 1_000_000, ForwardedClient.address(request, trustedProxies),
-                        loginId[0]);
+                        AccessLogLine.loginIdOf(request));
                 LOG.log(Level.INFO, line.render(format));
             }
         }

@@ -26,6 +26,7 @@ import dev.echoid.identity.token.MutableClock;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,6 +43,8 @@ class AuthorizationCodeGrantTest {
 
     private static final URI REDIRECT = URI.create("https://app.example/cb");
     private static final String REMOTE = "203.0.113.7";
+    private static final TokenRequester REQUESTER = TokenRequester.at(REMOTE);
+    private static final String INVALID_CODE = "The authorization code is invalid, expired or already used";
     private static final String VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
     private static final Duration CODE_TTL = Duration.ofSeconds(60);
     private static final Duration GRANT_TTL = Duration.ofDays(30);
@@ -149,7 +152,7 @@ class AuthorizationCodeGrantTest {
                 clock.instant().minusSeconds(1), session, REMOTE);
         clock.advance(Duration.ofSeconds(10));
 
-        Map<String, Object> response = handler.handle(redeem(code, REDIRECT.toString(), VERIFIER), client, REMOTE);
+        Map<String, Object> response = handler.handle(redeem(code, REDIRECT.toString(), VERIFIER), client, REQUESTER);
 
         assertThat(response).containsKeys("access_token", "id_token", "refresh_token")
                 .containsEntry("token_type", "Bearer").containsEntry("scope", "openid profile");
@@ -180,17 +183,17 @@ class AuthorizationCodeGrantTest {
     @Test
     void redeemWithoutOpenidThenNoIdToken() {
         String code = handler.issue(request("profile", null), user, clock.instant(), null, REMOTE);
-        assertThat(handler.handle(redeem(code, REDIRECT.toString(), null), reissueTo(code, noRefresh), REMOTE))
+        assertThat(handler.handle(redeem(code, REDIRECT.toString(), null), reissueTo(code, noRefresh), REQUESTER))
                 .containsKey("access_token").doesNotContainKeys("id_token", "refresh_token");
     }
 
     @Test
     void codeUsedTwiceThenSecondRefusedAndWhatTheFirstIssuedIsRevoked() {
         String code = handler.issue(request("openid", null), user, clock.instant(), null, REMOTE);
-        handler.handle(redeem(code, REDIRECT.toString(), null), client, REMOTE);
+        handler.handle(redeem(code, REDIRECT.toString(), null), client, REQUESTER);
         UUID grantId = stores.grantRows.keySet().iterator().next();
 
-        assertInvalidGrant(() -> handler.handle(redeem(code, REDIRECT.toString(), null), client, REMOTE),
+        assertInvalidGrant(() -> handler.handle(redeem(code, REDIRECT.toString(), null), client, REQUESTER),
                 "The authorization code is invalid, expired or already used");
 
         assertThat(stores.grantRows.get(grantId).revokedAt()).isNotNull();
@@ -204,8 +207,25 @@ class AuthorizationCodeGrantTest {
     }
 
     @Test
+    void tokenRequestsNameTheSignInOfTheCodeTheyPresentAndNoOther() {
+        String code = handler.issue(request("openid", null), user, clock.instant(), null, REMOTE);
+        List<String> redeeming = new ArrayList<>();
+        handler.handle(redeem(code, REDIRECT.toString(), null), client, new TokenRequester(REMOTE, redeeming::add));
+        List<String> replaying = new ArrayList<>();
+        assertInvalidGrant(() -> handler.handle(redeem(code, REDIRECT.toString(), null), client,
+                new TokenRequester(REMOTE, replaying::add)), INVALID_CODE);
+        List<String> guessing = new ArrayList<>();
+        assertInvalidGrant(() -> handler.handle(redeem("no-such-code", REDIRECT.toString(), null), client,
+                new TokenRequester(REMOTE, guessing::add)), INVALID_CODE);
+
+        assertThat(redeeming).containsExactly("login-1");
+        assertThat(replaying).containsExactly("login-1"); // the replay's access line points at the sign-in attacked
+        assertThat(guessing).isEmpty();
+    }
+
+    @Test
     void unknownCodeThenInvalidGrantAndNothingWritten() {
-        assertInvalidGrant(() -> handler.handle(redeem("no-such-code", REDIRECT.toString(), null), client, REMOTE),
+        assertInvalidGrant(() -> handler.handle(redeem("no-such-code", REDIRECT.toString(), null), client, REQUESTER),
                 "The authorization code is invalid, expired or already used");
         assertThat(stores.auditRows).isEmpty();
         assertThat(stores.transactions.committed()).isZero();
@@ -223,7 +243,7 @@ class AuthorizationCodeGrantTest {
     void codeAtItsLastInstantIsStillRedeemed() {
         String code = handler.issue(request("openid", null), user, clock.instant(), null, REMOTE);
         clock.advance(CODE_TTL);
-        assertThat(handler.handle(redeem(code, REDIRECT.toString(), null), client, REMOTE))
+        assertThat(handler.handle(redeem(code, REDIRECT.toString(), null), client, REQUESTER))
                 .containsKey("access_token");
     }
 
@@ -285,7 +305,7 @@ class AuthorizationCodeGrantTest {
         String code = handler.issue(request("openid", null), user, clock.instant(), null, REMOTE);
         // a concurrent redemption commits between this request's checks and its spending of the code
         beforeRedeem = () -> redeemedElsewhere(code);
-        assertInvalidGrant(() -> handler.handle(redeem(code, REDIRECT.toString(), null), other, REMOTE),
+        assertInvalidGrant(() -> handler.handle(redeem(code, REDIRECT.toString(), null), other, REQUESTER),
                 "The authorization code is invalid, expired or already used");
         assertThat(stores.grantRows.values()).singleElement().satisfies(g -> assertThat(g.revokedAt()).isNotNull());
         assertThat(stores.auditTypes()).containsExactly(AuditEvent.Type.CODE_ISSUED, AuditEvent.Type.CODE_REUSED);
@@ -295,7 +315,7 @@ class AuthorizationCodeGrantTest {
     void codeRedeemedMeanwhileByAnotherRequestThenThisOneRevokesWhatItIssued() {
         String code = handler.issue(request("openid", null), user, clock.instant(), null, REMOTE);
         beforeRedeem = () -> redeemedElsewhere(code);
-        assertInvalidGrant(() -> handler.handle(redeem(code, REDIRECT.toString(), null), client, REMOTE),
+        assertInvalidGrant(() -> handler.handle(redeem(code, REDIRECT.toString(), null), client, REQUESTER),
                 "The authorization code is invalid, expired or already used");
         assertThat(stores.grantRows.values()).singleElement().satisfies(g -> assertThat(g.revokedAt()).isNotNull());
         assertThat(stores.auditTypes()).containsExactly(AuditEvent.Type.CODE_ISSUED, AuditEvent.Type.CODE_REUSED);
@@ -306,13 +326,13 @@ class AuthorizationCodeGrantTest {
         String code = handler.issue(request("openid", null), user, clock.instant(), null, REMOTE);
         stores.failNext(InMemoryStores.Write.ACCESS_TOKEN);
 
-        assertThatThrownBy(() -> handler.handle(redeem(code, REDIRECT.toString(), null), client, REMOTE))
+        assertThatThrownBy(() -> handler.handle(redeem(code, REDIRECT.toString(), null), client, REQUESTER))
                 .isInstanceOf(StoreException.class);
         assertThat(stores.codeRows.get(Sha256.base64Url(code)).redeemedAt()).isNull();
         assertThat(stores.grantRows).isEmpty();
         assertThat(stores.auditTypes()).containsExactly(AuditEvent.Type.CODE_ISSUED);
 
-        assertThat(handler.handle(redeem(code, REDIRECT.toString(), null), client, REMOTE))
+        assertThat(handler.handle(redeem(code, REDIRECT.toString(), null), client, REQUESTER))
                 .containsKey("access_token");
         assertThat(stores.revocations).isEmpty();
     }
@@ -325,7 +345,7 @@ class AuthorizationCodeGrantTest {
 
     private void assertRefusedAndSpent(String code, AuthorizationCode grant, Client as, String why,
             String description) {
-        assertInvalidGrant(() -> handler.handle(grant, as, REMOTE), description);
+        assertInvalidGrant(() -> handler.handle(grant, as, REQUESTER), description);
         IssuedCode spent = stores.codeRows.get(Sha256.base64Url(code));
         assertThat(spent.redeemedAt()).as("the code is tried once").isNotNull();
         assertThat(stores.grantRows).isEmpty();
@@ -338,7 +358,7 @@ class AuthorizationCodeGrantTest {
         assertThat(failed.loginId()).isEqualTo("login-1");
         assertThat(failed.remoteAddress()).isEqualTo(REMOTE);
         // spent: the right request now is a replay
-        assertInvalidGrant(() -> handler.handle(redeem(code, REDIRECT.toString(), null), client, REMOTE),
+        assertInvalidGrant(() -> handler.handle(redeem(code, REDIRECT.toString(), null), client, REQUESTER),
                 "The authorization code is invalid, expired or already used");
         assertThat(stores.auditTypes()).endsWith(AuditEvent.Type.CODE_REUSED);
     }

@@ -26,6 +26,8 @@ import org.junit.jupiter.api.Test;
 /** The client credentials grant: confidential clients only, no scopes, the grant and its audit row together. */
 class ClientCredentialsGrantTest {
 
+    private static final TokenRequester SOMEONE = TokenRequester.at("x");
+
     private static final Duration TTL = Duration.ofMinutes(5);
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T10:00:00Z"));
@@ -38,7 +40,7 @@ class ClientCredentialsGrantTest {
     @Test
     void confidentialClientGetsAnAccessTokenAndNothingElse() {
         Map<String, Object> response = handler.handle(new ClientCredentials(RequestedScope.absent()), service,
-                "203.0.113.1");
+                TokenRequester.at("203.0.113.1"));
 
         assertThat(response).containsOnlyKeys("access_token", "token_type", "expires_in")
                 .containsEntry("token_type", "Bearer")
@@ -62,7 +64,7 @@ class ClientCredentialsGrantTest {
     void publicClientThenUnauthorizedClientAndNothingIssued() {
         Client publicClient = new Client("pub", "Public", null, List.of(), true, Set.of(Client.CLIENT_CREDENTIALS),
                 List.of(), null, "RS256", false);
-        assertThatThrownBy(() -> handler.handle(new ClientCredentials(RequestedScope.absent()), publicClient, "x"))
+        assertThatThrownBy(() -> handler.handle(new ClientCredentials(RequestedScope.absent()), publicClient, SOMEONE))
                 .isInstanceOfSatisfying(OAuthException.class,
                         e -> assertThat(e.error()).isEqualTo(OAuthError.UNAUTHORIZED_CLIENT));
         assertThat(stores.grantRows).isEmpty();
@@ -72,7 +74,7 @@ class ClientCredentialsGrantTest {
     @Test
     void anyScopeThenInvalidScope() {
         assertThatThrownBy(() -> handler.handle(new ClientCredentials(RequestedScope.of(Scope.of("openid"))),
-                service, "x")).isInstanceOfSatisfying(OAuthException.class,
+                service, SOMEONE)).isInstanceOfSatisfying(OAuthException.class,
                         e -> assertThat(e.error()).isEqualTo(OAuthError.INVALID_SCOPE));
         assertThat(stores.grantRows).isEmpty();
     }
@@ -80,7 +82,7 @@ class ClientCredentialsGrantTest {
     @Test
     void tokenRecordFailsThenTheGrantIsRolledBackToo() {
         stores.failNext(InMemoryStores.Write.ACCESS_TOKEN);
-        assertThatThrownBy(() -> handler.handle(new ClientCredentials(RequestedScope.absent()), service, "x"))
+        assertThatThrownBy(() -> handler.handle(new ClientCredentials(RequestedScope.absent()), service, SOMEONE))
                 .isInstanceOf(StoreException.class);
         assertThat(stores.grantRows).isEmpty();
         assertThat(stores.accessRows).isEmpty();

@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
  */
 class GrantHandlersTest {
 
+    private static final TokenRequester SOMEONE = TokenRequester.at("x");
+
     private final List<ClientCredentials> handled = new ArrayList<>();
     private final GrantHandlers handlers = new GrantHandlers(List.of(new GrantHandler<ClientCredentials>() {
         @Override
@@ -35,9 +37,9 @@ class GrantHandlersTest {
         }
 
         @Override
-        public Map<String, Object> handle(ClientCredentials grant, Client client, String remoteAddress) {
+        public Map<String, Object> handle(ClientCredentials grant, Client client, TokenRequester requester) {
             handled.add(grant);
-            return Map.of("access_token", "t-" + client.clientId() + "-" + remoteAddress);
+            return Map.of("access_token", "t-" + client.clientId() + "-" + requester.remoteAddress());
         }
     }));
     private final Client allowed = client(Set.of(Client.CLIENT_CREDENTIALS));
@@ -45,7 +47,7 @@ class GrantHandlersTest {
 
     @Test
     void supportedGrantOfAnAllowedClientGoesToItsHandler() {
-        assertThat(handlers.handle(grant("grant_type", "client_credentials"), allowed, "10.0.0.1"))
+        assertThat(handlers.handle(grant("grant_type", "client_credentials"), allowed, TokenRequester.at("10.0.0.1")))
                 .containsEntry("access_token", "t-svc-10.0.0.1");
         assertThat(handled).hasSize(1);
     }
@@ -91,12 +93,12 @@ class GrantHandlersTest {
 
             @Override
             public Map<String, Object> handle(AuthorizationGrant.AuthorizationCode grant, Client client,
-                    String remoteAddress) {
+                    TokenRequester requester) {
                 throw new AssertionError("a malformed grant reaches no handler");
             }
         }));
         assertThatThrownBy(() -> code.handle(grant("grant_type", "authorization_code", "code", "c"), codeClient,
-                "x")).isInstanceOfSatisfying(OAuthException.class, e -> {
+                SOMEONE)).isInstanceOfSatisfying(OAuthException.class, e -> {
                     assertThat(e.error()).isEqualTo(OAuthError.INVALID_REQUEST);
                     assertThat(e.description()).isEqualTo("Missing required parameter 'redirect_uri'");
                 });
@@ -109,7 +111,7 @@ class GrantHandlersTest {
     }
 
     private void assertError(AuthorizationGrant grant, Client client, OAuthError error, String description) {
-        assertThatThrownBy(() -> handlers.handle(grant, client, "x")).isInstanceOfSatisfying(OAuthException.class,
+        assertThatThrownBy(() -> handlers.handle(grant, client, SOMEONE)).isInstanceOfSatisfying(OAuthException.class,
                 e -> {
                     assertThat(e.error()).isEqualTo(error);
                     assertThat(e.description()).isEqualTo(description);

@@ -289,6 +289,7 @@ class RefreshTokenGrantTest {
         form.putSingle("grant_type", "refresh_token");
         form.putSingle("refresh_token", TOKEN);
         more.forEach(form::putSingle);
-        return handler.handle((RefreshToken) TokenRequest.parse(form, null).grant(), client, "203.0.113.7");
+        return handler.handle((RefreshToken) TokenRequest.parse(form, null).grant(), client,
+                TokenRequester.at("203.0.113.7"));
     }
 }

@@ -20,6 +20,7 @@ import dev.echoid.identity.token.MutableClock;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,6 +36,7 @@ class RefreshTokenRulesTest {
 
     private static final String TOKEN = "the-refresh-token";
     private static final String REMOTE = "203.0.113.5";
+    private static final TokenRequester REQUESTER = TokenRequester.at(REMOTE);
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T10:00:00Z"));
     private final InMemoryStores stores = new InMemoryStores(clock);
@@ -59,7 +61,7 @@ class RefreshTokenRulesTest {
     @Test
     void refreshRotatesTheTokenAndIssuesASuccessorForTheSameGrant() {
         clock.advance(Duration.ofMinutes(1));
-        Map<String, Object> response = handler.handle(refresh(TOKEN, RequestedScope.absent()), client, REMOTE);
+        Map<String, Object> response = handler.handle(refresh(TOKEN, RequestedScope.absent()), client, REQUESTER);
 
         assertThat(response).containsKeys("access_token", "refresh_token", "id_token")
                 .containsEntry("scope", "openid profile");
@@ -79,7 +81,23 @@ class RefreshTokenRulesTest {
 
         // the successor works in turn
         assertThat(handler.handle(refresh((String) response.get("refresh_token"), RequestedScope.absent()), client,
-                REMOTE)).containsKey("access_token");
+                REQUESTER)).containsKey("access_token");
+    }
+
+    @Test
+    void refreshRequestsNameTheSignInOfTheirGrantAndAnUnknownTokenNone() {
+        List<String> refreshing = new ArrayList<>();
+        handler.handle(refresh(TOKEN, RequestedScope.absent()), client, new TokenRequester(REMOTE, refreshing::add));
+        List<String> reusing = new ArrayList<>();
+        assertInvalid(() -> handler.handle(refresh(TOKEN, RequestedScope.absent()), client,
+                new TokenRequester(REMOTE, reusing::add)));
+        List<String> guessing = new ArrayList<>();
+        assertInvalid(() -> handler.handle(refresh("unknown", RequestedScope.absent()), client,
+                new TokenRequester(REMOTE, guessing::add)));
+
+        assertThat(refreshing).containsExactly("login-7");
+        assertThat(reusing).containsExactly("login-7");
+        assertThat(guessing).isEmpty();
     }
 
     @Test
@@ -89,29 +107,29 @@ class RefreshTokenRulesTest {
         stores.grants.create(shortGrant);
         stores.refreshRows.put(hash("short"), new StoredRefreshToken(hash("short"), shortGrant.id(),
                 clock.instant(), clock.instant().plus(Duration.ofHours(1)), null));
-        Map<String, Object> response = handler.handle(refresh("short", RequestedScope.absent()), client, REMOTE);
+        Map<String, Object> response = handler.handle(refresh("short", RequestedScope.absent()), client, REQUESTER);
         assertThat(stores.refreshRows.get(hash((String) response.get("refresh_token"))).expiresAt())
                 .isEqualTo(shortGrant.expiresAt());
     }
 
     @Test
     void narrowerScopeIsGrantedAndWiderRefusedWithoutSpendingTheToken() {
-        assertThat(handler.handle(refresh(TOKEN, RequestedScope.of(Scope.of("profile"))), client, REMOTE))
+        assertThat(handler.handle(refresh(TOKEN, RequestedScope.of(Scope.of("profile"))), client, REQUESTER))
                 .containsEntry("scope", "profile").doesNotContainKey("id_token");
 
         stores.refreshRows.put(hash("second"), new StoredRefreshToken(hash("second"), grant.id(), clock.instant(),
                 clock.instant().plus(Duration.ofHours(1)), null));
         assertThatThrownBy(() -> handler.handle(refresh("second", RequestedScope.of(Scope.of("openid", "email"))),
-                client, REMOTE)).isInstanceOfSatisfying(OAuthException.class,
+                client, REQUESTER)).isInstanceOfSatisfying(OAuthException.class,
                         e -> assertThat(e.error()).isEqualTo(OAuthError.INVALID_SCOPE));
         assertThat(stores.refreshRows.get(hash("second")).rotatedAt()).isNull();
     }
 
     @Test
     void rotatedTokenPresentedAgainIsReuseThenTheGrantIsRevoked() {
-        handler.handle(refresh(TOKEN, RequestedScope.absent()), client, REMOTE);
+        handler.handle(refresh(TOKEN, RequestedScope.absent()), client, REQUESTER);
 
-        assertInvalid(() -> handler.handle(refresh(TOKEN, RequestedScope.absent()), client, REMOTE));
+        assertInvalid(() -> handler.handle(refresh(TOKEN, RequestedScope.absent()), client, REQUESTER));
 
         assertThat(stores.grantRows.get(grant.id()).revokedAt()).isNotNull();
         assertThat(stores.revocations).containsEntry(grant.id(), "refresh token reused");
@@ -157,7 +175,7 @@ class RefreshTokenRulesTest {
         }, stores.grants, TokenFixture.responses(stores, clock, id -> Optional.empty()), stores.audit,
                 clock);
 
-        assertInvalid(() -> racing.handle(refresh(TOKEN, RequestedScope.absent()), client, REMOTE));
+        assertInvalid(() -> racing.handle(refresh(TOKEN, RequestedScope.absent()), client, REQUESTER));
         assertThat(stores.grantRows.get(grant.id()).revokedAt()).isNotNull();
         assertThat(stores.auditTypes()).containsExactly(AuditEvent.Type.REFRESH_TOKEN_REUSED);
         assertThat(stores.accessRows).isEmpty();
@@ -165,7 +183,7 @@ class RefreshTokenRulesTest {
 
     @Test
     void unknownTokenThenInvalidGrantAndNothingRecorded() {
-        assertInvalid(() -> handler.handle(refresh("unknown", RequestedScope.absent()), client, REMOTE));
+        assertInvalid(() -> handler.handle(refresh("unknown", RequestedScope.absent()), client, REQUESTER));
         assertThat(stores.auditRows).isEmpty();
         assertThat(stores.revocations).isEmpty();
     }
@@ -186,7 +204,7 @@ class RefreshTokenRulesTest {
     @Test
     void tokenAtItsLastInstantStillWorks() {
         clock.advance(Duration.ofHours(1));
-        assertThat(handler.handle(refresh(TOKEN, RequestedScope.absent()), client, REMOTE))
+        assertThat(handler.handle(refresh(TOKEN, RequestedScope.absent()), client, REQUESTER))
                 .containsKey("access_token");
     }
 
@@ -207,7 +225,7 @@ class RefreshTokenRulesTest {
     @Test
     void disabledUserThenGrantRevokedAndRefused() {
         stores.users.setEnabled(user.id(), false);
-        assertInvalid(() -> handler.handle(refresh(TOKEN, RequestedScope.absent()), client, REMOTE));
+        assertInvalid(() -> handler.handle(refresh(TOKEN, RequestedScope.absent()), client, REQUESTER));
         assertThat(stores.revocations).containsEntry(grant.id(), "user gone or disabled");
         assertThat(stores.refreshRows.get(hash(TOKEN)).rotatedAt()).isNull();
     }
@@ -219,7 +237,7 @@ class RefreshTokenRulesTest {
     }
 
     private void assertRefused(Client as, String why) {
-        assertInvalid(() -> handler.handle(refresh(TOKEN, RequestedScope.absent()), as, REMOTE));
+        assertInvalid(() -> handler.handle(refresh(TOKEN, RequestedScope.absent()), as, REQUESTER));
         assertThat(stores.auditRows).singleElement().satisfies(event -> {
             assertThat(event.type()).isEqualTo(AuditEvent.Type.TOKEN_REQUEST_FAILED);
             assertThat(event.clientId()).isEqualTo(as.clientId());

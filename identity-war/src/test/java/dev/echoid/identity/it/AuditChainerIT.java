@@ -2,6 +2,7 @@ package dev.echoid.identity.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.echoid.plumbing.LogFormat;
 import dev.echoid.identity.store.AuditEvent;
@@ -13,8 +14,10 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -203,6 +206,31 @@ class AuditChainerIT {
         Verification verified = log.verify();
         assertThat(verified.status()).as(verified.problem()).isEqualTo(Status.OK);
         assertThat(verified.rowsChecked()).isEqualTo(3);
+    }
+
+    @Test
+    void eventsAreStampedByTheProvidersClockNotTheMachines() throws Exception {
+        PGSimpleDataSource database = FreshDatabase.migrated("audit_clock");
+        Instant providerTime = Instant.parse("2031-03-04T05:06:07.123456Z");
+        JdbcAuditLog log = new JdbcAuditLog(database, Optional.of(auditKey), LogFormat.TEXT,
+                JdbcAuditLog.DEFAULT_CHAIN_BOUND, Clock.fixed(providerTime, ZoneOffset.UTC));
+        log.prepare();
+        log.record(event("on its own"));
+        new JdbcTransactions(database).inTransaction(tx -> {
+            log.record(tx, event("in a grant's transaction"));
+            return null;
+        });
+        // an event built with its time (a back-fill) keeps it
+        Instant earlier = Instant.parse("2030-01-02T03:04:05Z");
+        log.record(new AuditEvent(earlier, AuditEvent.Type.LOGOUT, AuditEvent.Outcome.SUCCESS, "echo", null, null,
+                null, "dated", null));
+
+        assertThat(log.recent(3)).extracting(AuditEvent::detail, AuditEvent::occurredAt).containsExactlyInAnyOrder(
+                tuple("on its own", providerTime),
+                tuple("in a grant's transaction", providerTime),
+                tuple("dated", earlier));
+        Verification verified = log.verify();
+        assertThat(verified.status()).as(verified.problem()).isEqualTo(Status.OK);
     }
 
     @Test

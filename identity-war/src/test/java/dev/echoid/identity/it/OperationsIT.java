@@ -5,17 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.auth0.jwt.JWT;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.echoid.identity.fixtures.CapturedLog;
 import dev.echoid.testkit.Browser;
 import java.io.File;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -35,22 +31,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RunAsClient
 class OperationsIT {
 
-    private static final Logger ACCESS = Logger.getLogger("dev.echoid.access");
-    private static final List<String> ACCESS_LINES = new CopyOnWriteArrayList<>();
-    private static final Handler CAPTURE = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            ACCESS_LINES.add(record.getMessage());
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private static CapturedLog access;
+    private static List<String> accessLines;
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -59,19 +41,19 @@ class OperationsIT {
 
     @BeforeAll
     static void captureAccessLog() {
-        ACCESS.setLevel(Level.INFO); // the other tests keep the access lines off the console (logging.properties)
-        ACCESS.addHandler(CAPTURE);
+        // the other tests keep the access lines off the console (logging.properties)
+        access = CapturedLog.of("dev.echoid.access");
+        accessLines = access.lines;
     }
 
     @AfterAll
     static void stopCapturing() {
-        ACCESS.removeHandler(CAPTURE);
-        ACCESS.setLevel(null);
+        access.close();
     }
 
     @BeforeEach
     void forgetLines() {
-        ACCESS_LINES.clear();
+        accessLines.clear();
     }
 
     @Test
@@ -174,7 +156,7 @@ class OperationsIT {
         assertThat(authorizeLines.get(0)).contains("status=302").endsWith(" login_id=" + loginId);
         assertThat(settledLines("path=/identity/login.xhtml ")).hasSize(2) // the page, then the form's POST
                 .allSatisfy(line -> assertThat(line).endsWith(" login_id=" + loginId));
-        assertThat(ACCESS_LINES).noneMatch(line -> line.contains("?") || line.contains("secret-state-value")
+        assertThat(accessLines).noneMatch(line -> line.contains("?") || line.contains("secret-state-value")
                 || line.contains("code=") || line.contains(PostgresExtension.CLIENT_SECRET));
     }
 
@@ -182,7 +164,7 @@ class OperationsIT {
 
     private static List<String> settledLines(String containing) throws InterruptedException {
         Thread.sleep(200); // a line is written as the request completes, just after the answer was sent
-        return ACCESS_LINES.stream().filter(line -> line.contains(containing)).toList();
+        return accessLines.stream().filter(line -> line.contains(containing)).toList();
     }
 
     private static HttpResponse<String> attempt(String user) {

@@ -7,6 +7,7 @@ import com.auth0.jwt.JWT;
 import com.auth0.jwt.JWTVerifier;
 import com.auth0.jwt.interfaces.DecodedJWT;
 import dev.echoid.identity.config.IdentitySettings;
+import dev.echoid.identity.fixtures.AllActiveAccessTokens;
 import dev.echoid.plumbing.SettingsSource;
 import dev.echoid.identity.protocol.OAuthException;
 import dev.echoid.identity.protocol.Scope;
@@ -116,26 +117,7 @@ class SigningKeysRotationTest {
     @Test
     void accessTokenVerifierWhenSignedByTheSupersededKeyThenAcceptedUntilItIsWithdrawn() {
         keys.initialize();
-        AccessTokens allActive = new AccessTokens() {
-            @Override
-            public void record(String jti, UUID grantId, String clientId, Instant issuedAt, Instant expiresAt) {
-            }
-
-            @Override
-            public void record(dev.echoid.identity.store.Transaction tx, String jti, UUID grantId, String clientId,
-                    Instant issuedAt, Instant expiresAt) {
-            }
-
-            @Override
-            public boolean isActive(String jti) {
-                return true;
-            }
-
-            @Override
-            public boolean revoke(String jti, String clientId) {
-                return false;
-            }
-        };
+        AccessTokens allActive = new AllActiveAccessTokens();
         AccessTokenVerifier verifier = new AccessTokenVerifier(settings, keys, allActive, java.time.Clock.systemUTC());
         // issued now (java-jwt checks exp against the real clock)
         String token = issuer().accessToken(user.id().toString(), "echo", Scope.of("openid"), clock.instant())
