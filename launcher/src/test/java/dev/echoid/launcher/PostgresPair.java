@@ -103,8 +103,11 @@ final class PostgresPair implements AutoCloseable {
         boolean root = "root".equals(System.getProperty("user.name"));
         Path directory = Files.createTempDirectory("echoid-failover-");
         PostgresPair pair = new PostgresPair(bin, directory, root);
+        Instant started = Instant.now();
         try {
             pair.setUp();
+            System.out.printf("PostgresPair: primary :%d and synchronous standby :%d (%s) set up in %d ms%n",
+                    pair.primaryPort, pair.standbyPort, bin, Duration.between(started, Instant.now()).toMillis());
         } catch (Exception | Error e) {
             pair.close();
             throw e;
@@ -123,7 +126,7 @@ final class PostgresPair implements AutoCloseable {
         }
         // local (socket) connections trusted, TCP ones by password, as a packaged server is set up
         pg("initdb", "-D", primaryData.toString(), "-U", "postgres", "--pwfile=" + passwordFile,
-                "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8");
+                "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync");
         Files.writeString(primaryData.resolve("pg_hba.conf"),
                 "host replication " + REPLICATION_USER + " 127.0.0.1/32 scram-sha-256\n",
                 java.nio.file.StandardOpenOption.APPEND);
@@ -146,7 +149,8 @@ final class PostgresPair implements AutoCloseable {
             sql.execute("CREATE ROLE " + USER + " WITH LOGIN PASSWORD '" + PASSWORD + "'");
             sql.execute("CREATE DATABASE " + DATABASE + " OWNER " + USER);
         }
-        pg("pg_basebackup", "-D", standbyData.toString(), "-R", "-X", "stream", "-c", "fast", "-d",
+        // --no-sync: the copy is made before anything the test checks; the servers themselves run with fsync on
+        pg("pg_basebackup", "-D", standbyData.toString(), "-R", "-X", "stream", "-c", "fast", "--no-sync", "-d",
                 "host=127.0.0.1 port=" + primaryPort + " user=" + REPLICATION_USER + " password="
                         + REPLICATION_PASSWORD);
         // cluster_name is the walreceiver's application_name: what synchronous_standby_names matches
