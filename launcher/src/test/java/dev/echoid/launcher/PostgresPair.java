@@ -49,6 +49,7 @@ final class PostgresPair implements AutoCloseable {
     final int standbyPort;
     private final Path primaryData;
     private final Path standbyData;
+    private Thread stopper;
 
     private PostgresPair(Path bin, Path directory, boolean asPostgresUser) {
         this.bin = bin;
@@ -104,6 +105,10 @@ final class PostgresPair implements AutoCloseable {
         Path directory = Files.createTempDirectory("echoid-failover-");
         PostgresPair pair = new PostgresPair(bin, directory, root);
         Instant started = Instant.now();
+        // a test JVM stopped half-way (a timeout, Ctrl-C) must not leave two servers running
+        Thread stopper = new Thread(pair::close, "postgres-pair-stop");
+        Runtime.getRuntime().addShutdownHook(stopper);
+        pair.stopper = stopper;
         try {
             pair.setUp();
             System.out.printf("PostgresPair: primary :%d and synchronous standby :%d (%s) set up in %d ms%n",
@@ -233,6 +238,13 @@ final class PostgresPair implements AutoCloseable {
 
     @Override
     public void close() {
+        if (stopper != null && Thread.currentThread() != stopper) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopper);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs (or ran) anyway
+            }
+        }
         for (Path data : List.of(primaryData, standbyData)) {
             if (Files.exists(data.resolve("postmaster.pid"))) {
                 try {
