@@ -213,13 +213,9 @@ final class PostgresPair implements AutoCloseable {
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE, USER, PASSWORD);
     }
 
+    /** As PostgreSQL's superuser, for what the test does to the servers (fencing, replication state). */
     Connection superuser(int port) throws SQLException {
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres",
-                SUPERUSER_PASSWORD);
-    }
-
-    Connection superuserOn(int port, String database) throws SQLException {
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + database, "postgres",
                 SUPERUSER_PASSWORD);
     }
 
@@ -230,10 +226,6 @@ final class PostgresPair implements AutoCloseable {
         } catch (IOException e) {
             return "(log unreadable: " + e + ")";
         }
-    }
-
-    String logs() {
-        return "--- primary ---\n" + log(primaryData) + "\n--- standby ---\n" + log(standbyData);
     }
 
     @Override
