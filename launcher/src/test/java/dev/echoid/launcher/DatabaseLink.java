@@ -71,8 +71,16 @@ final class DatabaseLink implements AutoCloseable {
             try {
                 Socket client = server.accept();
                 Socket database = new Socket(InetAddress.getLoopbackAddress(), target);
-                open.add(client);
-                open.add(database);
+                synchronized (this) {
+                    // accepted just before a cut (while the pool refills): that link must not outlive it
+                    if (listener != server) {
+                        closeQuietly(client);
+                        closeQuietly(database);
+                        return;
+                    }
+                    open.add(client);
+                    open.add(database);
+                }
                 pump(client, database);
                 pump(database, client);
             } catch (IOException closed) {

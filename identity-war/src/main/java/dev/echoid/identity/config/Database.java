@@ -81,6 +81,8 @@ public final class Database {
         config.setConnectionTimeout(1000L * connectionTimeoutSeconds(source));
         // set once per new connection (and put back if changed): transactions then need no SET of their own
         config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        // a connection that failed as "unavailable" (read-only 25006 too, which HikariCP would keep) is dropped
+        config.setExceptionOverride(DatabaseFailures.EVICTION);
         if (meters != null) {
             config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(meters));
         }

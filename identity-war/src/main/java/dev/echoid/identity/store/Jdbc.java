@@ -100,21 +100,35 @@ final class Jdbc {
             if (otherLevel) {
                 connection.setTransactionIsolation(isolation);
             }
+            T result;
             try {
-                T result = work.run(connection);
+                result = work.run(connection);
                 connection.commit();
-                return result;
             } catch (SQLException | RuntimeException e) {
-                connection.rollback();
+                undo(connection, autoCommit, e);
                 throw e;
-            } finally {
-                if (otherLevel) {
-                    connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-                }
-                connection.setAutoCommit(autoCommit);
             }
+            if (otherLevel) {
+                connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            }
+            connection.setAutoCommit(autoCommit);
+            return result;
         } catch (SQLException e) {
             throw new StoreException(e);
+        }
+    }
+
+    /**
+     * Rolls back after {@code failure} and restores auto-commit; what fails here is added to {@code failure}, never
+     * thrown in its place: a connection the pool closed when the database went away (HikariCP's "Connection is
+     * closed") must not hide the failure that says so, or the answer is a 500 instead of a 503.
+     */
+    static void undo(Connection connection, boolean autoCommit, Throwable failure) {
+        try {
+            connection.rollback();
+            connection.setAutoCommit(autoCommit);
+        } catch (SQLException | RuntimeException e) {
+            failure.addSuppressed(e);
         }
     }
 

@@ -39,6 +39,7 @@ public final class JdbcSigningKeyStore implements SigningKeyStore {
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
+            StoredKey key;
             try {
                 try (PreparedStatement lock = connection.prepareStatement(LOCK)) {
                     lock.execute();
@@ -52,7 +53,7 @@ public final class JdbcSigningKeyStore implements SigningKeyStore {
                         }
                     }
                 }
-                StoredKey key = existing.stream().filter(sufficient).findFirst().orElse(null);
+                key = existing.stream().filter(sufficient).findFirst().orElse(null);
                 if (key == null) {
                     key = generator.get();
                     try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
@@ -66,13 +67,12 @@ public final class JdbcSigningKeyStore implements SigningKeyStore {
                     }
                 }
                 connection.commit();
-                return key;
             } catch (SQLException | RuntimeException e) {
-                connection.rollback();
+                Jdbc.undo(connection, autoCommit, e);
                 throw e;
-            } finally {
-                connection.setAutoCommit(autoCommit);
             }
+            connection.setAutoCommit(autoCommit);
+            return key;
         } catch (SQLException e) {
             throw new StoreException(e);
         }

@@ -18,28 +18,20 @@ public final class JdbcTransactions implements Transactions {
             boolean autoCommit = connection.getAutoCommit();
             // READ COMMITTED is the connection's own level (Database): asking or setting it is a round trip each
             connection.setAutoCommit(false);
+            T result;
+            Transaction tx = new Transaction(connection);
             try {
-                Transaction tx = new Transaction(connection);
-                T result = work.apply(tx);
+                result = work.apply(tx);
                 connection.commit();
-                tx.committed();
-                return result;
             } catch (SQLException | RuntimeException | Error e) {
-                rollback(connection, e);
+                Jdbc.undo(connection, autoCommit, e);
                 throw e;
-            } finally {
-                connection.setAutoCommit(autoCommit);
             }
+            tx.committed();
+            connection.setAutoCommit(autoCommit);
+            return result;
         } catch (SQLException e) {
             throw new StoreException(e);
-        }
-    }
-
-    private static void rollback(Connection connection, Throwable cause) {
-        try {
-            connection.rollback();
-        } catch (SQLException e) {
-            cause.addSuppressed(e);
         }
     }
 }

@@ -1,10 +1,6 @@
 package dev.echoid.identity.store;
 
-import java.net.ConnectException;
-import java.net.SocketTimeoutException;
-import java.sql.SQLException;
-import java.sql.SQLNonTransientConnectionException;
-import java.sql.SQLTransientConnectionException;
+import dev.echoid.identity.config.DatabaseFailures;
 
 /**
  * The database failed; the cause goes to the log. When the database cannot be reached ({@link #isUnavailable()})
@@ -21,12 +17,13 @@ public class StoreException extends RuntimeException {
 
     public StoreException(Throwable cause) {
         super(cause);
-        this.unavailable = isConnectionFailure(cause);
+        this.unavailable = DatabaseFailures.isUnavailable(cause);
     }
 
     /**
      * True when the database could not be reached or stopped serving (no connection within the pool's timeout, a
-     * connection refused or broken, the server shutting down), as opposed to a statement that failed.
+     * connection refused or broken, the server shutting down or read-only), as opposed to a statement that failed:
+     * {@link DatabaseFailures#isUnavailable} decides.
      */
     public boolean isUnavailable() {
         return unavailable;
@@ -40,28 +37,5 @@ public class StoreException extends RuntimeException {
             }
         }
         return false;
-    }
-
-    private static boolean isConnectionFailure(Throwable cause) {
-        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            // HikariCP's "Connection is not available, request timed out", the driver's refused or broken link
-            if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
-                    || t instanceof ConnectException || t instanceof SocketTimeoutException) {
-                return true;
-            }
-            if (t instanceof SQLException sql && sql.getSQLState() != null && unavailableState(sql.getSQLState())) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * PostgreSQL's SQLSTATEs (Appendix A) for "not now": class 08 connection exception, 57P01 admin_shutdown,
-     * 57P02 crash_shutdown, 57P03 cannot_connect_now, 53300 too_many_connections.
-     */
-    private static boolean unavailableState(String state) {
-        return state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")
-                || state.equals("53300");
     }
 }

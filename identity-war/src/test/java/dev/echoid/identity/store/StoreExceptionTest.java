@@ -15,8 +15,9 @@ class StoreExceptionTest {
         // HikariCP's "Connection is not available, request timed out after 30000ms"
         assertThat(new StoreException(new SQLTransientConnectionException("identity - timed out")).isUnavailable())
                 .isTrue();
-        // the driver: connection refused (08001), broken link (08006), shutting down (57P01, 57P03), full (53300)
-        for (String state : new String[] {"08001", "08006", "08003", "57P01", "57P02", "57P03", "53300"}) {
+        // the driver: connection refused (08001), broken link (08006), shutting down (57P01, 57P03), full (53300),
+        // read-only (25006: a standby, or a primary fenced or demoted during a failover)
+        for (String state : new String[] {"08001", "08006", "08003", "57P01", "57P02", "57P03", "53300", "25006"}) {
             assertThat(new StoreException(new SQLException("no", state)).isUnavailable()).as(state).isTrue();
         }
         SQLException refused = new SQLException("Cannot create PoolableConnectionFactory");
