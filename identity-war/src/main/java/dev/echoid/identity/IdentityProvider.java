@@ -153,8 +153,6 @@ public final class IdentityProvider {
         JdbcAuditLog auditLog = new JdbcAuditLog(dataSource, settings.auditKey(), logFormat);
         auditLog.prepare();
         this.auditChainer = auditLog.chainer();
-        // after each commit that inserted audit rows, and every second for rows of a node that stopped
-        auditChainer.start(AUDIT_CHAIN_PERIOD);
         metrics.auditChaining(auditChainer, clock);
         this.audit = new AuditMeters(auditLog, metrics);
         this.auditTrail = auditLog;
@@ -203,8 +201,17 @@ public final class IdentityProvider {
         // the purge of expired rows, one node at a time; stopped by close()
         this.housekeeping = Housekeeping.of(dataSource, settings, clock);
         metrics.housekeeping(housekeeping);
-        housekeeping.start();
         this.publicDocuments = new PublicDocuments(settings, grantHandlers, signingKeys);
+    }
+
+    /**
+     * Starts what runs in the background, once everything is built (a constructor that failed half-way leaves no
+     * thread behind): the audit chainer and the housekeeping.
+     */
+    public void start() {
+        // after each commit that inserted audit rows, and every second for rows of a node that stopped
+        auditChainer.start(AUDIT_CHAIN_PERIOD);
+        housekeeping.start();
     }
 
     /** The protocol endpoints, each built with what it needs; Jersey serves these instances. */
