@@ -39,6 +39,8 @@ public final class Database {
     public static final String CONNECTION_TIMEOUT = "IDENTITY_DB_CONNECTION_TIMEOUT_SECONDS";
     /** HikariCP's own default: how long a request waits for a connection before it is answered 503. */
     static final int DEFAULT_CONNECTION_TIMEOUT_SECONDS = 30;
+    /** How long {@link #probe}'s one connection may take to log in. */
+    static final int PROBE_LOGIN_TIMEOUT_SECONDS = 10;
 
     private static final Logger LOG = System.getLogger(Database.class.getName());
 
@@ -100,6 +102,8 @@ public final class Database {
         single.setURL(url);
         source.get(USER).ifPresent(single::setUser);
         source.get(PASSWORD).ifPresent(single::setPassword);
+        // a server that accepts the connection but never answers must not hold the start-up (the driver waits forever)
+        single.setLoginTimeout(PROBE_LOGIN_TIMEOUT_SECONDS);
         return single;
     }
 
