@@ -210,6 +210,35 @@ class StartupWithoutDatabaseIT {
         assertThat(awaitPhase(ready, "failed").get("phase").asText()).isEqualTo("failed");
     }
 
+    @Test
+    void gatewayWhenProviderNotListeningYetThenReadable503AndSignInWorksWhenItAppears() throws Exception {
+        Path data = RunningSystem.temporaryDirectory();
+        DevServer.Options fresh = RunningSystem.freshOptions(data);
+        // the provider as the gateway knows it: an address where nothing listens until the relay opens
+        try (DatabaseLink provider = new DatabaseLink(fresh.identityPort())) {
+            provider.cut();
+            String issuer = "http://localhost:" + provider.port() + "/identity";
+            system = DevServer.start(new DevServer.Options(fresh.host(), fresh.identityPort(), fresh.echoPort(), data,
+                    fresh.webapps(), fresh.databaseUrl(), fresh.databaseUser(), fresh.databasePassword(),
+                    Map.of("IDENTITY_ISSUER", issuer, "ECHO_ISSUER", issuer)));
+            String gateway = system.options().gateway();
+            assertThat(new Browser().get(URI.create(gateway + "/health/ready")).statusCode())
+                    .as("the gateway's readiness does not follow the provider").isEqualTo(200);
+
+            Browser person = new Browser();
+            HttpResponse<String> toLogin = person.get(URI.create(gateway + "/"), "Accept", "text/html");
+            assertUnavailablePage(person.get(Browser.location(toLogin), "Accept", "text/html"));
+            HttpResponse<String> api = person.get(URI.create(gateway + "/login"), "Accept", "application/json");
+            assertThat(api.statusCode()).isEqualTo(503);
+            assertRetryAfter(api);
+
+            provider.restore();
+            HttpResponse<String> home = signIn(person, gateway);
+            assertThat(home.statusCode()).as(home.body()).isEqualTo(200);
+            assertThat(home.body()).contains(DevServer.DEMO_USER);
+        }
+    }
+
     private static DevServer start(int databasePort, String user, String password) {
         Path data = RunningSystem.temporaryDirectory();
         DevServer.Options fresh = RunningSystem.freshOptions(data,
