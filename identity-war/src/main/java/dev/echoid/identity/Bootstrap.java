@@ -8,6 +8,9 @@ import dev.echoid.plumbing.LogFormat;
 import dev.echoid.plumbing.SettingsSource;
 import dev.echoid.identity.endpoint.ProtocolApplication;
 import dev.echoid.identity.endpoint.PublicDocumentFilter;
+import dev.echoid.identity.health.StartupState;
+import dev.echoid.identity.web.DeferredFilter;
+import dev.echoid.identity.web.StartupGate;
 import dev.echoid.identity.metrics.Metrics;
 import dev.echoid.identity.security.ClientSecretHasher;
 import dev.echoid.identity.security.HashingBudget;
@@ -21,6 +24,7 @@ import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebListener;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -28,21 +32,25 @@ import java.time.Clock;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.UUID;
+import javax.sql.DataSource;
 import org.glassfish.jersey.servlet.ServletContainer;
 
 /**
- * Starts the provider with the web application: reads and validates the settings, opens and migrates the database,
- * loads (or creates) the signing key, creates the bootstrap user and client when configured and absent.
- * A bad setting stops the deployment with a message that names it.
+ * Starts the provider with the web application: reads and validates the settings, then opens and migrates the
+ * database, loads (or creates) the signing key, creates the bootstrap user and client when configured and absent.
+ * A bad setting stops the deployment with a message that names it. A database that cannot be reached yet does not:
+ * the deployment completes, not ready, answering 503 ({@link StartupGate}), and what needs the database is built
+ * when it first answers ({@link Startup}), then published at once.
  */
 @WebListener
 public class Bootstrap implements ServletContextListener {
 
     private static final Logger LOG = System.getLogger(Bootstrap.class.getName());
 
-    private Database database;
-    private Metrics metrics;
-    private IdentityProvider provider;
+    private volatile Database database;
+    private volatile Metrics metrics;
+    private volatile IdentityProvider provider;
+    private Startup startup;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -60,21 +68,27 @@ public class Bootstrap implements ServletContextListener {
                     + "wait {3} ms; computed by {4}", hashing.concurrency(),
                     hashing.concurrency() * hasher.memoryKib() / 1024, hashing.queue(),
                     hashing.queueTimeout().toMillis(), hasher.argon2id());
-            database = Database.open(source, metrics.registry());
-            database.migrate();
             CryptoProvider crypto = CryptoProvider.from(source, IdentitySettings.NATIVE_CRYPTO);
-            provider = new IdentityProvider(settings, database, hasher,
-                    new ClientSecretHasher(hashing.clientSecretKey(), hasher), Clock.systemUTC(), metrics, logFormat,
-                    crypto);
-            seed(provider, settings.bootstrap(), settings.devMode());
+            DataSource probe = Database.probe(source);
             if (!settings.devMode()) {
-                context.getSessionCookieConfig().setSecure(true);
+                context.getSessionCookieConfig().setSecure(true); // only while the application starts
             }
-            provider.attachTo(context);
-            serveProtocol(context, provider);
-            protectForms(context, provider);
-            LOG.log(Level.INFO, "Identity provider started: issuer {0}, tokens signed by {1}", settings.issuer(),
-                    provider.signingKeys().signingKey().signatureProvider() + (crypto.isNative() ? " (native)" : " (JDK)"));
+            StartupState state = new StartupState();
+            Published published = register(context, state);
+            startup = new Startup(state, probe, Database.describe(source), () -> {
+                database = Database.open(source, metrics.registry());
+                database.migrate();
+                provider = new IdentityProvider(settings, database, hasher,
+                        new ClientSecretHasher(hashing.clientSecretKey(), hasher), Clock.systemUTC(), metrics,
+                        logFormat, crypto);
+                seed(provider, settings.bootstrap(), settings.devMode());
+                provider.start();
+                published.publish(provider);
+                LOG.log(Level.INFO, "Identity provider started: issuer {0}, tokens signed by {1}", settings.issuer(),
+                        provider.signingKeys().signingKey().signatureProvider()
+                                + (crypto.isNative() ? " (native)" : " (JDK)"));
+            }, this::closeBuilt);
+            startup.start();
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "Identity provider failed to start: " + e.getMessage(), e);
             close();
@@ -82,25 +96,41 @@ public class Bootstrap implements ServletContextListener {
         }
     }
 
-    /**
-     * Jersey, as a filter on {@code /*} after the ones {@code web.xml} maps (so behind transport security and the
-     * request limits), serving the endpoints the provider built.
-     */
-    private static void serveProtocol(ServletContext context, IdentityProvider provider) {
-        // GET and HEAD of the two public documents from the bytes rendered once, ahead of Jersey
-        context.addFilter("discoveryDocument", PublicDocumentFilter.discovery(provider.publicDocuments()))
-                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/.well-known/openid-configuration");
-        context.addFilter("jwksDocument", PublicDocumentFilter.jwks(provider.publicDocuments()))
-                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/jwks");
-        FilterRegistration.Dynamic protocol = context.addFilter("protocol",
-                new ServletContainer(new ProtocolApplication(provider.endpoints())));
-        protocol.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
+    /** The filters that need the provider, registered now (the container allows it only now), built later. */
+    private record Published(DeferredFilter discovery, DeferredFilter jwks, DeferredFilter protocol,
+            DeferredFilter formProtection, ServletContext context) {
+
+        void publish(IdentityProvider provider) throws ServletException {
+            discovery.publish(PublicDocumentFilter.discovery(provider.publicDocuments()));
+            jwks.publish(PublicDocumentFilter.jwks(provider.publicDocuments()));
+            protocol.publish(new ServletContainer(new ProtocolApplication(provider.endpoints())));
+            formProtection.publish(provider.formProtection());
+            provider.attachTo(context);
+        }
     }
 
-    /** Every Faces page, after the Faces request checks {@code web.xml} maps: see {@code FormProtectionFilter}. */
-    private static void protectForms(ServletContext context, IdentityProvider provider) {
-        context.addFilter("formProtection", provider.formProtection())
+    /**
+     * After the filters {@code web.xml} maps (so behind transport security and the request limits): the start-up
+     * gate, then the two public documents answered from the bytes rendered once, then Jersey on {@code /*} serving
+     * the endpoints the provider built; in front of the Faces servlet, the form protection.
+     */
+    private static Published register(ServletContext context, StartupState state) {
+        context.addFilter("startupGate", new StartupGate(state))
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
+        DeferredFilter discovery = new DeferredFilter();
+        context.addFilter("discoveryDocument", discovery)
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/.well-known/openid-configuration");
+        DeferredFilter jwks = new DeferredFilter();
+        context.addFilter("jwksDocument", jwks)
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/jwks");
+        DeferredFilter protocol = new DeferredFilter();
+        FilterRegistration.Dynamic jersey = context.addFilter("protocol", protocol);
+        jersey.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
+        // every Faces page, after the Faces request checks web.xml maps: see FormProtectionFilter
+        DeferredFilter formProtection = new DeferredFilter();
+        context.addFilter("formProtection", formProtection)
                 .addMappingForServletNames(EnumSet.of(DispatcherType.REQUEST), true, "faces");
+        return new Published(discovery, jwks, protocol, formProtection, context);
     }
 
     @Override
@@ -109,14 +139,26 @@ public class Bootstrap implements ServletContextListener {
     }
 
     private void close() {
-        if (provider != null) {
-            provider.close();
+        if (startup != null) {
+            startup.close();
         }
-        if (database != null) {
-            database.close();
-        }
+        closeBuilt();
         if (metrics != null) {
             metrics.close();
+        }
+    }
+
+    /** What a build opened: on undeploy, or after a build that failed half-way (the next attempt opens anew). */
+    private void closeBuilt() {
+        IdentityProvider built = provider;
+        provider = null;
+        if (built != null) {
+            built.close();
+        }
+        Database opened = database;
+        database = null;
+        if (opened != null) {
+            opened.close();
         }
     }
 

@@ -157,8 +157,6 @@ public final class IdentityProvider {
                 JdbcAuditLog.DEFAULT_CHAIN_BOUND, clock);
         auditLog.prepare();
         this.auditChainer = auditLog.chainer();
-        // after each commit that inserted audit rows, and every second for rows of a node that stopped
-        auditChainer.start(AUDIT_CHAIN_PERIOD);
         metrics.auditChaining(auditChainer, clock);
         this.audit = new AuditMeters(auditLog, metrics);
         this.auditTrail = auditLog;
@@ -210,10 +208,19 @@ public final class IdentityProvider {
         // the purge of expired rows, one node at a time; stopped by close()
         this.housekeeping = Housekeeping.of(dataSource, settings, clock);
         metrics.housekeeping(housekeeping);
+        this.publicDocuments = new PublicDocuments(settings, grantHandlers, signingKeys);
+    }
+
+    /**
+     * Starts what runs in the background, once everything is built (a constructor that failed half-way leaves no
+     * thread behind): the audit chainer, the housekeeping and the back-channel logout workers.
+     */
+    public void start() {
+        // after each commit that inserted audit rows, and every second for rows of a node that stopped
+        auditChainer.start(AUDIT_CHAIN_PERIOD);
         housekeeping.start();
         // the workers deliver what any node's logouts queued (another node's too); stopped by close()
         backchannelLogout.start();
-        this.publicDocuments = new PublicDocuments(settings, grantHandlers, signingKeys);
     }
 
     /** The protocol endpoints, each built with what it needs; Jersey serves these instances. */

@@ -170,10 +170,19 @@ final class Responses {
     /** The provider could not be reached or answered nonsense: 503, the detail to the log. */
     static void providerUnavailable(HttpServletRequest request, HttpServletResponse response, Exception cause)
             throws IOException {
-        LOG.log(System.Logger.Level.WARNING, "OpenID Provider unavailable: " + cause.getMessage(), cause);
+        // one line, no stack trace: while the provider starts or is away, every sign-in attempt lands here
+        LOG.log(System.Logger.Level.WARNING, "OpenID Provider unavailable: " + describe(cause));
         response.setHeader("Retry-After", "30");
         failure(request, response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "temporarily_unavailable",
                 "Sign-in is unavailable", "The identity provider cannot be reached right now. Please try again shortly.");
+    }
+
+    private static String describe(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == failure ? String.valueOf(failure.getMessage()) : failure.getMessage() + " (" + root + ")";
     }
 
     /** Anything unexpected: 500 with a generic message; the stack trace goes to the log only. */

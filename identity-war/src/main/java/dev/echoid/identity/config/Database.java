@@ -20,6 +20,7 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationVersion;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The provider's PostgreSQL database: the container's JNDI data source {@code java:comp/env/jdbc/identity} when
@@ -38,6 +39,8 @@ public final class Database {
     public static final String CONNECTION_TIMEOUT = "IDENTITY_DB_CONNECTION_TIMEOUT_SECONDS";
     /** HikariCP's own default: how long a request waits for a connection before it is answered 503. */
     static final int DEFAULT_CONNECTION_TIMEOUT_SECONDS = 30;
+    /** How long {@link #probe}'s one connection may take to log in. */
+    static final int PROBE_LOGIN_TIMEOUT_SECONDS = 10;
 
     private static final Logger LOG = System.getLogger(Database.class.getName());
 
@@ -64,12 +67,7 @@ public final class Database {
             LOG.log(Level.INFO, "Using the container data source {0}", JNDI_NAME);
             return new Database(meters == null ? container : new MeteredDataSource(container, meters), false);
         }
-        String url = source.get(URL).orElseThrow(() -> new InvalidSettingException(URL,
-                "is required when the container defines no data source " + JNDI_NAME
-                        + " (for example jdbc:postgresql://localhost:5432/identity)"));
-        if (!url.startsWith("jdbc:postgresql:")) {
-            throw new InvalidSettingException(URL, "must be a jdbc:postgresql: URL");
-        }
+        String url = url(source);
         HikariConfig config = new HikariConfig();
         config.setPoolName("identity");
         config.setDriverClassName("org.postgresql.Driver");
@@ -88,6 +86,42 @@ public final class Database {
         }
         LOG.log(Level.INFO, "Using a connection pool to {0}", url.replaceAll("password=[^&]*", "password=***"));
         return new Database(new HikariDataSource(config), true);
+    }
+
+    /**
+     * One connection at a time, no pool, to learn whether the database answers before the pool is opened (a pool
+     * opened without a database logs a stack trace per try): the container's data source when one is defined, else
+     * the driver on {@value #URL}. Checks the settings {@link #open} reads, so a bad one stops the deployment at once.
+     */
+    public static DataSource probe(SettingsSource source) {
+        DataSource container = containerDataSource();
+        if (container != null) {
+            return container;
+        }
+        String url = url(source);
+        connectionTimeoutSeconds(source);
+        PGSimpleDataSource single = new PGSimpleDataSource();
+        single.setURL(url);
+        source.get(USER).ifPresent(single::setUser);
+        source.get(PASSWORD).ifPresent(single::setPassword);
+        // a server that accepts the connection but never answers must not hold the start-up (the driver waits forever)
+        single.setLoginTimeout(PROBE_LOGIN_TIMEOUT_SECONDS);
+        return single;
+    }
+
+    /** Where the database is, for the log: the container's data source, or the URL without a password in it. */
+    public static String describe(SettingsSource source) {
+        return source.get(URL).map(url -> url.replaceAll("password=[^&]*", "password=***")).orElse(JNDI_NAME);
+    }
+
+    private static String url(SettingsSource source) {
+        String url = source.get(URL).orElseThrow(() -> new InvalidSettingException(URL,
+                "is required when the container defines no data source " + JNDI_NAME
+                        + " (for example jdbc:postgresql://localhost:5432/identity)"));
+        if (!url.startsWith("jdbc:postgresql:")) {
+            throw new InvalidSettingException(URL, "must be a jdbc:postgresql: URL");
+        }
+        return url;
     }
 
     /** {@value #CONNECTION_TIMEOUT}: a whole number of seconds, at least 1 (HikariCP's floor is 250 ms). */
