@@ -26,6 +26,8 @@ final class SessionAttributes {
             "maxbytes=" + MAX_BYTES + ";maxdepth=10;maxrefs=1000;maxarray=1000;"
                     + "java.util.TreeMap;java.util.ArrayList;java.lang.String;java.lang.Boolean;java.lang.Number;"
                     + "java.lang.Long;java.lang.Integer;java.time.Ser;java.time.Instant;"
+                    // ArrayList reads its elements into an Object[] (an array is matched by its element type)
+                    + "java.lang.Object;"
                     + "dev.echoid.echo.oidc.*;dev.echoid.echo.web.*;!*");
 
     private SessionAttributes() {
