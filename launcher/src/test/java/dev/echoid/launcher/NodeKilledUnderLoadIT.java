@@ -77,6 +77,11 @@ class NodeKilledUnderLoadIT {
     record Refresh(String presented, String returned, int status, long start, long end) {
     }
 
+    /** One redemption of a code: by the gateway's callback or the test's client; status -1 or 5xx: no answer. */
+    record Redemption(String code, int status, long start) {
+    }
+
+    private final List<Redemption> redemptions = Collections.synchronizedList(new ArrayList<>());
     private final List<Outcome> outcomes = Collections.synchronizedList(new ArrayList<>());
     private final List<Refresh> refreshes = Collections.synchronizedList(new ArrayList<>());
     /** The browsers whose sign-in the gateway node to be killed completed, before the kill. */
@@ -230,6 +235,8 @@ class NodeKilledUnderLoadIT {
         synchronized (refreshes) {
             tried = new ArrayList<>(refreshes);
         }
+        // a token presented again after a lost answer is accounted for once, by the first attempt that lost it
+        Map<String, Refresh> firstLoss = new HashMap<>();
         try (Connection c = postgres.getPostgresDatabase().getConnection()) {
             for (Refresh refresh : tried) {
                 if (refresh.returned() != null) {
@@ -237,13 +244,45 @@ class NodeKilledUnderLoadIT {
                     assertThat(rotatedAt(c, refresh.presented())).as("acknowledged rotation recorded").isNotNull();
                     assertThat(tokenExists(c, refresh.returned())).as("acknowledged token durable").isTrue();
                 } else if (refresh.status() < 0 || refresh.status() >= 500) {
-                    Timestamp rotated = rotatedAt(c, refresh.presented());
-                    if (rotated == null) {
-                        lostButUnused++;
-                    } else {
-                        redeemedAnswerLost++;
-                        assertThat(refresh.start()).as("a rotation whose answer was lost was in flight at the kill")
+                    firstLoss.putIfAbsent(refresh.presented(), refresh);
+                }
+            }
+            for (Refresh lost : firstLoss.values()) {
+                // the old token still worked: presented again, it was answered with a new one
+                boolean workedAgain = tried.stream().anyMatch(r -> r.presented().equals(lost.presented())
+                        && r.returned() != null && r.start() > lost.start());
+                if (workedAgain || rotatedAt(c, lost.presented()) == null) {
+                    lostButUnused++;
+                } else {
+                    redeemedAnswerLost++;
+                    assertThat(lost.start()).as("a rotation whose answer was lost was in flight at the kill")
+                            .isLessThanOrEqualTo(killDone);
+                }
+            }
+        }
+
+        // a code whose redemption was answered is redeemed; one whose answer was lost is either unredeemed (it
+        // redeems nowhere else: the sign-in starts over) or was redeemed while in flight at the kill
+        int codesAnswered = 0;
+        int codesLostUnredeemed = 0;
+        int codesRedeemedAnswerLost = 0;
+        List<Redemption> codes;
+        synchronized (redemptions) {
+            codes = new ArrayList<>(redemptions);
+        }
+        try (Connection c = postgres.getPostgresDatabase().getConnection()) {
+            for (Redemption code : codes) {
+                boolean redeemed = redeemed(c, code.code());
+                if (code.status() == 302 || code.status() == 200) {
+                    codesAnswered++;
+                    assertThat(redeemed).as("an acknowledged redemption is recorded").isTrue();
+                } else if (code.status() < 0 || code.status() >= 500) {
+                    if (redeemed) {
+                        codesRedeemedAnswerLost++;
+                        assertThat(code.start()).as("a redemption whose answer was lost was in flight at the kill")
                                 .isLessThanOrEqualTo(killDone);
+                    } else {
+                        codesLostUnredeemed++;
                     }
                 }
             }
@@ -261,6 +300,7 @@ class NodeKilledUnderLoadIT {
             }
         }
         int reused = auditCount("REFRESH_TOKEN_REUSED", killedAt.minusSeconds(2));
+        int renewalsByGateway = auditCount("TOKEN_REFRESHED", Instant.EPOCH) - acknowledged;
 
         JsonNode audit = JSON.readTree(new Browser().get(URI.create(issuer + "/admin/audit/verify"),
                 "Authorization", "Bearer " + ADMIN_TOKEN).body());
@@ -273,7 +313,9 @@ class NodeKilledUnderLoadIT {
                   failures after the kill: %d (bound: %d, the requests each worker can have in flight at either proxy)
                   time to recover (kill to the end of the last failed request): %d ms
                   proxies: provider retried %d refused / failed %d, gateway retried %d refused / failed %d
-                  refresh grants of the test client: %d acknowledged (rotation and new token in the database), %d answers lost with the old token unused, %d rotated with the answer lost in flight
+                  refresh grants of the test client: %d acknowledged (rotation and new token in the database), %d answers lost with the old token still working, %d rotated with the answer lost in flight
+                  renewals of gateway sessions (refresh grants of the gateway, under the session row's lock): %d
+                  codes: %d redemptions answered (all recorded), %d answers lost with the code unredeemed, %d redeemed with the answer lost in flight
                   gateway users signed in by the dead node: %d, still signed in via the survivor: %d; refresh-token reuse refusals after the kill: %d
                   audit chain: %s
                   the failed requests: %s
@@ -281,7 +323,8 @@ class NodeKilledUnderLoadIT {
                 before.size(), before.stream().filter(Outcome::failed).count(), inFlightOrAfter.size(), window.size(),
                 byStatus, afterByStatus, failures.size(), 2 * (USERS + REFRESHERS), lastFailure - kill,
                 providerProxy.retried(), providerProxy.failed(), gatewayProxy.retried(), gatewayProxy.failed(),
-                acknowledged, lostButUnused, redeemedAnswerLost, doomedUsers.size(), stillSignedIn, reused, audit,
+                acknowledged, lostButUnused, redeemedAnswerLost, renewalsByGateway, codesAnswered, codesLostUnredeemed,
+                codesRedeemedAnswerLost, doomedUsers.size(), stillSignedIn, reused, audit,
                 failures);
 
         assertThat(before).as("load before the kill").hasSizeGreaterThan(50);
@@ -292,7 +335,10 @@ class NodeKilledUnderLoadIT {
         assertThat(afterRecovery).as("load after the kill").hasSizeGreaterThan(50);
         assertThat(afterRecovery).noneMatch(Outcome::failed);
         assertThat(acknowledged).isPositive();
+        assertThat(renewalsByGateway).as("the gateway renewed sessions during the load").isPositive();
         assertThat(redeemedAnswerLost).isLessThanOrEqualTo(REFRESHERS);
+        assertThat(codesAnswered).isPositive();
+        assertThat(codesRedeemedAnswerLost).isLessThanOrEqualTo(USERS + REFRESHERS);
         assertThat(doomedUsers).as("users the killed gateway node signed in").isNotEmpty();
         // a user can only be signed out by a renewal the dead provider rotated but never answered (then reused)
         assertThat(doomedUsers.size() - stillSignedIn).isLessThanOrEqualTo(Math.max(0, reused - redeemedAnswerLost));
@@ -343,7 +389,10 @@ class NodeKilledUnderLoadIT {
             return false;
         }
         boolean beforeKill = !killed.get();
+        long callbackStart = now();
         HttpResponse<String> callback = record("callback", () -> browser.get(Browser.location(posted)));
+        redemptions.add(new Redemption(Browser.query(Browser.location(posted)).get("code"),
+                callback == null ? -1 : callback.statusCode(), callbackStart));
         if (callback == null || callback.statusCode() != 302) {
             return false;
         }
@@ -406,8 +455,10 @@ class NodeKilledUnderLoadIT {
             return null;
         }
         String code = Browser.query(Browser.location(posted)).get("code");
+        long exchangeStart = now();
         HttpResponse<String> tokens = record("code exchange", () -> token(Map.of("grant_type", "authorization_code",
                 "code", code, "redirect_uri", gateway + "/callback", "code_verifier", verifier)));
+        redemptions.add(new Redemption(code, tokens == null ? -1 : tokens.statusCode(), exchangeStart));
         return tokens != null && tokens.statusCode() == 200 ? field(tokens, "refresh_token") : null;
     }
 
@@ -470,6 +521,17 @@ class NodeKilledUnderLoadIT {
             try (ResultSet r = s.executeQuery()) {
                 assertThat(r.next()).as("a refresh token the provider issued is in the database").isTrue();
                 return r.getTimestamp(1);
+            }
+        }
+    }
+
+    private static boolean redeemed(Connection c, String code) throws Exception {
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT redeemed_at IS NOT NULL FROM authorization_code WHERE code_hash = ?")) {
+            s.setString(1, tokenHash(code));
+            try (ResultSet r = s.executeQuery()) {
+                assertThat(r.next()).as("a code the provider issued is in the database").isTrue();
+                return r.getBoolean(1);
             }
         }
     }
