@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
  * Issue 12, a node killed under load: two provider nodes and two gateway nodes, each a JVM of its own, on one
  * PostgreSQL, behind two round-robin proxies ({@link RoundRobinProxy}, no stickiness). Under sign-ins through the
  * gateway (the whole code flow with PKCE, real HTTP with cookies), {@code /api/echo} calls whose sessions the gateway
- * renews (an ID token of 65 s, a refresh margin of 60 s) and refresh-token grants of a client of the test's own, one
+ * renews (an ID token of 62 s, a refresh margin of 60 s: renewed 2 s after it was issued) and refresh-token grants of a client of the test's own, one
  * provider node and one gateway node are killed with SIGKILL at once. Then: the survivors carry on, the failures
  * are the requests in flight at the kill, users whose sessions the dead gateway made stay signed in, every refresh
  * the provider acknowledged is in the database and every one whose answer was lost is accounted for there, and the
@@ -122,8 +122,8 @@ class NodeKilledUnderLoadIT {
         provider.put("IDENTITY_BOOTSTRAP_POST_LOGOUT_REDIRECT_URIS", gateway + "/signed-out");
         provider.put("IDENTITY_BOOTSTRAP_BACKCHANNEL_LOGOUT_URI", gateway + "/backchannel-logout");
         provider.put("IDENTITY_BOOTSTRAP_FIRST_PARTY", "true");
-        // the gateway renews every session a few seconds after its sign-in, and every few seconds after that
-        provider.put("IDENTITY_ID_TOKEN_TTL_SECONDS", "65");
+        // the gateway renews every session 2 s after its sign-in, and every 2 s after that
+        provider.put("IDENTITY_ID_TOKEN_TTL_SECONDS", "62");
 
         Map<String, String> echo = new HashMap<>();
         echo.put("ECHO_ISSUER", issuer);
