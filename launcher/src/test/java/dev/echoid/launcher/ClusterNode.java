@@ -186,6 +186,9 @@ final class ClusterNode implements AutoCloseable {
         }
         Map<String, String> settings = new java.util.HashMap<>();
         properties.forEach((k, v) -> settings.put(k.toString(), v.toString()));
+        // a node outlives no test JVM, even one that was killed itself
+        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> Runtime.getRuntime()
+                .halt(0)));
         serve(Kind.valueOf(args[0]), Integer.parseInt(args[1]), settings, Paths.get(args[3]));
         System.out.println("READY " + ProcessHandle.current().pid());
         new CountDownLatch(1).await();

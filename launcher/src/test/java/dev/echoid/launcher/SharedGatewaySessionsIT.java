@@ -74,6 +74,17 @@ class SharedGatewaySessionsIT {
     }
 
     @Test
+    void sessionCookieWhenSharedThenFlaggedAsTheSessionConfigSays() {
+        HttpResponse<String> login = new Browser().get(URI.create(gatewayB.base() + "/login"));
+        String setCookie = login.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith(COOKIE + "="))
+                .findFirst().orElseThrow();
+        // dev mode: not Secure (outside it, GatewayStartup marks the session cookie Secure)
+        assertThat(setCookie).contains("HttpOnly").contains("SameSite=Lax").contains("Path=/");
+        assertThat(setCookie.substring(COOKIE.length() + 1, setCookie.indexOf(';'))).matches("[A-Za-z0-9_-]{43}");
+        assertThat(login.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("JSESSIONID"));
+    }
+
+    @Test
     void guessedSessionCookieGainsNothing() {
         signedIn();
         byte[] random = new byte[32];
