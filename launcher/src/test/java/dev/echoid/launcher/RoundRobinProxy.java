@@ -95,6 +95,12 @@ final class RoundRobinProxy implements AutoCloseable {
                     Thread.currentThread().interrupt();
                     badGateway(exchange);
                     return;
+                } catch (RuntimeException e) {
+                    // a fault of this proxy, not of a node: said so, never a silently closed connection
+                    System.err.println("RoundRobinProxy could not forward " + exchange.getRequestURI() + ": " + e);
+                    failed.incrementAndGet();
+                    badGateway(exchange);
+                    return;
                 }
             }
             failed.incrementAndGet();
