@@ -162,6 +162,9 @@ final class ClusterNode implements AutoCloseable {
         tomcat.setPort(port);
         DevServer.bound(tomcat.getConnector(), kind == Kind.IDENTITY ? DevServer.IDENTITY_MAX_THREADS
                 : DevServer.ECHO_MAX_THREADS);
+        // idle connections outlive the proxy's client's (as a load balancer's upstream keep-alive is configured), so
+        // a request never meets a connection the node is closing: the faults a test sees are its own
+        tomcat.getConnector().setProperty("keepAliveTimeout", "600000");
         try {
             Files.createDirectories(base.resolve("webapps"));
             Context context = tomcat.addWebapp(kind.contextPath, webapps().resolve(kind.war).toString());

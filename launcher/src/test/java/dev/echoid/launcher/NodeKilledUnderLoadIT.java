@@ -462,10 +462,13 @@ class NodeKilledUnderLoadIT {
         return tokens != null && tokens.statusCode() == 200 ? field(tokens, "refresh_token") : null;
     }
 
+    /** One client for the token endpoint: a connection kept, not one left idle per call. */
+    private final Browser tokenClient = new Browser();
+
     private HttpResponse<String> token(Map<String, String> form) {
         String basic = Base64.getEncoder().encodeToString((DevServer.CLIENT_ID + ":" + SECRET)
                 .getBytes(StandardCharsets.UTF_8));
-        return new Browser().postForm(URI.create(issuer + "/token"), form, "Authorization", "Basic " + basic);
+        return tokenClient.postForm(URI.create(issuer + "/token"), form, "Authorization", "Basic " + basic);
     }
 
     /** Runs one request and records it; null when no answer came (the connection failed). */

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
@@ -25,7 +26,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * A load balancer for tests: each request goes to the next backend in turn (no stickiness, so whatever a node keeps
  * must be shared). A backend that refuses the connection is marked down and the request, which it never received,
  * goes to another; a backend that fails a request it may have received (reset, no answer) is marked down and that
- * request answered 502, as nginx does for a non-idempotent request. Says which backend answered in
+ * request answered 502, as nginx does for a non-idempotent request. A backend marked down is tried last for 2 s. Says which backend answered in
  * {@value #BACKEND_HEADER}.
  */
 final class RoundRobinProxy implements AutoCloseable {
@@ -36,7 +37,9 @@ final class RoundRobinProxy implements AutoCloseable {
 
     private final List<URI> backends;
     private final AtomicInteger next = new AtomicInteger();
-    private final AtomicIntegerArray down;
+    /** Until when (System.nanoTime) a backend that failed is tried only after the others. */
+    private final java.util.concurrent.atomic.AtomicLongArray downUntil;
+    private static final long HOLD_DOWN_NANOS = TimeUnit.SECONDS.toNanos(2);
     private final AtomicIntegerArray served;
     private final AtomicInteger retried = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
@@ -47,7 +50,7 @@ final class RoundRobinProxy implements AutoCloseable {
 
     RoundRobinProxy(int port, List<URI> backends) throws IOException {
         this.backends = List.copyOf(backends);
-        this.down = new AtomicIntegerArray(backends.size());
+        this.downUntil = new java.util.concurrent.atomic.AtomicLongArray(backends.size());
         this.served = new AtomicIntegerArray(backends.size());
         server = HttpServer.create(new InetSocketAddress("localhost", port), 128);
         server.createContext("/", this::forward);
@@ -71,11 +74,14 @@ final class RoundRobinProxy implements AutoCloseable {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
             int first = Math.floorMod(next.getAndIncrement(), backends.size());
-            for (int attempt = 0; attempt < backends.size(); attempt++) {
-                int backend = (first + attempt) % backends.size();
-                if (down.get(backend) == 1 && attempt < backends.size() - 1) {
-                    continue;
-                }
+            // the backends in turn, those marked down last: a request is refused only when every backend refused it
+            List<Integer> order = new java.util.ArrayList<>();
+            for (int i = 0; i < backends.size(); i++) {
+                order.add((first + i) % backends.size());
+            }
+            long now = System.nanoTime();
+            order.sort(java.util.Comparator.comparing(b -> downUntil.get(b) - now > 0));
+            for (int backend : order) {
                 try {
                     HttpResponse<byte[]> answer = client.send(request(exchange, backend, body),
                             HttpResponse.BodyHandlers.ofByteArray());
@@ -83,7 +89,7 @@ final class RoundRobinProxy implements AutoCloseable {
                     reply(exchange, answer, backend);
                     return;
                 } catch (IOException e) {
-                    down.set(backend, 1);
+                    downUntil.set(backend, System.nanoTime() + HOLD_DOWN_NANOS);
                     if (refused(e)) {
                         retried.incrementAndGet(); // never reached the node: safe to send to the next one
                         continue;
