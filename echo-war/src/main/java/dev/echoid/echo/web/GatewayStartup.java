@@ -2,6 +2,9 @@ package dev.echoid.echo.web;
 
 import dev.echoid.echo.config.GatewaySettings;
 import dev.echoid.echo.config.InvalidSettingsException;
+import dev.echoid.echo.config.SessionStoreSettings;
+import dev.echoid.echo.session.JdbcSessionStore;
+import dev.echoid.echo.session.SharedSessions;
 import dev.echoid.plumbing.CryptoProvider;
 import dev.echoid.echo.oidc.RelyingParty;
 import dev.echoid.plumbing.InvalidSettingException;
@@ -13,6 +16,7 @@ import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Optional;
 
 /**
  * Reads and validates the settings once, assembles the {@link RelyingParty} and the {@link SessionRegistry}, and
@@ -30,12 +34,14 @@ public final class GatewayStartup implements ServletContextListener {
         context.setAttribute(SessionRegistry.CONTEXT_ATTRIBUTE, new SessionRegistry());
         GatewaySettings settings;
         CryptoProvider crypto;
+        SessionStoreSettings sessionStore;
         try {
             SettingsSource source = SettingsSource.standard(context::getInitParameter);
             settings = GatewaySettings.from(source);
             crypto = CryptoProvider.from(source, GatewaySettings.NATIVE_CRYPTO);
             // AccessLogFilter writes in this format; a typo is refused here like any other setting (as the provider does)
             LogFormat.from(source, GatewaySettings.LOG_FORMAT);
+            sessionStore = SessionStoreSettings.from(source);
         } catch (InvalidSettingsException | InvalidSettingException e) {
             LOG.log(System.Logger.Level.ERROR, "Echo gateway NOT started: " + e.getMessage()
                     + ". Every request will answer 503 until this is fixed and the application redeployed.");
@@ -45,9 +51,22 @@ public final class GatewayStartup implements ServletContextListener {
             // Outside dev mode the session cookie only travels over TLS.
             context.getSessionCookieConfig().setSecure(true);
         }
+        if (sessionStore.shared()) {
+            // every node's sessions in one table: a node that dies signs no one out
+            try {
+                SharedSessions shared = new SharedSessions(context, JdbcSessionStore.open(sessionStore));
+                context.setAttribute(SharedSessions.CONTEXT_ATTRIBUTE, shared);
+                context.setAttribute(SessionRegistry.CONTEXT_ATTRIBUTE, new SessionRegistry(Optional.of(shared.store())));
+            } catch (RuntimeException e) { // SessionStoreException, or the pool cannot start
+                LOG.log(System.Logger.Level.ERROR, "Echo gateway NOT started: the session store ("
+                        + SessionStoreSettings.URL + ") cannot be used: " + e.getMessage()
+                        + ". Every request will answer 503 until this is fixed and the application redeployed.");
+                return;
+            }
+        }
         context.setAttribute(RelyingParty.CONTEXT_ATTRIBUTE, RelyingParty.create(settings, crypto));
-        LOG.log(System.Logger.Level.INFO, "Echo gateway started at context path ''{0}'' with {1}; signatures "
-                + "verified by {2}", context.getContextPath(), settings, crypto.description());
+        LOG.log(System.Logger.Level.INFO, "Echo gateway started at context path ''{0}'' with {1}, {2}; signatures "
+                + "verified by {3}", context.getContextPath(), settings, sessionStore, crypto.description());
     }
 
     @Override
@@ -55,6 +74,8 @@ public final class GatewayStartup implements ServletContextListener {
         Object relyingParty = event.getServletContext().getAttribute(RelyingParty.CONTEXT_ATTRIBUTE);
         event.getServletContext().removeAttribute(RelyingParty.CONTEXT_ATTRIBUTE);
         event.getServletContext().removeAttribute(SessionRegistry.CONTEXT_ATTRIBUTE);
+        SharedSessions.of(event.getServletContext()).ifPresent(SharedSessions::close);
+        event.getServletContext().removeAttribute(SharedSessions.CONTEXT_ATTRIBUTE);
         if (relyingParty instanceof RelyingParty) {
             ((RelyingParty) relyingParty).close();
         }

@@ -3,6 +3,7 @@ package dev.echoid.echo.web;
 import dev.echoid.echo.oidc.ProviderException;
 import dev.echoid.echo.oidc.RelyingParty;
 import dev.echoid.echo.oidc.VerifiedIdentity;
+import dev.echoid.echo.session.SessionStoreException;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
@@ -20,6 +21,7 @@ import java.util.Set;
 public final class OidcSessionFilter extends HttpFilter {
 
     private static final long serialVersionUID = 1L;
+    private static final System.Logger LOG = System.getLogger(OidcSessionFilter.class.getName());
     private static final Set<String> PUBLIC_PATHS = Set.of("/login", "/callback", "/logout", "/signed-out",
             "/backchannel-logout", "/favicon.ico");
 
@@ -63,8 +65,26 @@ public final class OidcSessionFilter extends HttpFilter {
             } catch (Exception writeFailed) {
                 Responses.unexpected(request, response, writeFailed);
             }
+        } catch (SessionStoreException e) {
+            sessionStoreUnavailable(request, response, e);
         } catch (Exception e) {
             Responses.unexpected(request, response, e);
+        }
+    }
+
+    /** The shared session store cannot be reached: a readable 503 the browser may retry, never a 500. */
+    private static void sessionStoreUnavailable(HttpServletRequest request, HttpServletResponse response,
+            SessionStoreException e) {
+        LOG.log(System.Logger.Level.WARNING, "Session store unavailable: {0}", e.getMessage());
+        try {
+            if (!response.isCommitted()) {
+                response.resetBuffer();
+                response.setHeader("Retry-After", "5");
+                Responses.failure(request, response, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+                        "temporarily_unavailable", "Try again shortly", "Your session cannot be read right now.");
+            }
+        } catch (Exception writeFailed) {
+            Responses.unexpected(request, response, writeFailed);
         }
     }
 

@@ -41,9 +41,7 @@ final class SessionIdentity {
             if (current.isPresent() && (!relyingParty.needsRefresh(current.get()) || !tokens.get().canRefresh())) {
                 return current;
             }
-            synchronized (SignedInSession.lock(session)) {
-                return renewIfStillNeeded(session, relyingParty, registry);
-            }
+            return SignedInSession.exclusively(session, () -> renewIfStillNeeded(session, relyingParty, registry));
         } catch (IdTokenException e) {
             // A token that no longer verifies for another reason than its age is dropped, so the user signs in again.
             LOG.log(System.Logger.Level.INFO, "Session ID token no longer accepted: {0}", e.getMessage());
@@ -55,7 +53,7 @@ final class SessionIdentity {
         }
     }
 
-    /** Runs with the session's refresh lock held; another request may have renewed the tokens while this one waited. */
+    /** Runs with the session's refresh lock held (its row's, when the session is shared); another request may have renewed the tokens while this one waited. */
     private static Optional<VerifiedIdentity> renewIfStillNeeded(HttpSession session, RelyingParty relyingParty,
             SessionRegistry registry) {
         Optional<SessionTokens> latest = SignedInSession.tokens(session);

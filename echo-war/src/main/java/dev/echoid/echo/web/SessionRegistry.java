@@ -2,6 +2,8 @@ package dev.echoid.echo.web;
 
 import dev.echoid.echo.oidc.LogoutToken;
 import dev.echoid.echo.oidc.VerifiedIdentity;
+import dev.echoid.echo.session.JdbcSessionStore;
+import dev.echoid.echo.session.StoredSession;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpSession;
 import java.util.ArrayList;
@@ -9,13 +11,15 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * The signed-in gateway sessions of this node, indexed by the provider's session ({@code iss} + {@code sid}) and by
  * the user ({@code iss} + {@code sub}), so a back-channel logout can find and end them. Filled at sign-in (and after a
- * refresh), emptied by {@link SessionRegistryListener} when a session ends. In memory, one per ServletContext: with
- * several gateway nodes a logout token reaches only one of them (see the README).
+ * refresh), emptied by {@link SessionRegistryListener} when a session ends. In memory, one per ServletContext. Sessions
+ * every gateway node shares ({@code ECHO_SESSION_STORE=jdbc}) are indexed in their rows instead, so a logout token
+ * that reaches any one node ends them on all.
  *
  * @see <a href="https://openid.net/specs/openid-connect-backchannel-1_0.html#BCActions">OpenID Connect Back-Channel
  *         Logout 1.0 §2.7</a>
@@ -31,6 +35,16 @@ public final class SessionRegistry {
     private final Map<String, Entry> byId = new HashMap<>();
     private final Map<String, Set<String>> byProviderSession = new HashMap<>();
     private final Map<String, Set<String>> bySubject = new HashMap<>();
+    private final Optional<JdbcSessionStore> shared;
+
+    public SessionRegistry() {
+        this(Optional.empty());
+    }
+
+    /** @param shared the store of the sessions every node shares, if any */
+    public SessionRegistry(Optional<JdbcSessionStore> shared) {
+        this.shared = shared;
+    }
 
     static SessionRegistry of(ServletContext context) {
         SessionRegistry registry = (SessionRegistry) context.getAttribute(CONTEXT_ATTRIBUTE);
@@ -42,6 +56,10 @@ public final class SessionRegistry {
 
     /** Records (or updates) who is signed in to {@code session}. */
     public synchronized void register(HttpSession session, VerifiedIdentity identity) {
+        if (session instanceof StoredSession stored) {
+            stored.index(identity.issuer(), identity.sessionId(), identity.subject());
+            return;
+        }
         remove(session.getId());
         String sessionKey = identity.sessionId() == null ? null : key(identity.issuer(), identity.sessionId());
         String subjectKey = key(identity.issuer(), identity.subject());
@@ -107,7 +125,15 @@ public final class SessionRegistry {
             SignedInSession.invalidate(session);
             remove(id);
         }
-        return sessions.size();
+        int ended = sessions.size();
+        if (shared.isPresent()) {
+            JdbcSessionStore store = shared.get();
+            ended += token.sessionId() != null
+                    ? store.deleteByProviderSession(JdbcSessionStore.hash(key(token.issuer(), token.sessionId())),
+                            token.subject() == null ? null : JdbcSessionStore.hash(key(token.issuer(), token.subject())))
+                    : store.deleteBySubject(JdbcSessionStore.hash(key(token.issuer(), token.subject())));
+        }
+        return ended;
     }
 
     public synchronized int size() {

@@ -3,6 +3,7 @@ package dev.echoid.echo.web;
 import dev.echoid.echo.oidc.RandomValues;
 import dev.echoid.echo.oidc.SessionTokens;
 import dev.echoid.echo.oidc.SignedInUser;
+import dev.echoid.echo.session.StoredSession;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 import java.io.Serializable;
@@ -10,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** The one place that reads and writes what a signed-in HTTP session holds: its tokens and its refresh lock. */
 final class SignedInSession {
@@ -99,6 +101,19 @@ final class SignedInSession {
     }
 
     /**
+     * Runs {@code work} as the only renewal or sign-out of {@code session} at a time: on this node's lock, or, for a
+     * session every gateway node shares, on its row, re-read first (another node may have renewed it meanwhile).
+     */
+    static <T> T exclusively(HttpSession session, Supplier<T> work) {
+        if (session instanceof StoredSession stored) {
+            return stored.exclusively(work);
+        }
+        synchronized (lock(session)) {
+            return work.get();
+        }
+    }
+
+    /**
      * Signs out: waits for a refresh in progress (so the latest tokens are the ones returned), then invalidates the
      * session. Empty when there was no session or nobody was signed in to it.
      */
@@ -108,11 +123,11 @@ final class SignedInSession {
             return Optional.empty();
         }
         try {
-            synchronized (lock(session)) {
+            return exclusively(session, () -> {
                 Optional<SessionTokens> tokens = tokens(session);
                 session.invalidate();
                 return tokens;
-            }
+            });
         } catch (IllegalStateException alreadyInvalidated) {
             return Optional.empty();
         }
