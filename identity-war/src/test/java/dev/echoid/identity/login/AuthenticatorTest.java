@@ -32,7 +32,8 @@ class AuthenticatorTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T10:00:00Z"));
     private final InMemoryStores stores = new InMemoryStores(clock);
     private final InMemoryLoginThrottles throttles = new InMemoryLoginThrottles();
-    private final PasswordHasher hasher = new PasswordHasher(1024, 1, 1, new HashingBudget(2, 0, Duration.ZERO));
+    private final HashingBudget budget = new HashingBudget(2, 0, Duration.ZERO);
+    private final PasswordHasher hasher = new PasswordHasher(1024, 1, 1, budget);
     private final DeviceCookies deviceCookies = new DeviceCookies(RandomTokens.bytes(32), true);
     private int lockouts;
     private final BruteForceProtection bruteForce = new BruteForceProtection(throttles, POLICY, clock,
@@ -179,6 +180,68 @@ class AuthenticatorTest {
         assertThat(BruteForceProtection.network("not an address")).isEqualTo("not an address");
         assertThat(BruteForceProtection.addressKey("198.51.100.7")).isEqualTo("ip:198.51.100.7");
         assertThat(BruteForceProtection.deviceKey("n")).isEqualTo("device:n");
+    }
+
+    @Test
+    void everyRefusalCostsOneHashLikeASuccessSoTimingRevealsNothing() {
+        long before = budget.computed();
+        authenticator.authenticate("ada", PASSWORD, "app", ADDRESS, "l");
+        long success = budget.computed() - before;
+        assertThat(success).isOne();
+        String[][] refusals = {{"nobody", PASSWORD}, {"ada", "wrong"}, {" ", PASSWORD},
+                {"ada", "x".repeat(PasswordHasher.MAX_LENGTH + 1)}, {"a".repeat(201), PASSWORD}};
+        for (String[] refusal : refusals) {
+            long start = budget.computed();
+            assertThat(authenticator.authenticate(refusal[0], refusal[1], "app", "203.0.113.9", "l")).isEmpty();
+            assertThat(budget.computed() - start).as(refusal[0]).isEqualTo(success);
+        }
+        for (int i = 0; i < 3; i++) {
+            authenticator.authenticate("ada", "wrong", "app", ADDRESS, "l");
+        }
+        long locked = budget.computed();
+        assertThat(authenticator.authenticate("ada", PASSWORD, "app", ADDRESS, "l")).isEmpty();
+        assertThat(stores.auditRows.get(stores.auditRows.size() - 1).detail()).isEqualTo(Authenticator.LOCKED);
+        assertThat(budget.computed() - locked).as("locked").isEqualTo(success);
+    }
+
+    @Test
+    void namesUpTo200CharactersAndPasswordsUpToTheMaximumAreChecked() {
+        User longName = new User(UUID.randomUUID(), "a".repeat(200), hasher.hash("x".repeat(PasswordHasher.MAX_LENGTH)),
+                "L", "l@example.com", true, true);
+        stores.users.createIfAbsent(longName);
+        assertThat(authenticator.authenticate("a".repeat(200), "x".repeat(PasswordHasher.MAX_LENGTH), "app", ADDRESS,
+                "l")).contains(longName);
+        assertThat(authenticator.authenticate("a".repeat(201), "x", "app", ADDRESS, "l")).isEmpty();
+        assertThat(stores.auditRows.get(stores.auditRows.size() - 1).detail()).isEqualTo("malformed credentials");
+    }
+
+    @Test
+    void unknownUsersFailuresAreCountedOnEveryKeySoNamesCannotBeProbedFreely() {
+        for (int i = 0; i < 3; i++) {
+            assertThat(authenticator.authenticate("nobody", PASSWORD, "app", ADDRESS, "l")).isEmpty();
+        }
+        assertThat(throttles.row(BruteForceProtection.pairKey("nobody", ADDRESS)).failures).isEqualTo(3);
+        assertThat(throttles.row(BruteForceProtection.addressKey(ADDRESS)).failures).isEqualTo(3);
+        assertThat(throttles.row(BruteForceProtection.userKey("nobody")).failures).isEqualTo(3);
+        assertThat(lockouts).as("the pair locked").isOne();
+        assertThat(throttles.rows.values()).allSatisfy(row -> assertThat(row.inFlight).isZero());
+    }
+
+    @Test
+    void successKeepsTheAddressAndUserCountsButGivesTheirPlacesBack() {
+        authenticator.authenticate("ada", "wrong", "app", ADDRESS, "l");
+        assertThat(authenticator.authenticate("ada", PASSWORD, "app", ADDRESS, "l")).contains(ada);
+        assertThat(throttles.row(BruteForceProtection.pairKey("ada", ADDRESS)).failures).isZero();
+        assertThat(throttles.row(BruteForceProtection.addressKey(ADDRESS)).failures).isOne();
+        assertThat(throttles.row(BruteForceProtection.userKey("ada")).failures).isOne();
+        assertThat(throttles.rows.values()).allSatisfy(row -> assertThat(row.inFlight).isZero());
+    }
+
+    @Test
+    void disabledAccountGivesItsPlacesBackUncounted() {
+        stores.users.setEnabled(ada.id(), false);
+        authenticator.authenticate("ada", PASSWORD, "app", ADDRESS, "l");
+        assertThat(throttles.rows).as("nothing counted, nothing in flight").isEmpty();
     }
 
     private String knownBrowserCookie() {
