@@ -108,4 +108,15 @@ class AccountBeanTest {
         signOutEverywhere(page());
         assertThat(pages.sessions.rows.get(bobs.id()).endedAt()).isNull();
     }
+
+    @Test
+    void signOutEverywhereWhenTheSessionEndedMeanwhileStillSaysSo() {
+        SingleSignOn.Current current = pages.signedIn(pages.ada);
+        AccountBean bean = page();
+        pages.sessions.end(current.session().id());
+        signOutEverywhere(bean);
+        assertThat(bean.isSignedOutEverywhere()).isTrue();
+        assertThat(pages.stores.auditRows).filteredOn(event -> event.type() == AuditEvent.Type.SESSIONS_ENDED)
+                .singleElement().satisfies(event -> assertThat(event.detail()).startsWith("0 session(s)"));
+    }
 }

@@ -1,6 +1,7 @@
 package dev.echoid.identity.login;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.echoid.identity.config.LoginPolicy;
 import dev.echoid.identity.fixtures.InMemoryLoginThrottles;
@@ -13,6 +14,7 @@ import dev.echoid.identity.store.User;
 import dev.echoid.identity.token.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -242,6 +244,86 @@ class AuthenticatorTest {
         stores.users.setEnabled(ada.id(), false);
         authenticator.authenticate("ada", PASSWORD, "app", ADDRESS, "l");
         assertThat(throttles.rows).as("nothing counted, nothing in flight").isEmpty();
+    }
+
+    @Test
+    void accountLockoutLocksOutKnownBrowsersTooOnceTheUserNameIsOverItsBar() {
+        LoginPolicy lockout = new LoginPolicy(3, 5, 10, true, Duration.ofSeconds(30), Duration.ofSeconds(90),
+                Duration.ofHours(12), 12, false, false);
+        Authenticator strict = new Authenticator(stores.users, hasher, stores.audit,
+                new BruteForceProtection(throttles, lockout, clock), deviceCookies);
+        String cookie = knownBrowserCookie();
+        // guesses spread over ten addresses: no pair or address is over its bar, the user name is
+        for (int i = 0; i < 10; i++) {
+            authenticator.authenticate("ada", "wrong", "app", "203.0.113." + i, "l");
+        }
+        assertThat(throttles.row(BruteForceProtection.userKey("ada")).lockedUntil).isNotNull();
+        assertThat(authenticator.authenticate("ada", PASSWORD, "app", new ClientDevice(ADDRESS, cookie), "l"))
+                .as("without account lockout the owner's browser still signs in").contains(ada);
+        assertThat(strict.authenticate("ada", PASSWORD, "app", new ClientDevice(ADDRESS, cookie), "l"))
+                .as("with it, not even the owner's browser").isEmpty();
+        assertThat(stores.auditRows.get(stores.auditRows.size() - 1).detail()).isEqualTo(Authenticator.LOCKED);
+    }
+
+    @Test
+    void attemptWaitsForAPlaceHeldByAnotherInFlightAndGetsItWhenFreed() throws Exception {
+        for (int i = 0; i < 2; i++) {
+            authenticator.authenticate("ada", "wrong", "app", ADDRESS, "l");
+        }
+        // one place left on the pair, held by an attempt whose hash is running
+        BruteForceProtection.Attempt held = bruteForce.reservePassword("ada", ADDRESS, Optional.empty())
+                .orElseThrow();
+        Thread settler = new Thread(() -> {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            held.close();
+        });
+        settler.start();
+        assertThat(authenticator.authenticate("ada", PASSWORD, "app", ADDRESS, "l"))
+                .as("a right password waits for the place rather than being refused").contains(ada);
+        settler.join();
+    }
+
+    @Test
+    void attemptInterruptedWhileWaitingGivesUpAndKeepsTheInterrupt() {
+        for (int i = 0; i < 2; i++) {
+            authenticator.authenticate("ada", "wrong", "app", ADDRESS, "l");
+        }
+        BruteForceProtection.Attempt held = bruteForce.reservePassword("ada", ADDRESS, Optional.empty())
+                .orElseThrow();
+        Thread.currentThread().interrupt();
+        try {
+            assertThat(bruteForce.reservePassword("ada", ADDRESS, Optional.empty())).isEmpty();
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+            held.close();
+        }
+    }
+
+    @Test
+    void anAttemptIsSettledOnce() {
+        BruteForceProtection.Attempt failed = bruteForce.reservePassword("ada", ADDRESS, Optional.empty())
+                .orElseThrow();
+        failed.failed();
+        assertThatThrownBy(failed::failed).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(failed::succeeded).isInstanceOf(IllegalStateException.class);
+        failed.close();
+        assertThat(throttles.row(BruteForceProtection.pairKey("ada", ADDRESS)).failures).isOne();
+
+        BruteForceProtection.Attempt succeeded = bruteForce.reservePassword("ada", ADDRESS, Optional.empty())
+                .orElseThrow();
+        succeeded.succeeded();
+        assertThatThrownBy(succeeded::succeeded).isInstanceOf(IllegalStateException.class);
+
+        BruteForceProtection.Attempt closed = bruteForce.reservePassword("ada", ADDRESS, Optional.empty())
+                .orElseThrow();
+        closed.close();
+        assertThatThrownBy(closed::failed).isInstanceOf(IllegalStateException.class);
+        assertThat(throttles.rows.values()).allSatisfy(row -> assertThat(row.inFlight).isZero());
     }
 
     private String knownBrowserCookie() {

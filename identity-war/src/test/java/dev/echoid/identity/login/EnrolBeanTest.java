@@ -184,6 +184,16 @@ class EnrolBeanTest {
     }
 
     @Test
+    void postedSecretOf128BitsIsTaken() {
+        passwordStep();
+        byte[] secret = new byte[16];
+        secret[0] = 1;
+        EnrolBean post = page(id, secret);
+        confirm(post, Totp.code(secret, Totp.step(pages.clock.instant())));
+        assertThat(pages.sealer.open(pages.totp.rows.get(pages.ada.id()).sealedSecret())).isEqualTo(secret);
+    }
+
+    @Test
     void requestTakenMeanwhileThenEnrolledButNoCodeIssued() {
         passwordStep();
         byte[] secret = secretOf(page(id, null));
