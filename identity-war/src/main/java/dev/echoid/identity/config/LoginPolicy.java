@@ -87,11 +87,7 @@ public record LoginPolicy(int maxFailures, int maxFailuresPerAddress, int maxFai
 
     /** How long a key is locked after its {@code failures}-th failure (zero below the threshold). */
     public Duration lockAfter(int failures, int threshold) {
-        if (failures < threshold) {
-            return Duration.ZERO;
-        }
-        Duration wait = waitIncrement.multipliedBy(failures - threshold + 1L);
-        return wait.compareTo(maxWait) > 0 ? maxWait : wait;
+        return dev.echoid.identity.security.LoginThrottle.lockFor(failures, threshold, waitIncrement, maxWait);
     }
 
     private static int number(SettingsSource source, String name, int fallback) {

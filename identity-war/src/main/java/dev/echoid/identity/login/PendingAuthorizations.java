@@ -3,6 +3,7 @@ package dev.echoid.identity.login;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import dev.echoid.identity.protocol.AuthorizationRequest;
 import dev.echoid.identity.security.Sha256;
 import dev.echoid.identity.security.RandomTokens;
@@ -14,7 +15,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -27,8 +30,10 @@ public final class PendingAuthorizations {
 
     static final String COOKIE = "IDENTITY_LOGIN";
     private static final Duration LIFETIME = Duration.ofMinutes(10);
+    // a scope's tokens read back in the order asked (the consent page lists them so), not a HashSet's
     private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .registerModule(new SimpleModule().addAbstractTypeMapping(Set.class, LinkedHashSet.class));
 
     private final PendingRequests store;
     private final boolean secureCookie;

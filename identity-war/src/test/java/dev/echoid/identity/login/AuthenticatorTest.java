@@ -1,6 +1,7 @@
 package dev.echoid.identity.login;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.echoid.identity.config.LoginPolicy;
 import dev.echoid.identity.fixtures.InMemoryLoginThrottles;
@@ -13,6 +14,7 @@ import dev.echoid.identity.store.User;
 import dev.echoid.identity.token.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +34,8 @@ class AuthenticatorTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T10:00:00Z"));
     private final InMemoryStores stores = new InMemoryStores(clock);
     private final InMemoryLoginThrottles throttles = new InMemoryLoginThrottles();
-    private final PasswordHasher hasher = new PasswordHasher(1024, 1, 1, new HashingBudget(2, 0, Duration.ZERO));
+    private final HashingBudget budget = new HashingBudget(2, 0, Duration.ZERO);
+    private final PasswordHasher hasher = new PasswordHasher(1024, 1, 1, budget);
     private final DeviceCookies deviceCookies = new DeviceCookies(RandomTokens.bytes(32), true);
     private int lockouts;
     private final BruteForceProtection bruteForce = new BruteForceProtection(throttles, POLICY, clock,
@@ -179,6 +182,148 @@ class AuthenticatorTest {
         assertThat(BruteForceProtection.network("not an address")).isEqualTo("not an address");
         assertThat(BruteForceProtection.addressKey("198.51.100.7")).isEqualTo("ip:198.51.100.7");
         assertThat(BruteForceProtection.deviceKey("n")).isEqualTo("device:n");
+    }
+
+    @Test
+    void everyRefusalCostsOneHashLikeASuccessSoTimingRevealsNothing() {
+        long before = budget.computed();
+        authenticator.authenticate("ada", PASSWORD, "app", ADDRESS, "l");
+        long success = budget.computed() - before;
+        assertThat(success).isOne();
+        String[][] refusals = {{"nobody", PASSWORD}, {"ada", "wrong"}, {" ", PASSWORD},
+                {"ada", "x".repeat(PasswordHasher.MAX_LENGTH + 1)}, {"a".repeat(201), PASSWORD}};
+        for (String[] refusal : refusals) {
+            long start = budget.computed();
+            assertThat(authenticator.authenticate(refusal[0], refusal[1], "app", "203.0.113.9", "l")).isEmpty();
+            assertThat(budget.computed() - start).as(refusal[0]).isEqualTo(success);
+        }
+        for (int i = 0; i < 3; i++) {
+            authenticator.authenticate("ada", "wrong", "app", ADDRESS, "l");
+        }
+        long locked = budget.computed();
+        assertThat(authenticator.authenticate("ada", PASSWORD, "app", ADDRESS, "l")).isEmpty();
+        assertThat(stores.auditRows.get(stores.auditRows.size() - 1).detail()).isEqualTo(Authenticator.LOCKED);
+        assertThat(budget.computed() - locked).as("locked").isEqualTo(success);
+    }
+
+    @Test
+    void namesUpTo200CharactersAndPasswordsUpToTheMaximumAreChecked() {
+        User longName = new User(UUID.randomUUID(), "a".repeat(200), hasher.hash("x".repeat(PasswordHasher.MAX_LENGTH)),
+                "L", "l@example.com", true, true);
+        stores.users.createIfAbsent(longName);
+        assertThat(authenticator.authenticate("a".repeat(200), "x".repeat(PasswordHasher.MAX_LENGTH), "app", ADDRESS,
+                "l")).contains(longName);
+        assertThat(authenticator.authenticate("a".repeat(201), "x", "app", ADDRESS, "l")).isEmpty();
+        assertThat(stores.auditRows.get(stores.auditRows.size() - 1).detail()).isEqualTo("malformed credentials");
+    }
+
+    @Test
+    void unknownUsersFailuresAreCountedOnEveryKeySoNamesCannotBeProbedFreely() {
+        for (int i = 0; i < 3; i++) {
+            assertThat(authenticator.authenticate("nobody", PASSWORD, "app", ADDRESS, "l")).isEmpty();
+        }
+        assertThat(throttles.row(BruteForceProtection.pairKey("nobody", ADDRESS)).failures).isEqualTo(3);
+        assertThat(throttles.row(BruteForceProtection.addressKey(ADDRESS)).failures).isEqualTo(3);
+        assertThat(throttles.row(BruteForceProtection.userKey("nobody")).failures).isEqualTo(3);
+        assertThat(lockouts).as("the pair locked").isOne();
+        assertThat(throttles.rows.values()).allSatisfy(row -> assertThat(row.inFlight).isZero());
+    }
+
+    @Test
+    void successKeepsTheAddressAndUserCountsButGivesTheirPlacesBack() {
+        authenticator.authenticate("ada", "wrong", "app", ADDRESS, "l");
+        assertThat(authenticator.authenticate("ada", PASSWORD, "app", ADDRESS, "l")).contains(ada);
+        assertThat(throttles.row(BruteForceProtection.pairKey("ada", ADDRESS)).failures).isZero();
+        assertThat(throttles.row(BruteForceProtection.addressKey(ADDRESS)).failures).isOne();
+        assertThat(throttles.row(BruteForceProtection.userKey("ada")).failures).isOne();
+        assertThat(throttles.rows.values()).allSatisfy(row -> assertThat(row.inFlight).isZero());
+    }
+
+    @Test
+    void disabledAccountGivesItsPlacesBackUncounted() {
+        stores.users.setEnabled(ada.id(), false);
+        authenticator.authenticate("ada", PASSWORD, "app", ADDRESS, "l");
+        assertThat(throttles.rows).as("nothing counted, nothing in flight").isEmpty();
+    }
+
+    @Test
+    void accountLockoutLocksOutKnownBrowsersTooOnceTheUserNameIsOverItsBar() {
+        LoginPolicy lockout = new LoginPolicy(3, 5, 10, true, Duration.ofSeconds(30), Duration.ofSeconds(90),
+                Duration.ofHours(12), 12, false, false);
+        Authenticator strict = new Authenticator(stores.users, hasher, stores.audit,
+                new BruteForceProtection(throttles, lockout, clock), deviceCookies);
+        String cookie = knownBrowserCookie();
+        // guesses spread over ten addresses: no pair or address is over its bar, the user name is
+        for (int i = 0; i < 10; i++) {
+            authenticator.authenticate("ada", "wrong", "app", "203.0.113." + i, "l");
+        }
+        assertThat(throttles.row(BruteForceProtection.userKey("ada")).lockedUntil).isNotNull();
+        assertThat(authenticator.authenticate("ada", PASSWORD, "app", new ClientDevice(ADDRESS, cookie), "l"))
+                .as("without account lockout the owner's browser still signs in").contains(ada);
+        assertThat(strict.authenticate("ada", PASSWORD, "app", new ClientDevice(ADDRESS, cookie), "l"))
+                .as("with it, not even the owner's browser").isEmpty();
+        assertThat(stores.auditRows.get(stores.auditRows.size() - 1).detail()).isEqualTo(Authenticator.LOCKED);
+    }
+
+    @Test
+    void attemptWaitsForAPlaceHeldByAnotherInFlightAndGetsItWhenFreed() throws Exception {
+        for (int i = 0; i < 2; i++) {
+            authenticator.authenticate("ada", "wrong", "app", ADDRESS, "l");
+        }
+        // one place left on the pair, held by an attempt whose hash is running
+        BruteForceProtection.Attempt held = bruteForce.reservePassword("ada", ADDRESS, Optional.empty())
+                .orElseThrow();
+        Thread settler = new Thread(() -> {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            held.close();
+        });
+        settler.start();
+        assertThat(authenticator.authenticate("ada", PASSWORD, "app", ADDRESS, "l"))
+                .as("a right password waits for the place rather than being refused").contains(ada);
+        settler.join();
+    }
+
+    @Test
+    void attemptInterruptedWhileWaitingGivesUpAndKeepsTheInterrupt() {
+        for (int i = 0; i < 2; i++) {
+            authenticator.authenticate("ada", "wrong", "app", ADDRESS, "l");
+        }
+        BruteForceProtection.Attempt held = bruteForce.reservePassword("ada", ADDRESS, Optional.empty())
+                .orElseThrow();
+        Thread.currentThread().interrupt();
+        try {
+            assertThat(bruteForce.reservePassword("ada", ADDRESS, Optional.empty())).isEmpty();
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+            held.close();
+        }
+    }
+
+    @Test
+    void anAttemptIsSettledOnce() {
+        BruteForceProtection.Attempt failed = bruteForce.reservePassword("ada", ADDRESS, Optional.empty())
+                .orElseThrow();
+        failed.failed();
+        assertThatThrownBy(failed::failed).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(failed::succeeded).isInstanceOf(IllegalStateException.class);
+        failed.close();
+        assertThat(throttles.row(BruteForceProtection.pairKey("ada", ADDRESS)).failures).isOne();
+
+        BruteForceProtection.Attempt succeeded = bruteForce.reservePassword("ada", ADDRESS, Optional.empty())
+                .orElseThrow();
+        succeeded.succeeded();
+        assertThatThrownBy(succeeded::succeeded).isInstanceOf(IllegalStateException.class);
+
+        BruteForceProtection.Attempt closed = bruteForce.reservePassword("ada", ADDRESS, Optional.empty())
+                .orElseThrow();
+        closed.close();
+        assertThatThrownBy(closed::failed).isInstanceOf(IllegalStateException.class);
+        assertThat(throttles.rows.values()).allSatisfy(row -> assertThat(row.inFlight).isZero());
     }
 
     private String knownBrowserCookie() {

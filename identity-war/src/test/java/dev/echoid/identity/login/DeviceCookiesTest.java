@@ -2,6 +2,9 @@ package dev.echoid.identity.login;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.echoid.identity.fixtures.Browser;
+import dev.echoid.identity.fixtures.FacesRequest;
+import jakarta.servlet.http.Cookie;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -60,5 +63,63 @@ class DeviceCookiesTest {
         assertThat(other.device("alice", one.withNewEntry("alice", null))).isPresent();
         assertThat(DeviceCookies.of(Optional.empty(), false).device("alice", one.withNewEntry("alice", null)))
                 .as("without the key: a key of this start only").isEmpty();
+    }
+
+    @Test
+    void ofWithoutAKeyEncryptionKeyMakesADifferentKeyEachStart() {
+        DeviceCookies one = DeviceCookies.of(Optional.empty(), false);
+        DeviceCookies other = DeviceCookies.of(Optional.empty(), false);
+        assertThat(other.device("alice", one.withNewEntry("alice", null))).isEmpty();
+        assertThat(cookies.device("alice", one.withNewEntry("alice", null))).as("not a zero key").isEmpty();
+    }
+
+    @Test
+    void rememberSetsAStrictLongLivedCookieWithTheUsersEntryFirstAndKeepsTheOthers() {
+        Browser browser = new Browser("/identity");
+        browser.cookies.put("OTHER", "x");
+        browser.cookies.put(DeviceCookies.COOKIE, cookies.withNewEntry("bob", null));
+        try (FacesRequest http = FacesRequest.of(browser)) {
+            cookies.remember(" ALICE ", http.servletRequest(), browser.response());
+        }
+        Cookie cookie = browser.set.get(0);
+        assertThat(cookie.getName()).isEqualTo(DeviceCookies.COOKIE);
+        assertThat(cookie.getPath()).isEqualTo("/identity");
+        assertThat(cookie.isHttpOnly()).isTrue();
+        assertThat(cookie.getSecure()).isTrue();
+        assertThat(cookie.getMaxAge()).isEqualTo(400 * 24 * 3600);
+        assertThat(cookie.getAttribute("SameSite")).isEqualTo("Lax");
+        assertThat(cookies.device("alice", cookie.getValue())).hasValueSatisfying(
+                nonce -> assertThat(cookie.getValue()).startsWith(nonce + "."));
+        assertThat(cookies.device("bob", cookie.getValue())).as("the other user's entry kept").isPresent();
+
+        Browser atRoot = new Browser("");
+        try (FacesRequest http = FacesRequest.of(atRoot)) {
+            new DeviceCookies(new byte[32], false).remember("alice", http.servletRequest(), atRoot.response());
+        }
+        assertThat(atRoot.set.get(0).getPath()).isEqualTo("/");
+        assertThat(atRoot.set.get(0).getSecure()).isFalse();
+    }
+
+    @Test
+    void presentedIsTheAddressAndTheDeviceCookieIfAny() {
+        Browser browser = new Browser("/identity");
+        try (FacesRequest http = FacesRequest.of(browser)) {
+            http.remoteAddress = "192.0.2.9";
+            assertThat(DeviceCookies.presented(http.servletRequest())).isEqualTo(ClientDevice.at("192.0.2.9"));
+            browser.cookies.put("OTHER", "x");
+            assertThat(DeviceCookies.presented(http.servletRequest()).deviceCookie()).isNull();
+            browser.cookies.put(DeviceCookies.COOKIE, "value");
+            assertThat(DeviceCookies.presented(http.servletRequest()))
+                    .isEqualTo(new ClientDevice("192.0.2.9", "value"));
+        }
+    }
+
+    @Test
+    void deviceWhenTheCookieIsLongerThanFiveEntriesCanBeThenNothingIsRead() {
+        String genuine = cookies.withNewEntry("alice", null);
+        String padded = genuine + "~" + "x".repeat(DeviceCookies.MAX_ENTRIES * 70 - genuine.length() - 1);
+        assertThat(padded).hasSize(350);
+        assertThat(cookies.device("alice", padded)).as("at the limit").isPresent();
+        assertThat(cookies.device("alice", padded + "x")).as("beyond it").isEmpty();
     }
 }

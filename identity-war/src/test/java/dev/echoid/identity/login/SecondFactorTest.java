@@ -161,6 +161,19 @@ class SecondFactorTest {
     }
 
     @Test
+    void rightCodeForgetsTheWrongOnesBeforeIt() {
+        secondFactor.confirmEnrolment(ada, secret, code(secret), "10.0.0.1", "app", "l");
+        clock.advance(Duration.ofSeconds(30));
+        for (int i = 0; i < 2; i++) {
+            secondFactor.verify(ada, wrong(code(secret)), "app", "10.0.0.1", "l");
+        }
+        assertThat(throttles.row(BruteForceProtection.secondFactorKey(ada.id())).failures).isEqualTo(2);
+        assertThat(secondFactor.verify(ada, code(secret), "app", "10.0.0.1", "l")).isTrue();
+        assertThat(throttles.row(BruteForceProtection.secondFactorKey(ada.id())).failures).isZero();
+        assertThat(BruteForceProtection.secondFactorKey(ada.id())).isEqualTo("totp:" + ada.id());
+    }
+
+    @Test
     void notEnrolledOrUnsealedSecretIsRefused() {
         assertThat(secondFactor.verify(ada, "123456", "app", "10.0.0.1", "l")).isFalse();
         assertAudit(AuditEvent.Type.MFA_FAILED, AuditEvent.Outcome.FAILURE, "not enrolled");
