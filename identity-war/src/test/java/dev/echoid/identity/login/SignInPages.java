@@ -1,5 +1,6 @@
 package dev.echoid.identity.login;
 
+import dev.echoid.identity.config.BackchannelSettings;
 import dev.echoid.identity.config.LoginPolicy;
 import dev.echoid.identity.fixtures.Browser;
 import dev.echoid.identity.fixtures.FacesRequest;
@@ -57,7 +58,6 @@ final class SignInPages {
     final InMemoryTotpCredentials totp = new InMemoryTotpCredentials();
     final InMemoryLoginThrottles throttles = new InMemoryLoginThrottles();
     final Map<java.util.UUID, Consents.Consent> consentRows = new LinkedHashMap<>();
-    final List<String> notedLoginIds = new ArrayList<>();
     final HashingBudget budget = new HashingBudget(1, 0, Duration.ZERO);
     final PasswordHasher hasher = new PasswordHasher(1024, 1, 1, budget);
     final Sealer sealer = Sealer.forTotpSecrets(Optional.of(RandomTokens.bytes(32)));
@@ -66,8 +66,9 @@ final class SignInPages {
     final SingleSignOn singleSignOn = new SingleSignOn(sessions, stores.users, Duration.ofHours(1),
             Duration.ofHours(8), true, clock);
     final SessionTermination termination = new SessionTermination(singleSignOn, stores.grants,
-            new BackchannelLogout(sessions, new JwtIssuer(TokenFixture.settings(), TokenFixture.keys(), clock),
-                    stores.audit), stores.audit);
+            // nothing is delivered here: the outbox is never read, the workers never started
+            new BackchannelLogout(null, new JwtIssuer(TokenFixture.settings(), TokenFixture.keys(), clock),
+                    stores.audit, BackchannelSettings.from(name -> java.util.Optional.empty())), stores.audit);
     final DeviceCookies deviceCookies = new DeviceCookies(RandomTokens.bytes(32), true);
     final Consents consents = new Consents() {
         @Override
@@ -94,6 +95,8 @@ final class SignInPages {
     final FormTokens formTokens = new FormTokens(pending, singleSignOn);
 
     final Browser browser = new Browser("/identity");
+    /** What the sign-in pages noted for the access line, from the request's attribute. */
+    final List<String> notedLoginIds = browser.loginIdsNoted;
     final User ada;
     final Client app = Client.codeFlow("app", "The App", "secret-hash", List.of(REDIRECT));
 
@@ -106,7 +109,7 @@ final class SignInPages {
 
     SignInCompletion signInCompletion(boolean singleSession) {
         return new SignInCompletion(pending, singleSignOn, termination, deviceCookies, stores.clients, completion,
-                ISSUER, singleSession, notedLoginIds::add);
+                ISSUER, singleSession);
     }
 
     static AuthorizationRequest request(String scope, String prompt) {
