@@ -53,7 +53,7 @@ class SessionIT {
     private static final String SECOND_BYE = "https://second.example/bye";
     private static final List<String> LOGOUT_TOKENS = new CopyOnWriteArrayList<>();
     // issue 12, item 3: a relying party that takes 30 s to answer, and one that fails until told otherwise
-    private static final String SLOW = "slow-app";
+    private static final String SLOW = "slow-backchannel-app"; // not TokenAttacksIT's slow-app: one database serves every IT of this JVM
     private static final String SLOW_REDIRECT = "https://slow.example/cb";
     private static final int SLOW_RP_SECONDS = 30;
     private static final String FAILING = "failing-app";
