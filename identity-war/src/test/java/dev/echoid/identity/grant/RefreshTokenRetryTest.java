@@ -146,7 +146,11 @@ class RefreshTokenRetryTest {
     void oldTokenReplayedByAnotherClientIsRefusedAndGainsNothing() {
         Map<String, Object> dropped = refresh(TOKEN);
 
-        assertInvalid(() -> handler.handle(new RefreshToken(TOKEN, RequestedScope.absent()), other, REQUESTER));
+        List<String> noted = new java.util.ArrayList<>();
+        assertInvalid(() -> handler.handle(new RefreshToken(TOKEN, RequestedScope.absent()), other,
+                new TokenRequester("203.0.113.5", noted::add)));
+
+        assertThat(noted).containsExactly("login-7");
 
         assertThat(stores.grantRows.get(grant.id()).revokedAt()).isNull();
         assertThat(liveRefreshTokens()).containsExactly(hash((String) dropped.get("refresh_token")));
@@ -180,6 +184,42 @@ class RefreshTokenRetryTest {
         refresh(TOKEN);
         assertThat(handler.handle(new RefreshToken(TOKEN, RequestedScope.of(Scope.of("profile"))), client,
                 REQUESTER)).containsEntry("scope", "profile");
+    }
+
+    @Test
+    void retryWithAMalformedScopeIsReuse() {
+        refresh(TOKEN);
+        jakarta.ws.rs.core.MultivaluedHashMap<String, String> form = new jakarta.ws.rs.core.MultivaluedHashMap<>();
+        form.putSingle("grant_type", "refresh_token");
+        form.putSingle("refresh_token", TOKEN);
+        form.put("scope", List.of("openid", "profile")); // repeated: invalid_request on a live token
+
+        assertInvalid(() -> handler.handle((RefreshToken) dev.echoid.identity.protocol.TokenRequest.parse(form, null)
+                .grant(), client, REQUESTER));
+
+        assertReuseRevoked();
+    }
+
+    @Test
+    void retryNamesTheSignInAndKeepsTheSessionsAmr() {
+        UUID session = UUID.randomUUID();
+        Grant withSession = new Grant(UUID.randomUUID(), "app", user.id(), session, "openid", clock.instant(),
+                clock.instant(), clock.instant().plus(Duration.ofDays(1)), null, "login-9");
+        stores.grants.create(withSession);
+        stores.refreshRows.put(hash("sso"), new StoredRefreshToken(hash("sso"), withSession.id(), clock.instant(),
+                clock.instant().plus(Duration.ofHours(1)), null));
+        RefreshTokenGrant amrAware = new RefreshTokenGrant(stores.transactions, stores.refreshTokens, stores.grants,
+                TokenFixture.responses(stores, clock, id -> id.equals(session) ? Optional.of("pwd otp")
+                        : Optional.empty()), stores.audit, clock, WINDOW);
+        amrAware.handle(new RefreshToken("sso", RequestedScope.absent()), client, REQUESTER);
+        List<String> noted = new java.util.ArrayList<>();
+
+        Map<String, Object> retried = amrAware.handle(new RefreshToken("sso", RequestedScope.absent()), client,
+                new TokenRequester("203.0.113.5", noted::add));
+
+        assertThat(noted).containsExactly("login-9");
+        assertThat(JWT.decode((String) retried.get("id_token")).getClaim("amr").asList(String.class))
+                .containsExactly("pwd", "otp");
     }
 
     @Test
