@@ -51,7 +51,7 @@ public final class AuditMeters implements AuditLog {
             case LOGIN_FAILED -> metrics.login(Authenticator.LOCKED.equals(event.detail())
                     ? LoginOutcome.LOCKED : LoginOutcome.FAILURE);
             case CODE_REDEEMED -> metrics.tokensIssued(Client.AUTHORIZATION_CODE);
-            case TOKEN_REFRESHED -> metrics.tokensIssued(Client.REFRESH_TOKEN);
+            case TOKEN_REFRESHED, TOKEN_REFRESH_RETRIED -> metrics.tokensIssued(Client.REFRESH_TOKEN);
             case CLIENT_CREDENTIALS_ISSUED -> metrics.tokensIssued(Client.CLIENT_CREDENTIALS);
             default -> {
                 // not metered

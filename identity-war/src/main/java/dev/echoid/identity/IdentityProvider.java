@@ -176,7 +176,8 @@ public final class IdentityProvider {
                 ssoSessions, responses, audit, settings.codeTtl(), settings.refreshAbsoluteTtl(), clock);
         this.grantHandlers = new GrantHandlers(List.of(
                 codeGrant,
-                new RefreshTokenGrant(transactions, refreshTokens, grants, responses, audit, clock),
+                new RefreshTokenGrant(transactions, refreshTokens, grants, responses, audit, clock,
+                        settings.refreshRetryWindow()),
                 new ClientCredentialsGrant(transactions, responses, audit, settings.accessTokenTtl(), clock)));
         this.clientAuthenticator = new ClientAuthenticator(clients, clientSecrets, audit);
         this.accessTokenVerifier = new AccessTokenVerifier(settings, signingKeys, accessTokens, clock);

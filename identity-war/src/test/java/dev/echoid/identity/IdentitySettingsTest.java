@@ -45,6 +45,22 @@ class IdentitySettingsTest {
     }
 
     @Test
+    void refreshRetryWindowIsThirtySecondsByDefaultZeroTurnsItOffAndMoreThanAMinuteIsRefused() {
+        assertThat(IdentitySettings.from(SettingsSource.of(Map.of("IDENTITY_ISSUER", "https://id.example")))
+                .refreshRetryWindow()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(IdentitySettings.from(SettingsSource.of(Map.of("IDENTITY_ISSUER", "https://id.example",
+                "IDENTITY_REFRESH_TOKEN_RETRY_SECONDS", "0"))).refreshRetryWindow()).isZero();
+        assertThat(IdentitySettings.from(SettingsSource.of(Map.of("IDENTITY_ISSUER", "https://id.example",
+                "IDENTITY_REFRESH_TOKEN_RETRY_SECONDS", "60"))).refreshRetryWindow()).hasSeconds(60);
+        for (String refused : new String[] {"61", "-1"}) {
+            assertThatThrownBy(() -> IdentitySettings.from(SettingsSource.of(Map.of("IDENTITY_ISSUER",
+                    "https://id.example", "IDENTITY_REFRESH_TOKEN_RETRY_SECONDS", refused))))
+                    .isInstanceOf(InvalidSettingException.class)
+                    .hasMessageContaining("IDENTITY_REFRESH_TOKEN_RETRY_SECONDS must be 0 (off) to 60 seconds");
+        }
+    }
+
+    @Test
     void fromWhenDefaultsThenFifteenMinuteIdTokensAndSixtySecondCodes() {
         IdentitySettings settings = IdentitySettings.from(SettingsSource.of(Map.of(
                 "IDENTITY_ISSUER", "https://id.example/identity")));

@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * must be shared). A backend that refuses the connection is marked down and the request, which it never received,
  * goes to another; a backend that fails a request it may have received (reset, no answer) is marked down and that
  * request answered 502, as nginx does for a non-idempotent request. A backend marked down is tried last for 2 s. Says which backend answered in
- * {@value #BACKEND_HEADER}.
+ * {@value #BACKEND_HEADER}. {@link #dropNextAnswer} loses one answer on its way back, as a node killed between its
+ * commit and its write would.
  */
 final class RoundRobinProxy implements AutoCloseable {
 
@@ -43,6 +44,12 @@ final class RoundRobinProxy implements AutoCloseable {
     private final AtomicIntegerArray served;
     private final AtomicInteger retried = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
+    /** The answer to lose: of this backend, to a request with this header; null: none. */
+    private record Drop(int backend, String header, java.util.concurrent.CountDownLatch dropped) {
+    }
+
+    private final java.util.concurrent.atomic.AtomicReference<Drop> drop =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private final HttpServer server;
     private final ExecutorService threads = Executors.newFixedThreadPool(48);
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -70,6 +77,17 @@ final class RoundRobinProxy implements AutoCloseable {
         return failed.get();
     }
 
+    /**
+     * The next answer of {@code backend} to a request carrying {@code header} is discarded (the backend did the work)
+     * and the client answered 502, as when the node dies after its commit, before its answer leaves. The latch
+     * opens once it happened.
+     */
+    java.util.concurrent.CountDownLatch dropNextAnswer(int backend, String header) {
+        Drop next = new Drop(backend, header, new java.util.concurrent.CountDownLatch(1));
+        drop.set(next);
+        return next.dropped();
+    }
+
     private void forward(HttpExchange exchange) throws IOException {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
@@ -86,6 +104,14 @@ final class RoundRobinProxy implements AutoCloseable {
                     HttpResponse<byte[]> answer = client.send(request(exchange, backend, body),
                             HttpResponse.BodyHandlers.ofByteArray());
                     served.incrementAndGet(backend);
+                    Drop lose = drop.get();
+                    if (lose != null && lose.backend() == backend
+                            && exchange.getRequestHeaders().containsKey(lose.header()) && drop.compareAndSet(lose, null)) {
+                        failed.incrementAndGet();
+                        badGateway(exchange);
+                        lose.dropped().countDown();
+                        return;
+                    }
                     reply(exchange, answer, backend);
                     return;
                 } catch (IOException e) {

@@ -21,6 +21,8 @@ import java.util.Optional;
  * @param codeTtl          lifetime of authorization codes
  * @param refreshIdleTtl   a refresh token unused this long expires (each use gives a new one)
  * @param refreshAbsoluteTtl the refresh tokens of one grant end this long after sign-in, however used
+ * @param refreshRetryWindow a rotated refresh token presented again this soon by its client, its successor unused,
+ *                         is the retry of a lost answer, not reuse (zero: off)
  * @param sessionIdleTtl   the single sign-on session ends after this long without use
  * @param sessionMaxTtl    and this long after it started, however used
  * @param keyEncryptionKey AES-256 key that seals signing keys and TOTP secrets at rest (required outside dev mode)
@@ -42,6 +44,7 @@ public record IdentitySettings(
         Duration codeTtl,
         Duration refreshIdleTtl,
         Duration refreshAbsoluteTtl,
+        Duration refreshRetryWindow,
         Duration sessionIdleTtl,
         Duration sessionMaxTtl,
         Optional<byte[]> keyEncryptionKey,
@@ -62,6 +65,7 @@ public record IdentitySettings(
     public static final String AUDIT_KEY = "IDENTITY_AUDIT_KEY";
     public static final String REFRESH_IDLE_TTL = "IDENTITY_REFRESH_IDLE_TTL_SECONDS";
     public static final String REFRESH_ABSOLUTE_TTL = "IDENTITY_REFRESH_ABSOLUTE_TTL_SECONDS";
+    public static final String REFRESH_RETRY = "IDENTITY_REFRESH_TOKEN_RETRY_SECONDS";
     public static final String SESSION_IDLE_TTL = "IDENTITY_SESSION_IDLE_SECONDS";
     public static final String SESSION_MAX_TTL = "IDENTITY_SESSION_MAX_SECONDS";
     public static final String TRUSTED_PROXIES = "IDENTITY_TRUSTED_PROXIES";
@@ -81,6 +85,10 @@ public record IdentitySettings(
         requirePositive(codeTtl, "code lifetime");
         requirePositive(refreshIdleTtl, REFRESH_IDLE_TTL);
         requirePositive(refreshAbsoluteTtl, REFRESH_ABSOLUTE_TTL);
+        // long enough for a client's retry after a lost answer, short enough that a stolen old token soon dies
+        if (refreshRetryWindow.isNegative() || refreshRetryWindow.compareTo(Duration.ofSeconds(60)) > 0) {
+            throw new InvalidSettingException(REFRESH_RETRY, "must be 0 (off) to 60 seconds");
+        }
         requirePositive(sessionIdleTtl, SESSION_IDLE_TTL);
         requirePositive(sessionMaxTtl, SESSION_MAX_TTL);
         String scheme = issuer.getScheme();
@@ -131,6 +139,7 @@ public record IdentitySettings(
                 Duration.ofSeconds(60),
                 seconds(source, REFRESH_IDLE_TTL, Duration.ofDays(1)),
                 seconds(source, REFRESH_ABSOLUTE_TTL, Duration.ofDays(30)),
+                seconds(source, REFRESH_RETRY, Duration.ofSeconds(30)),
                 seconds(source, SESSION_IDLE_TTL, Duration.ofMinutes(30)),
                 seconds(source, SESSION_MAX_TTL, Duration.ofHours(10)),
                 keyEncryptionKey(source),

@@ -52,7 +52,16 @@ public final class TokenResponseIssuer {
      */
     public Map<String, Object> issue(Transaction tx, Grant grant, Client client, User user, Scope scope,
             String nonce, List<String> amr) {
-        return issue(tx, grant, false, client, user, scope, nonce, amr);
+        return issue(tx, grant, false, client, user, scope, nonce, amr, null);
+    }
+
+    /**
+     * As {@link #issue(Transaction, Grant, Client, User, Scope, String, List)} at a refresh: the new refresh token
+     * records the one it succeeds, {@code rotatedFrom} (a hash), for the retry of a lost answer.
+     */
+    public Map<String, Object> issueSuccessor(Transaction tx, Grant grant, Client client, User user, Scope scope,
+            List<String> amr, String rotatedFrom) {
+        return issue(tx, grant, false, client, user, scope, null, amr, rotatedFrom);
     }
 
     /**
@@ -61,11 +70,11 @@ public final class TokenResponseIssuer {
      */
     public Map<String, Object> issueForNewGrant(Transaction tx, Grant grant, Client client, User user, Scope scope,
             String nonce, List<String> amr) {
-        return issue(tx, grant, true, client, user, scope, nonce, amr);
+        return issue(tx, grant, true, client, user, scope, nonce, amr, null);
     }
 
     private Map<String, Object> issue(Transaction tx, Grant grant, boolean newGrant, Client client, User user,
-            Scope scope, String nonce, List<String> amr) {
+            Scope scope, String nonce, List<String> amr, String rotatedFrom) {
         String subject = user == null ? client.clientId() : user.id().toString();
         SignedAccessToken access = tokens.accessToken(subject, client.clientId(), scope, grant.authTime());
         String refresh = null;
@@ -76,7 +85,7 @@ public final class TokenResponseIssuer {
             Instant now = clock.instant();
             Instant idleEnd = now.plus(refreshIdleTtl);
             refreshRecord = new AccessTokens.IssuedRefreshToken(Sha256.base64Url(refresh), now,
-                    idleEnd.isBefore(grant.expiresAt()) ? idleEnd : grant.expiresAt());
+                    idleEnd.isBefore(grant.expiresAt()) ? idleEnd : grant.expiresAt(), rotatedFrom);
         }
         // the tokens (and a new grant) in one statement: one round trip
         accessTokens.record(tx, access.jti(), grant, newGrant, client.clientId(), access.issuedAt(),

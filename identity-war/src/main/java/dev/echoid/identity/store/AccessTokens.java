@@ -11,8 +11,16 @@ public interface AccessTokens {
     /** Records the token within {@code tx} (it is issued only if {@code tx} commits). */
     void record(Transaction tx, String jti, UUID grantId, String clientId, Instant issuedAt, Instant expiresAt);
 
-    /** A refresh token issued with an access token: only its SHA-256 is stored. */
-    record IssuedRefreshToken(String tokenHash, Instant issuedAt, Instant expiresAt) {
+    /**
+     * A refresh token issued with an access token: only its SHA-256 is stored.
+     *
+     * @param rotatedFrom the hash of the token it succeeds (null for a grant's first)
+     */
+    record IssuedRefreshToken(String tokenHash, Instant issuedAt, Instant expiresAt, String rotatedFrom) {
+
+        public IssuedRefreshToken(String tokenHash, Instant issuedAt, Instant expiresAt) {
+            this(tokenHash, issuedAt, expiresAt, null);
+        }
     }
 
     /**

@@ -63,7 +63,9 @@ public final class JdbcAccessTokens implements AccessTokens {
                 s.setObject(next + 2, grant.id());
                 s.setTimestamp(next + 3, Jdbc.timestamp(refresh.issuedAt()));
                 s.setTimestamp(next + 4, Jdbc.timestamp(refresh.expiresAt()));
-                next += 4;
+                s.setString(next + 5, refresh.rotatedFrom());
+                s.setString(next + 6, jti);
+                next += 6;
             }
             s.setString(next + 1, jti);
             s.setObject(next + 2, grant.id());

@@ -2,6 +2,7 @@ package dev.echoid.identity.store;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -10,11 +11,19 @@ import javax.sql.DataSource;
 public final class JdbcRefreshTokens implements RefreshTokens {
 
     private static final String COLUMNS = "token_hash, grant_id, issued_at, expires_at, rotated_at";
-    static final String INSERT = "INSERT INTO refresh_token (token_hash, grant_id, issued_at, expires_at) "
-            + "VALUES (?, ?, ?, ?)";
+    // the token it succeeds and the access token issued with it: what a retry revokes
+    static final String INSERT = "INSERT INTO refresh_token (token_hash, grant_id, issued_at, expires_at, "
+            + "rotated_from, access_jti) VALUES (?, ?, ?, ?, ?, ?)";
     // One statement: of any number of concurrent uses, exactly one sees rotated_at IS NULL.
     private static final String ROTATE = "UPDATE refresh_token SET rotated_at = now() "
             + "WHERE token_hash = ? AND rotated_at IS NULL RETURNING " + COLUMNS;
+    // One statement: the unused successor of a token rotated within the window is marked used and its access token
+    // revoked; a concurrent retry waits for the successor's row lock, then finds it used.
+    private static final String REVOKE_UNUSED_SUCCESSOR = "WITH successor AS (UPDATE refresh_token s "
+            + "SET rotated_at = now() WHERE s.rotated_from = ? AND s.rotated_at IS NULL AND EXISTS (SELECT 1 FROM "
+            + "refresh_token o WHERE o.token_hash = s.rotated_from AND o.rotated_at >= now() - make_interval(secs => ?))"
+            + " RETURNING s.token_hash, s.access_jti), access AS (UPDATE access_token SET revoked_at = now() "
+            + "WHERE jti IN (SELECT access_jti FROM successor) AND revoked_at IS NULL) SELECT token_hash FROM successor";
     private static final String FIND = "SELECT " + COLUMNS + " FROM refresh_token WHERE token_hash = ?";
     // one round trip for all the refresh grant reads before its transaction: the token, its grant, the user, the amr
     private static final String FIND_FOR_REFRESH = "SELECT r.token_hash, r.grant_id, r.issued_at AS token_issued_at, "
@@ -47,7 +56,17 @@ public final class JdbcRefreshTokens implements RefreshTokens {
             s.setObject(2, grantId);
             s.setTimestamp(3, Jdbc.timestamp(issuedAt));
             s.setTimestamp(4, Jdbc.timestamp(expiresAt));
+            s.setString(5, null);
+            s.setString(6, null);
         });
+    }
+
+    @Override
+    public Optional<String> revokeUnusedSuccessor(Transaction tx, String tokenHash, Duration window) {
+        return sql.queryOne(tx, REVOKE_UNUSED_SUCCESSOR, s -> {
+            s.setString(1, tokenHash);
+            s.setDouble(2, window.toMillis() / 1000.0);
+        }, row -> row.getString("token_hash"));
     }
 
     @Override

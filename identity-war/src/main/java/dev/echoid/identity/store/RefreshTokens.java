@@ -1,5 +1,6 @@
 package dev.echoid.identity.store;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -24,6 +25,17 @@ public interface RefreshTokens {
     Optional<StoredRefreshToken> markUsed(Transaction tx, String tokenHash);
 
     Optional<StoredRefreshToken> find(String tokenHash);
+
+    /**
+     * The retry of a lost answer: within {@code tx}, when {@code tokenHash} was rotated at most {@code window} ago
+     * and its successor was never used, marks that successor used and revokes its access token; the successor's hash,
+     * or empty (no such successor: it was used, or the window passed). Contract: of concurrent calls for one token at
+     * most one gets the successor; the others, once it commits, find it used. This default keeps no successors: every
+     * second use is reuse.
+     */
+    default Optional<String> revokeUnusedSuccessor(Transaction tx, String tokenHash, Duration window) {
+        return Optional.empty();
+    }
 
     /**
      * What a refresh checks before it rotates: the token, its grant, the grant's user (empty when deleted) and how

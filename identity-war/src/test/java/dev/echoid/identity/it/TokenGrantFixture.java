@@ -84,8 +84,9 @@ final class TokenGrantFixture {
                 new JdbcAccessTokens(ds), Duration.ofDays(1), Clock.systemUTC());
         clientCredentials = new ClientCredentialsGrant(transactions, responses, audit, Duration.ofMinutes(5),
                 Clock.systemUTC());
+        // as deployed: with the default retry window for a lost answer
         refresh = new RefreshTokenGrant(transactions, new JdbcRefreshTokens(ds), grants, responses, audit,
-                Clock.systemUTC());
+                Clock.systemUTC(), settings.refreshRetryWindow());
     }
 
     /** A fresh database of this name, migrated, with the client and the user. */
@@ -111,8 +112,13 @@ final class TokenGrantFixture {
     }
 
     Map<String, Object> refreshRequest(String refreshToken) {
+        return refreshRequest(refreshToken, client);
+    }
+
+    /** A refresh as {@code by} presents it, once that client authenticated. */
+    Map<String, Object> refreshRequest(String refreshToken, Client by) {
         return refresh.handle(grant(RefreshToken.class, "refresh_token", Map.of("refresh_token", refreshToken)),
-                client, REQUESTER);
+                by, REQUESTER);
     }
 
     /** The grant of a token request as the token endpoint parses it. */

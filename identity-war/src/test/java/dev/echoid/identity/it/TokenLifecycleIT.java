@@ -111,16 +111,40 @@ class TokenLifecycleIT {
         String refresh1 = first.get("refresh_token").asText();
         JsonNode second = json(refresh(echoClient(), refresh1, Map.of()));
         String refresh2 = second.get("refresh_token").asText();
+        // the client goes on with its successor: refresh1 can no longer be the retry of a lost answer
+        JsonNode third = json(refresh(echoClient(), refresh2, Map.of()));
+        String refresh3 = third.get("refresh_token").asText();
         String access2 = second.get("access_token").asText();
-        assertThat(userinfo(access2).statusCode()).isEqualTo(200);
+        String access3 = third.get("access_token").asText();
+        assertThat(userinfo(access3).statusCode()).isEqualTo(200);
 
         // the old token again: theft is assumed
         assertOAuthError(refresh(echoClient(), refresh1, Map.of()), 400, "invalid_grant");
         // every token of the grant stops working
-        assertOAuthError(refresh(echoClient(), refresh2, Map.of()), 400, "invalid_grant");
+        assertOAuthError(refresh(echoClient(), refresh3, Map.of()), 400, "invalid_grant");
+        assertThat(userinfo(access3).statusCode()).isEqualTo(401);
         assertThat(userinfo(access2).statusCode()).isEqualTo(401);
         assertThat(userinfo(first.get("access_token").asText()).statusCode()).isEqualTo(401);
-        assertThat(introspect(echoClient(), access2).get("active").asBoolean()).isFalse();
+        assertThat(introspect(echoClient(), access3).get("active").asBoolean()).isFalse();
+    }
+
+    @Test
+    void refreshWhenAnswerLostThenTheOldTokenAgainGetsANewPairAndTheDroppedOneDies() {
+        String refresh1 = signInAndRedeem(Map.of()).get("refresh_token").asText();
+        JsonNode dropped = json(refresh(echoClient(), refresh1, Map.of())); // committed; the client never saw it
+
+        HttpResponse<String> retry = refresh(echoClient(), refresh1, Map.of());
+
+        assertThat(retry.statusCode()).isEqualTo(200);
+        JsonNode retried = json(retry);
+        assertThat(retried.get("refresh_token").asText()).isNotEqualTo(dropped.get("refresh_token").asText());
+        assertThat(userinfo(retried.get("access_token").asText()).statusCode()).isEqualTo(200);
+        assertThat(userinfo(dropped.get("access_token").asText()).statusCode()).isEqualTo(401);
+        assertThat(introspect(echoClient(), dropped.get("refresh_token").asText()).get("active").asBoolean())
+                .isFalse();
+        // the new pair works on
+        assertThat(refresh(echoClient(), retried.get("refresh_token").asText(), Map.of()).statusCode())
+                .isEqualTo(200);
     }
 
     @Test
