@@ -6,9 +6,9 @@ import java.time.Instant;
 /**
  * One throttle key's state (a user name and address, an address, a device cookie, a user name from all addresses, a
  * second-factor user: {@code store.LoginThrottles}) and the rules that change it: whether an attempt may be
- * checked, what a failure counts and how long it locks, what a success forgets. The store reads the key's row under
- * a lock, asks this what follows and writes that back, so PostgreSQL and the in-memory store of the tests decide
- * alike.
+ * checked, what a failure counts and how long it locks, what a success forgets. The in-memory store of the tests
+ * decides by it; {@code store.JdbcLoginThrottles} does the same in one SQL statement per step (a read under the row's
+ * lock and a write back held the lock of a flooded address's row three round trips: docs/security.md).
  *
  * @param failures      failed attempts counted
  * @param lastFailureAt the latest failure (or when the row was made); failures older than the reset window count as

@@ -1,6 +1,5 @@
 package dev.echoid.identity.store;
 
-import dev.echoid.identity.security.LoginThrottle;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,17 +15,32 @@ public final class JdbcLoginThrottles implements LoginThrottles {
 
     private static final String LOCKED = "SELECT locked_until FROM login_throttle "
             + "WHERE throttle_key = ? AND locked_until > ?";
-    private static final String COLUMNS = "failures, last_failure_at, locked_until, in_flight, reserved_at";
-    // The key's row, made empty when there is none, locked until the transaction ends: on any node one attempt at a
-    // time reads a key and writes what LoginThrottle decided, so none slips between the check and the count.
-    private static final String LOCK_ROW = "INSERT INTO login_throttle AS t (throttle_key, username, failures, "
-            + "last_failure_at, in_flight) VALUES (?, ?, 0, ?, 0) ON CONFLICT (throttle_key) DO UPDATE SET "
-            + "username = COALESCE(t.username, EXCLUDED.username) RETURNING " + COLUMNS;
-    private static final String LOCK_EXISTING = "SELECT " + COLUMNS + " FROM login_throttle WHERE throttle_key = ? "
-            + "FOR UPDATE";
-    private static final String WRITE_ROW = "UPDATE login_throttle SET failures = ?, last_failure_at = ?, "
-            + "locked_until = ?, in_flight = ?, reserved_at = ? WHERE throttle_key = ?";
-    private static final String DELETE_ROW = "DELETE FROM login_throttle WHERE throttle_key = ?";
+    // What is in flight, unless the latest reservation is stale (its node may have stopped before settling).
+    private static final String IN_FLIGHT = "(CASE WHEN t.reserved_at IS NULL OR t.reserved_at < ? THEN 0 "
+            + "ELSE t.in_flight END)";
+    private static final String FAILURES = "(CASE WHEN t.last_failure_at < ? THEN 0 ELSE t.failures END)";
+    // One statement per key: the row lock it takes makes the check and the increment one step, on any node.
+    private static final String RESERVE = "INSERT INTO login_throttle AS t (throttle_key, username, failures, "
+            + "last_failure_at, in_flight, reserved_at) VALUES (?, ?, 0, ?, 1, ?) "
+            + "ON CONFLICT (throttle_key) DO UPDATE SET in_flight = " + IN_FLIGHT + " + 1, "
+            + "reserved_at = EXCLUDED.reserved_at, username = COALESCE(t.username, EXCLUDED.username) "
+            + "WHERE (t.locked_until IS NULL OR t.locked_until <= ?) "
+            + "AND " + IN_FLIGHT + " < GREATEST(1, ? - " + FAILURES + ") RETURNING t.in_flight";
+    private static final String NEW_COUNT = "(CASE WHEN t.last_failure_at < ? THEN 1 ELSE t.failures + 1 END)";
+    // The lock as LoginPolicy.lockAfter computes it, set in the statement that counts, so no attempt slips between.
+    private static final String FAIL = "INSERT INTO login_throttle AS t (throttle_key, username, failures, "
+            + "last_failure_at, in_flight, locked_until) VALUES (?, ?, 1, ?, 0, ?) "
+            + "ON CONFLICT (throttle_key) DO UPDATE SET in_flight = GREATEST(t.in_flight - 1, 0), "
+            + "failures = " + NEW_COUNT + ", last_failure_at = EXCLUDED.last_failure_at, "
+            + "locked_until = CASE WHEN " + NEW_COUNT + " >= ? THEN EXCLUDED.last_failure_at + "
+            + "LEAST(CAST(? AS bigint), CAST(? AS bigint) * (" + NEW_COUNT + " - ? + 1)) * interval '1 second' "
+            + "ELSE NULL END "
+            + "RETURNING failures, locked_until";
+    private static final String SETTLE = "UPDATE login_throttle SET in_flight = GREATEST(in_flight - 1, 0), "
+            + "failures = CASE WHEN ? THEN 0 ELSE failures END, "
+            + "locked_until = CASE WHEN ? THEN NULL ELSE locked_until END WHERE throttle_key = ?";
+    private static final String DROP_EMPTY = "DELETE FROM login_throttle "
+            + "WHERE throttle_key = ? AND failures = 0 AND in_flight = 0";
     private static final String FORGET_USER = "DELETE FROM login_throttle WHERE username = ? OR throttle_key = ?";
     // One statement, so concurrent failures all count.
     private static final String FAILURE = "INSERT INTO login_throttle (throttle_key, failures, last_failure_at) "
@@ -34,6 +48,7 @@ public final class JdbcLoginThrottles implements LoginThrottles {
             + "failures = CASE WHEN login_throttle.last_failure_at < ? THEN 1 ELSE login_throttle.failures + 1 END, "
             + "last_failure_at = EXCLUDED.last_failure_at RETURNING failures";
     private static final String LOCK = "UPDATE login_throttle SET locked_until = ? WHERE throttle_key = ?";
+    private static final String RESET = "DELETE FROM login_throttle WHERE throttle_key = ?";
 
     // a row whose failures no longer count (older than the reset window), that locks nothing and holds no live
     // reservation counts as no row at all: the next attempt starts from zero either way
@@ -52,83 +67,72 @@ public final class JdbcLoginThrottles implements LoginThrottles {
         List<Allowance> ordered = allowances.stream().sorted(Comparator.comparing(Allowance::key)).toList();
         return sql.transaction(Connection.TRANSACTION_READ_COMMITTED, connection -> {
             for (Allowance allowance : ordered) {
-                LoginThrottle throttle = lockRow(connection, allowance, now);
-                if (!throttle.hasRoom(allowance.threshold(), now, resetBefore, staleBefore)) {
+                if (!reserveOne(connection, allowance, now, resetBefore, staleBefore)) {
+                    boolean locked = lockedNow(connection, allowance.key(), now);
                     connection.rollback(); // all or nothing: the keys reserved so far are given back
-                    return throttle.isLocked(now) ? Reservation.LOCKED : Reservation.BUSY;
+                    return locked ? Reservation.LOCKED : Reservation.BUSY;
                 }
-                write(connection, allowance.key(), throttle.reserved(now, staleBefore));
             }
             return Reservation.RESERVED;
         });
+    }
+
+    private static boolean reserveOne(Connection connection, Allowance allowance, Instant now, Instant resetBefore,
+            Instant staleBefore) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement(RESERVE)) {
+            s.setString(1, allowance.key());
+            s.setString(2, allowance.username());
+            s.setTimestamp(3, Jdbc.timestamp(now));
+            s.setTimestamp(4, Jdbc.timestamp(now));
+            s.setTimestamp(5, Jdbc.timestamp(staleBefore));
+            s.setTimestamp(6, Jdbc.timestamp(now));
+            s.setTimestamp(7, Jdbc.timestamp(staleBefore));
+            s.setInt(8, allowance.threshold());
+            s.setTimestamp(9, Jdbc.timestamp(resetBefore));
+            try (ResultSet row = s.executeQuery()) {
+                return row.next();
+            }
+        }
+    }
+
+    private static boolean lockedNow(Connection connection, String key, Instant now) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement(LOCKED)) {
+            s.setString(1, key);
+            s.setTimestamp(2, Jdbc.timestamp(now));
+            try (ResultSet row = s.executeQuery()) {
+                return row.next();
+            }
+        }
     }
 
     @Override
     public Failures fail(Allowance allowance, Instant now, Instant resetBefore, Duration waitIncrement,
             Duration maxWait) {
         // the row may be gone (an operator's unlock meanwhile): then this is the first failure
-        return sql.transaction(Connection.TRANSACTION_READ_COMMITTED, connection -> {
-            LoginThrottle failed = lockRow(connection, allowance, now).failed(allowance.threshold(), now,
-                    resetBefore, waitIncrement, maxWait);
-            write(connection, allowance.key(), failed);
-            return new Failures(failed.failures(), failed.lockedUntil());
-        });
+        Instant firstLock = allowance.threshold() <= 1 ? now.plus(min(waitIncrement, maxWait)) : null;
+        return sql.queryOne(FAIL, s -> {
+            s.setString(1, allowance.key());
+            s.setString(2, allowance.username());
+            s.setTimestamp(3, Jdbc.timestamp(now));
+            s.setTimestamp(4, Jdbc.timestamp(firstLock));
+            s.setTimestamp(5, Jdbc.timestamp(resetBefore));
+            s.setTimestamp(6, Jdbc.timestamp(resetBefore));
+            s.setInt(7, allowance.threshold());
+            s.setLong(8, maxWait.toSeconds());
+            s.setLong(9, waitIncrement.toSeconds());
+            s.setTimestamp(10, Jdbc.timestamp(resetBefore));
+            s.setInt(11, allowance.threshold());
+        }, row -> new Failures(row.getInt("failures"), Jdbc.instant(row, "locked_until"))).orElseThrow();
     }
 
     @Override
     public void settle(String key, boolean forget) {
-        sql.transaction(Connection.TRANSACTION_READ_COMMITTED, connection -> {
-            LoginThrottle throttle;
-            try (PreparedStatement s = connection.prepareStatement(LOCK_EXISTING)) {
-                s.setString(1, key);
-                try (ResultSet row = s.executeQuery()) {
-                    if (!row.next()) {
-                        return null;
-                    }
-                    throttle = throttle(row);
-                }
-            }
-            LoginThrottle settled = throttle.settled(forget);
-            if (settled.isEmpty()) {
-                try (PreparedStatement s = connection.prepareStatement(DELETE_ROW)) {
-                    s.setString(1, key);
-                    s.executeUpdate();
-                }
-            } else {
-                write(connection, key, settled);
-            }
-            return null;
+        sql.update(SETTLE, s -> {
+            s.setBoolean(1, forget);
+            s.setBoolean(2, forget);
+            s.setString(3, key);
         });
-    }
-
-    private static LoginThrottle lockRow(Connection connection, Allowance allowance, Instant now)
-            throws SQLException {
-        try (PreparedStatement s = connection.prepareStatement(LOCK_ROW)) {
-            s.setString(1, allowance.key());
-            s.setString(2, allowance.username());
-            s.setTimestamp(3, Jdbc.timestamp(now));
-            try (ResultSet row = s.executeQuery()) {
-                row.next();
-                return throttle(row);
-            }
-        }
-    }
-
-    private static void write(Connection connection, String key, LoginThrottle throttle) throws SQLException {
-        try (PreparedStatement s = connection.prepareStatement(WRITE_ROW)) {
-            s.setInt(1, throttle.failures());
-            s.setTimestamp(2, Jdbc.timestamp(throttle.lastFailureAt()));
-            s.setTimestamp(3, Jdbc.timestamp(throttle.lockedUntil()));
-            s.setInt(4, throttle.inFlight());
-            s.setTimestamp(5, Jdbc.timestamp(throttle.reservedAt()));
-            s.setString(6, key);
-            s.executeUpdate();
-        }
-    }
-
-    private static LoginThrottle throttle(ResultSet row) throws SQLException {
-        return new LoginThrottle(row.getInt("failures"), Jdbc.instant(row, "last_failure_at"),
-                Jdbc.instant(row, "locked_until"), row.getInt("in_flight"), Jdbc.instant(row, "reserved_at"));
+        sql.update(DROP_EMPTY, s -> s.setString(1, key));
     }
 
     @Override
@@ -166,7 +170,7 @@ public final class JdbcLoginThrottles implements LoginThrottles {
 
     @Override
     public boolean reset(String key) {
-        return sql.update(DELETE_ROW, s -> s.setString(1, key)) > 0;
+        return sql.update(RESET, s -> s.setString(1, key)) > 0;
     }
 
     /**
@@ -176,5 +180,9 @@ public final class JdbcLoginThrottles implements LoginThrottles {
     public int deleteSpent(Instant now, Instant resetBefore, Instant staleBefore, int limit) {
         return sql.deleteBatch(DELETE_SPENT, limit, Jdbc.timestamp(resetBefore), Jdbc.timestamp(now),
                 Jdbc.timestamp(staleBefore));
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 }
