@@ -305,7 +305,8 @@ public final class LoadDriver {
         }
     }
 
-    private static int freePort() {
+    /** A port free now, for the server's connectors (the soak's too). */
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {
@@ -313,7 +314,8 @@ public final class LoadDriver {
         }
     }
 
-    private static void deleteTree(Path root) {
+    /** Deletes the server's data directory after a run (the soak's too). */
+    static void deleteTree(Path root) {
         try (Stream<Path> paths = Files.walk(root)) {
             for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(path);

@@ -2,8 +2,6 @@ package dev.echoid.benchmarks.load;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,7 +21,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * The soak (issue 12): the launcher's system in its own JVM, as {@link LoadDriver} starts it, under
@@ -83,7 +80,7 @@ public final class SoakDriver {
         Path data = Files.createTempDirectory("echoid-soak-");
         Instant date = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         progress.println("Starting EchoID in its own JVM (-Xmx" + launch.heap() + ", data in " + data + ")...");
-        ServerProcess server = ServerProcess.start(launch, data, freePort(), freePort(), freePort());
+        ServerProcess server = ServerProcess.start(launch, data, LoadDriver.freePort(), LoadDriver.freePort(), LoadDriver.freePort());
         List<SoakSampler.Sample> samples = new ArrayList<>();
         String housekeeping;
         try {
@@ -111,7 +108,7 @@ public final class SoakDriver {
                     + server.tail(), e);
         } finally {
             server.close();
-            deleteTree(data);
+            LoadDriver.deleteTree(data);
         }
         writeCsv(samples, output.resolve("soak.csv"));
         String title = String.format(Locale.ROOT, "EchoID soak %s: %d min, %.0f ops/s target, %d workers, sample "
@@ -375,23 +372,5 @@ public final class SoakDriver {
     private static int integer(String name, int fallback) {
         String value = System.getProperty(name, "").trim();
         return value.isEmpty() ? fallback : Integer.parseInt(value);
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + root, e);
-        }
     }
 }
