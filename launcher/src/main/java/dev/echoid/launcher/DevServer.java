@@ -100,6 +100,8 @@ public final class DevServer implements AutoCloseable {
     /** Connections each connector keeps open; more wait in the accept queue, then are refused by the kernel. */
     static final int MAX_CONNECTIONS = 1024;
     static final int ACCEPT_COUNT = 128;
+    /** The {@code connectionTimeout} of docs/deploy-tomcat.md's connectors. */
+    static final int CONNECTION_TIMEOUT_MILLIS = 20_000;
     /** Bytes of a form body the container parses (Faces login, the gateway's back-channel logout). */
     static final int MAX_POST_SIZE = 64 * 1024;
 
@@ -257,6 +259,9 @@ public final class DevServer implements AutoCloseable {
         connector.setProperty("maxConnections", Integer.toString(MAX_CONNECTIONS));
         // a client's connection serves 1000 requests before Tomcat closes it, not 100: fewer reconnections
         connector.setProperty("maxKeepAliveRequests", "1000");
+        // 20 s to send a request (and, as keepAliveTimeout is unset, to keep an idle connection), not the embedded
+        // default of 60 s: an idle client holds one of maxConnections a third as long
+        connector.setProperty("connectionTimeout", Integer.toString(CONNECTION_TIMEOUT_MILLIS));
         connector.setMaxPostSize(MAX_POST_SIZE);
         connector.setProperty("maxSwallowSize", Integer.toString(MAX_POST_SIZE));
     }
@@ -273,6 +278,7 @@ public final class DevServer implements AutoCloseable {
         connector.setProperty("minSpareThreads", "1");
         connector.setProperty("acceptCount", "16");
         connector.setProperty("maxConnections", "32");
+        connector.setProperty("connectionTimeout", Integer.toString(CONNECTION_TIMEOUT_MILLIS));
         connector.setMaxPostSize(MAX_POST_SIZE);
         connector.setProperty("maxSwallowSize", Integer.toString(MAX_POST_SIZE));
         return connector;

@@ -63,6 +63,8 @@ class DatabaseFailoverIT {
     private static DevServer system;
     private static String issuer;
     private static String callback;
+    /** The client application's HTTP client: its connections kept alive between requests, as a real one's are. */
+    private static Browser client;
 
     @BeforeAll
     static void start() throws Exception {
@@ -79,6 +81,7 @@ class DatabaseFailoverIT {
                 Optional.of(PostgresPair.USER), Optional.of(PostgresPair.PASSWORD), fresh.settings()));
         issuer = system.options().issuer();
         callback = system.options().gateway() + "/callback";
+        client = new Browser();
     }
 
     @AfterAll
@@ -319,7 +322,7 @@ class DatabaseFailoverIT {
         Instant deadline = Instant.now().plusSeconds(60);
         JsonNode verification;
         do {
-            HttpResponse<String> answer = new Browser().get(URI.create(issuer + "/admin/audit/verify"),
+            HttpResponse<String> answer = client.get(URI.create(issuer + "/admin/audit/verify"),
                     "Authorization", "Bearer " + ADMIN_TOKEN);
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
             verification = JSON.readTree(answer.body());
@@ -367,8 +370,11 @@ class DatabaseFailoverIT {
         final ConcurrentLinkedQueue<Success> successes = new ConcurrentLinkedQueue<>();
 
         void work() {
+            // one browser program per worker, each round a new user (no cookies) on the same connections
+            Browser browser = new Browser();
             while (!stop.get()) {
-                Optional<Acknowledged> code = signIn();
+                browser.forgetCookies();
+                Optional<Acknowledged> code = signIn(browser);
                 if (code.isEmpty()) {
                     pause();
                     continue;
@@ -386,8 +392,7 @@ class DatabaseFailoverIT {
         }
 
         /** The browser's round: /authorize, the login page, its POST; the code, or empty when refused. */
-        private Optional<Acknowledged> signIn() {
-            Browser browser = new Browser();
+        private Optional<Acknowledged> signIn(Browser browser) {
             HttpResponse<String> authorize = call("authorize", () -> browser.get(authorizeUri(), "Accept",
                     "text/html"));
             if (authorize == null || authorize.statusCode() != 302) {
@@ -482,7 +487,7 @@ class DatabaseFailoverIT {
             try {
                 answer = send.get();
             } catch (RuntimeException noAnswer) {
-                violations.add(step + " at " + sent + ": no answer (" + noAnswer + ")");
+                violations.add(step + " at " + sent + ": no answer (" + noAnswer + "); " + whereRequestsWait());
                 return null;
             }
             answers.add(new Answer(sent, step, answer.statusCode(), kind(answer)));
@@ -615,7 +620,7 @@ class DatabaseFailoverIT {
     private static HttpResponse<String> token(Map<String, String> form) {
         String basic = Base64.getEncoder().encodeToString((DevServer.CLIENT_ID + ":" + system.clientSecret())
                 .getBytes(StandardCharsets.UTF_8));
-        return new Browser().postForm(URI.create(issuer + "/token"), form, "Authorization", "Basic " + basic,
+        return client.postForm(URI.create(issuer + "/token"), form, "Authorization", "Basic " + basic,
                 "Accept", "application/json");
     }
 
@@ -651,6 +656,42 @@ class DatabaseFailoverIT {
     private static String sha256(String value) throws Exception {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(
                 MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * For a request that got no answer: each connector's open connections against its {@code maxConnections} (full,
+     * new connections wait in the accept queue), its busy request threads, and what the provider's database
+     * connections do. A test that cannot say why it failed is not rerun, it is guessed at.
+     */
+    private static String whereRequestsWait() {
+        StringBuilder where = new StringBuilder("connectors:");
+        try {
+            javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+            for (javax.management.ObjectName pool : jmx.queryNames(
+                    new javax.management.ObjectName("*:type=ThreadPool,*"), null)) {
+                where.append(' ').append(pool.getKeyProperty("name")).append(" connections ")
+                        .append(jmx.getAttribute(pool, "connectionCount")).append('/')
+                        .append(jmx.getAttribute(pool, "maxConnections")).append(" busy threads ")
+                        .append(jmx.getAttribute(pool, "currentThreadsBusy"));
+            }
+        } catch (Exception | Error e) {
+            where.append(' ').append(e);
+        }
+        where.append("; the provider's database sessions:");
+        for (int port : List.of(pair.primaryPort, pair.standbyPort)) {
+            try (Connection admin = pair.superuser(port); Statement sql = admin.createStatement();
+                    ResultSet r = sql.executeQuery("SELECT state, wait_event, count(*) FROM pg_stat_activity"
+                            + " WHERE usename = '" + PostgresPair.USER + "' GROUP BY 1, 2")) {
+                where.append(" :").append(port);
+                while (r.next()) {
+                    where.append(' ').append(r.getString(1)).append('/').append(r.getString(2)).append(' ')
+                            .append(r.getInt(3));
+                }
+            } catch (Exception e) {
+                where.append(" :").append(port).append(" unreachable");
+            }
+        }
+        return where.toString();
     }
 
     private static String abbreviate(String body) {

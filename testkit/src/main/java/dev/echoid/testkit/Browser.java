@@ -59,6 +59,16 @@ public final class Browser {
         return cookies;
     }
 
+    /**
+     * A new user in the same program: the cookies are gone, the connections stay (as a load generator's users share
+     * its connection pool). A load that made a new {@code Browser} per round would leave each one's keep-alive
+     * connection open until the server's keep-alive timeout, and at tens of rounds a second that fills the server's
+     * {@code maxConnections}: requests then wait in the accept queue and time out with no answer.
+     */
+    public void forgetCookies() {
+        cookies.getCookieStore().removeAll();
+    }
+
     /** Fills and submits the form with the given id, as a person would (hidden fields included). */
     public HttpResponse<String> submit(HttpResponse<String> page, String formId, Map<String, String> fields,
             String button) {
