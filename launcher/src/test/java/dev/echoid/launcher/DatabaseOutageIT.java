@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.echoid.testkit.Browser;
+import dev.echoid.testkit.CapturedLog;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -200,16 +201,25 @@ class DatabaseOutageIT {
         assertThat(page.statusCode()).isEqualTo(200);
 
         link.cut();
-        HttpResponse<String> refused = browser.submit(page, "login", Map.of("login:username", DevServer.DEMO_USER,
-                "login:password", DevServer.DEMO_PASSWORD), "login:submit");
-        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
-        assertRetryAfter(refused);
-        assertReadablePage(refused);
+        try (CapturedLog log = CapturedLog.open()) {
+            HttpResponse<String> refused = browser.submit(page, "login", Map.of("login:username",
+                    DevServer.DEMO_USER, "login:password", DevServer.DEMO_PASSWORD), "login:submit");
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+            assertRetryAfter(refused);
+            assertReadablePage(refused);
 
-        HttpResponse<String> reloaded = browser.get(page.uri());
-        assertThat(reloaded.statusCode()).as("the login page itself").isEqualTo(503);
-        assertRetryAfter(reloaded);
-        assertReadablePage(reloaded);
+            HttpResponse<String> reloaded = browser.get(page.uri());
+            assertThat(reloaded.statusCode()).as("the login page itself").isEqualTo(503);
+            assertRetryAfter(reloaded);
+            assertReadablePage(reloaded);
+
+            // the operator's log: a line per refused page that names the cause, not the container's stack trace
+            assertThat(log.severeTraces()).as("stack traces logged for two pages the outage refused").isEmpty();
+            assertThat(log.messages("dev.echoid.identity.web.FacesRequestFilter", java.util.logging.Level.WARNING))
+                    .as("the refused pages' log lines").hasSize(2)
+                    .allSatisfy(line -> assertThat(line).contains("answered 503: the database is unavailable")
+                            .doesNotContain("[with a stack trace]"));
+        }
 
         link.restore();
         awaitReady();

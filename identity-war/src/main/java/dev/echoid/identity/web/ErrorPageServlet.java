@@ -56,6 +56,28 @@ public class ErrorPageServlet extends HttpServlet {
             // client's, not a server error
             response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
         }
+        write(request, response, page);
+    }
+
+    /**
+     * The "database unavailable" page, {@code 503} with {@code Retry-After}, written by the caller itself: a Faces
+     * request that failed because the database is away ({@link FacesRequestFilter}), answered without the
+     * container's error dispatch, which logs the failure's stack trace first.
+     */
+    static void unavailable(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+        response.setIntHeader("Retry-After", StoreException.RETRY_AFTER_SECONDS);
+        write(request, response, UNAVAILABLE);
+    }
+
+    /** The "page expired" page, {@code 400}: a view state that cannot be restored, answered by the caller itself. */
+    static void expired(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+        write(request, response, PAGES.get("/expired.html"));
+    }
+
+    private static void write(HttpServletRequest request, HttpServletResponse response, Page page)
+            throws IOException {
         response.setContentType("text/html");
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
         response.setHeader("Cache-Control", "no-store");

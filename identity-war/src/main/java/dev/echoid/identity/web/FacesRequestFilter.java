@@ -2,6 +2,8 @@ package dev.echoid.identity.web;
 
 import dev.echoid.identity.endpoint.HtmlPage;
 import dev.echoid.identity.protocol.Parameters;
+import dev.echoid.identity.store.StoreException;
+import jakarta.faces.application.ViewExpiredException;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -9,6 +11,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Enumeration;
@@ -29,10 +33,17 @@ import java.util.regex.Pattern;
  * <li>a view that does not exist is a {@code 404}, also when the request carries a view state (Mojarra then tries to
  * restore it and fails).</li>
  * </ul>
+ * And what a page's failure is answered with when the failure is expected, here rather than by the container's
+ * error dispatch, which first logs the failure with its whole stack trace at SEVERE: the database away (a
+ * {@code 503} page with {@code Retry-After}, and one WARNING line naming the cause), or a view state that cannot be
+ * restored (the pages are stateless, so it was altered: the {@code 400} "page expired" page, and no log line, as
+ * the access log has the request). An outage, or a client forging view states, would otherwise write a hundred
+ * lines of trace per request.
  */
 public class FacesRequestFilter extends HttpFilter {
 
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = System.getLogger(FacesRequestFilter.class.getName());
     private static final String RESOURCE_PREFIX = "/jakarta.faces.resource/";
     private static final String TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
     private static final Pattern MEDIA_RANGE = Pattern.compile(TOKEN + "/" + TOKEN
@@ -65,7 +76,47 @@ public class FacesRequestFilter extends HttpFilter {
                 return;
             }
         }
-        chain.doFilter(new Readable(request), response);
+        try {
+            chain.doFilter(new Readable(request), response);
+        } catch (ServletException | RuntimeException failure) {
+            if (response.isCommitted()) {
+                throw failure;
+            }
+            if (StoreException.unavailableIn(failure)) {
+                LOG.log(Level.WARNING, "{0} {1} answered 503: the database is unavailable ({2})",
+                        request.getMethod(), view, databaseCause(failure));
+                response.resetBuffer(); // the headers stay, as on the container's error dispatch
+                ErrorPageServlet.unavailable(request, response);
+                return;
+            }
+            if (causedBy(failure, ViewExpiredException.class)) {
+                response.resetBuffer();
+                ErrorPageServlet.expired(request, response);
+                return;
+            }
+            throw failure;
+        }
+    }
+
+    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The driver's or the pool's own words (the first SQLException in the chain), else the root cause's. */
+    private static String databaseCause(Throwable failure) {
+        Throwable root = failure;
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException) {
+                return t.toString();
+            }
+            root = t;
+        }
+        return root.toString();
     }
 
     private static void refuse(HttpServletResponse response, String description) throws IOException {

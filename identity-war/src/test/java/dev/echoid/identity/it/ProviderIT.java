@@ -23,6 +23,7 @@ import dev.echoid.identity.security.PasswordHasher;
 import dev.echoid.identity.store.Client;
 import dev.echoid.identity.store.JdbcClients;
 import dev.echoid.testkit.Browser;
+import dev.echoid.testkit.CapturedLog;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -237,6 +238,23 @@ class ProviderIT {
                 Map.of("login", "login", "login:username", DEMO_USER, "login:password", DEMO_PASSWORD,
                         "login:submit", "Sign in", "jakarta.faces.ViewState", "forged"));
         assertThat(forged.headers().firstValue("Location").orElse("")).doesNotContain("code=");
+    }
+
+    @Test
+    void loginWhenViewStateAlteredThenExpiredPageAndNoStackTraceInTheLog() {
+        Browser browser = new Browser();
+        HttpResponse<String> page = browser.get(Browser.location(browser.get(authorize(Map.of()))));
+        // the form as the page gave it (its anti-forgery token included), but for the view state: the pages are
+        // stateless, so another value can only be altered, and Mojarra fails to restore the view
+        try (CapturedLog log = CapturedLog.open()) {
+            HttpResponse<String> altered = browser.submit(page, "login", Map.of("login:username", DEMO_USER,
+                    "login:password", DEMO_PASSWORD, "jakarta.faces.ViewState", "altered"), "login:submit");
+            assertThat(altered.statusCode()).as(altered.body()).isEqualTo(400);
+            assertThat(altered.body()).contains("Your sign-in page expired");
+            assertThat(altered.headers().firstValue("Location")).isEmpty();
+            // one altered request, one access-log line: not a stack trace anyone can have written at will
+            assertThat(log.severeTraces()).as("stack traces logged for an altered view state").isEmpty();
+        }
     }
 
     @Test
