@@ -121,6 +121,11 @@ class BackchannelOutboxIT {
         // minted at delivery: issued after the relying party came back, so it is not stale when it arrives
         assertThat(token.getIssuedAtAsInstant()).isAfterOrEqualTo(back);
         assertThat(token.getExpiresAtAsInstant()).isAfter(Instant.now());
+        // the worker counts the delivery and records its audit row after the state's commit, which is all the test
+        // waited for above
+        awaitTrue("counted and audited", Duration.ofSeconds(5), () -> node.deliveredCount() >= 1
+                && count(database, "SELECT count(*) FROM audit_event WHERE event_type = 'LOGOUT' "
+                        + "AND client_id = ? AND outcome = 'success'", clientId) >= 1);
         assertThat(node.deliveredCount()).isEqualTo(1);
         assertThat(count(database, "SELECT count(*) FROM audit_event WHERE event_type = 'LOGOUT' "
                 + "AND client_id = ? AND outcome = 'success'", clientId)).isEqualTo(1);
@@ -176,6 +181,8 @@ class BackchannelOutboxIT {
         assertThat(tokens).hasSize(logouts);
         assertThat(count(database, "SELECT count(*) FROM backchannel_logout_outbox WHERE attempts <> 1"))
                 .as("one attempt each").isZero();
+        awaitTrue("every delivery counted", Duration.ofSeconds(5),
+                () -> first.deliveredCount() + second.deliveredCount() >= logouts);
         assertThat(first.deliveredCount() + second.deliveredCount()).isEqualTo(logouts);
         assertThat(first.deliveredCount()).as("both nodes shared the work").isPositive();
         assertThat(second.deliveredCount()).as("both nodes shared the work").isPositive();
@@ -251,6 +258,7 @@ class BackchannelOutboxIT {
         assertThat(tokens).hasSize(2);
         assertThat(tokens.stream().map(token -> JWT.decode(token).getClaim("sid").asString()))
                 .containsExactlyInAnyOrder(queuedWhileDown.toString(), midDelivery.toString());
+        awaitTrue("the delivery counted", Duration.ofSeconds(5), () -> next.deliveredCount() >= 1);
         assertThat(next.deliveredCount()).isEqualTo(1);
     }
 
