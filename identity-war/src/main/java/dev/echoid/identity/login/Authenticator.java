@@ -50,25 +50,29 @@ public final class Authenticator {
         String secret = password == null ? "" : password;
         String address = from.address();
         if (name.isEmpty() || name.length() > 200 || secret.length() > PasswordHasher.MAX_LENGTH) {
-            hasher.verifyDummy(secret.length() > PasswordHasher.MAX_LENGTH ? "" : secret);
+            hasher.verifyDummy(secret.length() > PasswordHasher.MAX_LENGTH ? "" : secret,
+                    hashingSource(address, Optional.empty()));
             return failed(name, clientId, address, null, "malformed credentials", loginId);
         }
-        Optional<BruteForceProtection.Attempt> reserved = bruteForce.reservePassword(name, address,
-                deviceCookies.device(name, from.deviceCookie()));
+        Optional<String> device = deviceCookies.device(name, from.deviceCookie());
+        // whose share of the hashing budget this check takes: a browser known for this user has its own, so a flood
+        // from its address (the same network, or the same NAT) does not crowd it out
+        String source = hashingSource(address, device);
+        Optional<BruteForceProtection.Attempt> reserved = bruteForce.reservePassword(name, address, device);
         if (reserved.isEmpty()) {
             // the same work and the same answer as any other refusal: a lock reveals nothing
-            hasher.verifyDummy(secret);
+            hasher.verifyDummy(secret, source);
             return failed(name, clientId, address, null, LOCKED, loginId);
         }
         User found;
         try (BruteForceProtection.Attempt attempt = reserved.get()) {
             Optional<User> user = find(name, username.strip());
             if (user.isEmpty()) {
-                hasher.verifyDummy(secret);
+                hasher.verifyDummy(secret, source);
                 attempt.failed();
                 return failed(name, clientId, address, null, "unknown user", loginId);
             }
-            if (!hasher.verify(secret, user.get().passwordHash())) {
+            if (!hasher.verify(secret, user.get().passwordHash(), source)) {
                 attempt.failed();
                 return failed(name, clientId, address, user.get(), "wrong password", loginId);
             }
@@ -88,6 +92,11 @@ public final class Authenticator {
         audit.record(AuditEvent.success(AuditEvent.Type.LOGIN_SUCCEEDED, clientId, found.id(), name, address, null)
                 .withLoginId(loginId));
         return Optional.of(found);
+    }
+
+    /** The hashing budget's source of a check: the browser known by its device cookie, else the client's network. */
+    static String hashingSource(String address, Optional<String> device) {
+        return device.map(BruteForceProtection::deviceKey).orElseGet(() -> BruteForceProtection.addressKey(address));
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.echoid.identity.security;
 
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,6 +13,11 @@ import java.util.function.Supplier;
  * OWASP's parameters) while it runs; up to {@code queueLength} more wait their turn in arrival order for at most
  * {@code queueTimeout}; anything beyond is refused at once with {@link Exhausted}. So hashing takes at most
  * {@code concurrency x memory}, and a flood of bad credentials gets 503s instead of the heap and the CPU.
+ * <p>
+ * A caller that names the request's source ({@link #run(String, Supplier)}: a client address, or a browser known by
+ * its device cookie) gets at most half of those places (running and waiting) for that source at once: a flood from
+ * one source, retrying the moment it is refused, cannot take every place, so someone else's request finds one at its
+ * first try instead of winning a lottery against the flood's retries.
  */
 public final class HashingBudget {
 
@@ -19,6 +25,9 @@ public final class HashingBudget {
     private final int queueLength;
     private final Duration queueTimeout;
     private final Semaphore permits;
+    private final int perSource;
+    // the places each named source holds now; an entry lives only while its source holds one
+    private final ConcurrentHashMap<String, Integer> bySource = new ConcurrentHashMap<>();
     // running + waiting; bounds the queue, since a Semaphore's own queue has no limit
     private final AtomicInteger admitted = new AtomicInteger();
     private final AtomicInteger running = new AtomicInteger();
@@ -34,6 +43,7 @@ public final class HashingBudget {
         this.queueLength = queueLength;
         this.queueTimeout = queueTimeout;
         this.permits = new Semaphore(concurrency, true); // fair: the longest waiter goes next
+        this.perSource = Math.max(1, (concurrency + queueLength + 1) / 2);
     }
 
     /** No limit: for tools that hash one password in their own process (the admin CLI) and for tests. */
@@ -43,6 +53,34 @@ public final class HashingBudget {
 
     /** Runs one hash within the budget, or throws {@link Exhausted} when neither a slot nor a place in line is free. */
     public <T> T run(Supplier<T> hash) {
+        return runWithinBudget(hash);
+    }
+
+    /**
+     * As {@link #run(Supplier)}, and refused at once ({@link Exhausted}) while {@code source} already holds its
+     * share, {@link #perSource()} of the places.
+     */
+    public <T> T run(String source, Supplier<T> hash) {
+        if (source == null) {
+            return runWithinBudget(hash);
+        }
+        boolean[] within = new boolean[1];
+        bySource.compute(source, (key, held) -> {
+            int now = held == null ? 0 : held;
+            within[0] = now < perSource;
+            return within[0] ? Integer.valueOf(now + 1) : held;
+        });
+        if (!within[0]) {
+            throw refuse();
+        }
+        try {
+            return runWithinBudget(hash);
+        } finally {
+            bySource.compute(source, (key, held) -> held == null || held <= 1 ? null : Integer.valueOf(held - 1));
+        }
+    }
+
+    private <T> T runWithinBudget(Supplier<T> hash) {
         if (admitted.incrementAndGet() > concurrency + queueLength) {
             admitted.decrementAndGet();
             throw refuse();
@@ -84,6 +122,16 @@ public final class HashingBudget {
 
     public int concurrency() {
         return concurrency;
+    }
+
+    /** The places (running and waiting) one named source may hold at once: half of them, at least one. */
+    public int perSource() {
+        return perSource;
+    }
+
+    /** The named sources that hold a place now (bounded by the callers in flight). */
+    int sourcesHolding() {
+        return bySource.size();
     }
 
     /** Sha256 running now. */

@@ -73,7 +73,7 @@ public final class PasswordHasher {
 
     public String hash(String password) {
         byte[] salt = RandomTokens.bytes(16);
-        byte[] hash = derive(password, salt, memoryKib, iterations, parallelism, 32);
+        byte[] hash = derive(null, password, salt, memoryKib, iterations, parallelism, 32);
         return "$argon2id$v=19$m=" + memoryKib + ",t=" + iterations + ",p=" + parallelism
                 + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(hash);
     }
@@ -84,6 +84,14 @@ public final class PasswordHasher {
      * @throws HashingBudget.Exhausted when the hashing budget has no room for it
      */
     public boolean verify(String password, String stored) {
+        return verify(password, stored, null);
+    }
+
+    /**
+     * As {@link #verify(String, String)}, within the share of the hashing budget that {@code source} may hold
+     * ({@link HashingBudget#run(String, java.util.function.Supplier)}); null: the whole budget.
+     */
+    public boolean verify(String password, String stored, String source) {
         if (password == null || stored == null || password.length() > MAX_LENGTH) {
             return false;
         }
@@ -93,7 +101,7 @@ public final class PasswordHasher {
         }
         byte[] salt = B64D.decode(m.group(4));
         byte[] expected = B64D.decode(m.group(5));
-        byte[] actual = derive(password, salt, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
+        byte[] actual = derive(source, password, salt, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
                 Integer.parseInt(m.group(3)), expected.length);
         return MessageDigest.isEqual(expected, actual);
     }
@@ -107,12 +115,18 @@ public final class PasswordHasher {
 
     /** Spends the same time as a real verification, for an account that does not exist. */
     public void verifyDummy(String password) {
-        verify(password == null ? "" : password, dummyHash);
+        verifyDummy(password, null);
+    }
+
+    /** As {@link #verifyDummy(String)}, within {@code source}'s share of the budget (null: the whole budget). */
+    public void verifyDummy(String password, String source) {
+        verify(password == null ? "" : password, dummyHash, source);
     }
 
     // the one place Argon2id runs: within the budget
-    private byte[] derive(String password, byte[] salt, int memoryKib, int iterations, int parallelism, int length) {
-        return budget.run(() -> argon2id.derive(password.getBytes(StandardCharsets.UTF_8), salt, memoryKib,
+    private byte[] derive(String source, String password, byte[] salt, int memoryKib, int iterations,
+            int parallelism, int length) {
+        return budget.run(source, () -> argon2id.derive(password.getBytes(StandardCharsets.UTF_8), salt, memoryKib,
                 iterations, parallelism, length));
     }
 }

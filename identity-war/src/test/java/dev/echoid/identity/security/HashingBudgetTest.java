@@ -131,6 +131,85 @@ class HashingBudgetTest {
         assertThat(budget.computed()).isEqualTo(5);
     }
 
+    @Test
+    void oneSourceHoldsAtMostHalfThePlacesSoAnotherSourceFindsOneAtOnce() throws Exception {
+        HashingBudget budget = new HashingBudget(2, 4, Duration.ofSeconds(5));
+        assertThat(budget.perSource()).as("half of 2 running and 4 waiting").isEqualTo(3);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            // the flood's six checks at once, each holding its place until released
+            List<Future<Boolean>> flood = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                flood.add(pool.submit(() -> held(budget, "ip:203.0.113.66", release)));
+            }
+            int refused = 0;
+            for (Future<Boolean> check : flood) {
+                try {
+                    if (!check.get(200, TimeUnit.MILLISECONDS)) {
+                        refused++;
+                    }
+                } catch (java.util.concurrent.TimeoutException holding) {
+                    // admitted: running or waiting until released
+                }
+            }
+            assertThat(refused).as("the flood's checks beyond its share, refused at once").isEqualTo(3);
+            // someone else: admitted (three places are free), waiting in line behind the flood's running two
+            Future<Boolean> other = pool.submit(() -> budget.run("ip:198.51.100.7", () -> true));
+            Thread.sleep(200);
+            assertThat(other.isDone()).as("the other source's check waits in line, not refused").isFalse();
+            release.countDown();
+            assertThat(other.get(5, TimeUnit.SECONDS)).isTrue();
+            for (Future<Boolean> check : flood) {
+                check.get(5, TimeUnit.SECONDS);
+            }
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+        assertThat(budget.refused()).isEqualTo(3);
+        assertThat(budget.sourcesHolding()).as("no source holds a place once all are done").isZero();
+    }
+
+    @Test
+    void withoutASourceOneCallerMayTakeEveryPlaceAndTheNextIsRefused() throws Exception {
+        HashingBudget budget = new HashingBudget(2, 4, Duration.ofSeconds(5));
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(7);
+        try {
+            List<Future<Boolean>> unnamed = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                unnamed.add(pool.submit(() -> held(budget, null, release)));
+            }
+            Thread.sleep(200);
+            assertThatThrownBy(() -> budget.run("ip:198.51.100.7", () -> true))
+                    .isInstanceOf(HashingBudget.Exhausted.class);
+            release.countDown();
+            for (Future<Boolean> check : unnamed) {
+                assertThat(check.get(5, TimeUnit.SECONDS)).isTrue();
+            }
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    /** One check that holds its place until {@code release}; false when refused. */
+    private static boolean held(HashingBudget budget, String source, CountDownLatch release) {
+        try {
+            return budget.run(source, () -> {
+                try {
+                    return release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            });
+        } catch (HashingBudget.Exhausted refused) {
+            return false;
+        }
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
