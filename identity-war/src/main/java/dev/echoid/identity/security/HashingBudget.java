@@ -15,9 +15,10 @@ import java.util.function.Supplier;
  * {@code concurrency x memory}, and a flood of bad credentials gets 503s instead of the heap and the CPU.
  * <p>
  * A caller that names the request's source ({@link #run(String, Supplier)}: a client address, or a browser known by
- * its device cookie) gets at most half of those places (running and waiting) for that source at once: a flood from
- * one source, retrying the moment it is refused, cannot take every place, so someone else's request finds one at its
- * first try instead of winning a lottery against the flood's retries.
+ * its device cookie) may hold at most {@link #perSource()} of those places (running and waiting) for that source at
+ * once: all but as many as run at once, and at least half. A flood from one source, retrying the moment it is
+ * refused, cannot take every place, so someone else's request finds one at its first try instead of winning a
+ * lottery against the flood's retries; and one busy source (a NAT, a load test) keeps most of the budget.
  */
 public final class HashingBudget {
 
@@ -43,7 +44,8 @@ public final class HashingBudget {
         this.queueLength = queueLength;
         this.queueTimeout = queueTimeout;
         this.permits = new Semaphore(concurrency, true); // fair: the longest waiter goes next
-        this.perSource = Math.max(1, (concurrency + queueLength + 1) / 2);
+        int places = concurrency + queueLength;
+        this.perSource = Math.max(1, Math.max((places + 1) / 2, places - concurrency));
     }
 
     /** No limit: for tools that hash one password in their own process (the admin CLI) and for tests. */
@@ -124,7 +126,10 @@ public final class HashingBudget {
         return concurrency;
     }
 
-    /** The places (running and waiting) one named source may hold at once: half of them, at least one. */
+    /**
+     * The places (running and waiting) one named source may hold at once: all but {@code concurrency} of them (so
+     * that others always find as many as can run at once), and at least half (at least one).
+     */
     public int perSource() {
         return perSource;
     }

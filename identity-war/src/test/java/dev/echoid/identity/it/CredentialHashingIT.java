@@ -155,9 +155,9 @@ class CredentialHashingIT {
     /**
      * An attacker's flood of bad passwords from one address (the test's own), 12 workers that try again the moment
      * they are refused, and a user signing in from another address meanwhile, waiting as {@code Retry-After} says.
-     * The flood may hold at most half the budget's places, so the user's check finds one at once; before each source
-     * had a share, the user's one try a second was a lottery against the flood's hundreds (it lost for 30 s on one
-     * clean-clone run in four).
+     * The flood may hold all but as many of the budget's places as run at once (4 of 6), so the user's check finds
+     * one at once; before each source had a share, the user's one try a second was a lottery against the flood's
+     * hundreds (it lost for 30 s on one clean-clone run in four).
      */
     @Test
     void floodOfBadPasswordsFromOneAddressDoesNotStopSignInFromAnother() throws Exception {
@@ -170,7 +170,7 @@ class CredentialHashingIT {
      * The same flood, and a user on the flood's own address (the same network, the same NAT) whose browser signed
      * in before: its device cookie gives it a share of the budget of its own (OWASP's device cookies), so the flood
      * does not crowd it out either. A first sign-in from the flood's own address, without one, shares the flood's
-     * half and waits its turn there (docs/security.md, "Credentials by kind").
+     * share and waits its turn there (docs/security.md, "Credentials by kind").
      */
     @Test
     void floodOfBadPasswordsDoesNotStopSignInFromABrowserKnownOnTheFloodsAddress() throws Exception {

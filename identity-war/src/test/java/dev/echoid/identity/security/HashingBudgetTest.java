@@ -132,13 +132,16 @@ class HashingBudgetTest {
     }
 
     @Test
-    void oneSourceHoldsAtMostHalfThePlacesSoAnotherSourceFindsOneAtOnce() throws Exception {
+    void oneSourceHoldsAllButTheRunningPlacesSoAnotherSourceFindsOneAtOnce() throws Exception {
         HashingBudget budget = new HashingBudget(2, 4, Duration.ofSeconds(5));
-        assertThat(budget.perSource()).as("half of 2 running and 4 waiting").isEqualTo(3);
+        assertThat(budget.perSource()).as("of 2 running and 4 waiting, all but 2").isEqualTo(4);
+        assertThat(new HashingBudget(2, 8, Duration.ZERO).perSource()).as("the default on two cores").isEqualTo(8);
+        assertThat(new HashingBudget(2, 0, Duration.ZERO).perSource()).as("no queue: half").isEqualTo(1);
+        assertThat(new HashingBudget(1, 0, Duration.ZERO).perSource()).as("at least one").isEqualTo(1);
         CountDownLatch release = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
-            // the flood's six checks at once, each holding its place until released
+            // the flood's six checks at once, each holding its place until released: four admitted
             List<Future<Boolean>> flood = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
                 flood.add(pool.submit(() -> held(budget, "ip:203.0.113.66", release)));
@@ -153,8 +156,8 @@ class HashingBudgetTest {
                     // admitted: running or waiting until released
                 }
             }
-            assertThat(refused).as("the flood's checks beyond its share, refused at once").isEqualTo(3);
-            // someone else: admitted (three places are free), waiting in line behind the flood's running two
+            assertThat(refused).as("the flood's checks beyond its share, refused at once").isEqualTo(2);
+            // someone else: admitted (two places are free), waiting in line behind the flood's running two
             Future<Boolean> other = pool.submit(() -> budget.run("ip:198.51.100.7", () -> true));
             Thread.sleep(200);
             assertThat(other.isDone()).as("the other source's check waits in line, not refused").isFalse();
@@ -167,7 +170,7 @@ class HashingBudgetTest {
             release.countDown();
             pool.shutdownNow();
         }
-        assertThat(budget.refused()).isEqualTo(3);
+        assertThat(budget.refused()).isEqualTo(2);
         assertThat(budget.sourcesHolding()).as("no source holds a place once all are done").isZero();
     }
 
