@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.echoid.testkit.Browser;
+import dev.echoid.testkit.CapturedLog;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -17,13 +18,10 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.logging.Handler;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,35 +41,22 @@ class StartupWithoutDatabaseIT {
     private static final Duration READY_BOUND = Duration.ofSeconds(60);
     private static final String[] DETAILS = List.of("Exception", "\tat ", "jdbc", "PSQL", "Hikari", "SQL",
             "Connection refused", "localhost:").toArray(String[]::new);
-    private static final Logger PROVIDER_LOG = Logger.getLogger("dev.echoid.identity");
 
-    private final List<LogRecord> records = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            records.add(record);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private CapturedLog log;
+    private List<LogRecord> records;
 
     private EmbeddedPostgres postgres;
     private DevServer system;
 
     @BeforeEach
     void captureProviderLog() {
-        PROVIDER_LOG.addHandler(capture);
+        log = CapturedLog.open("dev.echoid.identity");
+        records = log.records();
     }
 
     @AfterEach
     void stop() throws Exception {
-        PROVIDER_LOG.removeHandler(capture);
+        log.close();
         if (system != null) {
             system.close();
         }

@@ -15,7 +15,7 @@ import java.util.logging.SimpleFormatter;
  */
 public final class CapturedLog implements AutoCloseable {
 
-    private final Logger root = Logger.getLogger("");
+    private final Logger logger;
     private final List<LogRecord> records = new CopyOnWriteArrayList<>();
     private final SimpleFormatter formatter = new SimpleFormatter();
     private final Handler handler = new Handler() {
@@ -33,13 +33,25 @@ public final class CapturedLog implements AutoCloseable {
         }
     };
 
-    private CapturedLog() {
+    private CapturedLog(String loggerName) {
+        logger = Logger.getLogger(loggerName);
         handler.setLevel(Level.ALL);
-        root.addHandler(handler);
+        logger.addHandler(handler);
     }
 
+    /** Every logger's records. */
     public static CapturedLog open() {
-        return new CapturedLog();
+        return new CapturedLog("");
+    }
+
+    /** The records of {@code loggerName} and the loggers below it. */
+    public static CapturedLog open(String loggerName) {
+        return new CapturedLog(loggerName);
+    }
+
+    /** The records so far, as published. */
+    public List<LogRecord> records() {
+        return records;
     }
 
     /** Each SEVERE record that carries a stack trace, as its logger, its message and the trace's first line. */
@@ -58,6 +70,6 @@ public final class CapturedLog implements AutoCloseable {
 
     @Override
     public void close() {
-        root.removeHandler(handler);
+        logger.removeHandler(handler);
     }
 }
